@@ -1,0 +1,79 @@
+"""The Python API: ``gdsim.train(...)`` with the command line's options as keywords."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .core.history import HistoryCopy
+from .core.options import build_config, load_data, split_options
+from .core.training import TrainingRun
+
+
+@dataclass(frozen=True)
+class TrainingResult:
+    """What a finished run leaves: parameters, status and the whole history."""
+
+    params: np.ndarray  # in the units trained on (standardised when asked)
+    params_original: np.ndarray  # in the data's original units
+    parameter_names: tuple[str, ...]
+    status: str  # finished, converged or diverged
+    message: str
+    loss: float  # full-dataset loss at the final parameters
+    epochs: int  # epochs completed
+    iterations: int
+    iterations_per_epoch: int
+    history: HistoryCopy
+
+    def summary(self) -> dict[str, Any]:
+        """The JSON summary printed by ``gdsim train --json``."""
+        return {
+            "params": [float(v) for v in self.params],
+            "parameter_names": list(self.parameter_names),
+            "params_original": [float(v) for v in self.params_original],
+            "loss": float(self.loss),
+            "status": self.status,
+            "message": self.message,
+            "epochs": self.epochs,
+            "iterations": self.iterations,
+            "iterations_per_epoch": self.iterations_per_epoch,
+        }
+
+
+def result_of(run: TrainingRun) -> TrainingResult:
+    params = run.params.copy()
+    params.flags.writeable = False
+    return TrainingResult(
+        params=params,
+        params_original=run.params_original,
+        parameter_names=run.parameter_names,
+        status=run.status,
+        message=run.message,
+        loss=run.current_loss,
+        epochs=run.epoch,
+        iterations=run.iteration,
+        iterations_per_epoch=run.iterations_per_epoch,
+        history=run.history.copy(),
+    )
+
+
+def prepare(**options: Any) -> TrainingRun:
+    """A ready TrainingRun from flat options (``preset``/``data``/``target`` and run options)."""
+    data_options, run_options = split_options(options)
+    dataset = load_data(**data_options)
+    return TrainingRun(dataset, build_config(**run_options))
+
+
+def train(**options: Any) -> TrainingResult:
+    """Train to the end and return the result.
+
+    >>> run = train(preset="lecture-3x-plus-2", model="linear", optimizer="sgd",
+    ...             lr=0.01, momentum=0.9, epochs=100)
+    """
+    history_path = options.pop("history", None)
+    run = prepare(**options).run()
+    if history_path:
+        run.history.to_csv(history_path, run.parameter_names)
+    return result_of(run)

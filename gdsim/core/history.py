@@ -1,0 +1,143 @@
+"""Every iteration of a run, in preallocated numpy arrays that grow by doubling."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class History:
+    """Row k holds the state after k updates; row 0 is the initial parameters.
+
+    Columns: ``epoch`` (the epoch the update belongs to, 0 for row 0), ``lr``
+    (learning rate used), ``batch_loss`` (loss of the mini-batch the update
+    was computed on, at the parameters before it), ``full_loss`` (loss on the
+    whole dataset at row k's parameters; NaN where it was not computed),
+    ``params``, ``grad`` (gradient used) and ``grad_norm``. The iteration
+    number is the row index, so it is not stored.
+
+    Rows are only appended; a row is never rewritten except to fill in its
+    ``full_loss`` once it is known. Properties return read-only views of the
+    filled rows.
+    """
+
+    def __init__(self, n_params: int, capacity: int = 1024) -> None:
+        self.n_params = n_params
+        self._n = 0
+        self._alloc(max(capacity, 2))
+
+    def _alloc(self, capacity: int) -> None:
+        old = getattr(self, "_epoch", None)
+        fields = {
+            "_epoch": np.zeros(capacity, np.int32),
+            "_lr": np.full(capacity, np.nan),
+            "_batch_loss": np.full(capacity, np.nan),
+            "_full_loss": np.full(capacity, np.nan),
+            "_params": np.full((capacity, self.n_params), np.nan),
+            "_grad": np.full((capacity, self.n_params), np.nan),
+            "_grad_norm": np.full(capacity, np.nan),
+        }
+        if old is not None:
+            for name, new in fields.items():
+                new[: self._n] = getattr(self, name)[: self._n]
+        for name, new in fields.items():
+            setattr(self, name, new)
+        self.capacity = capacity
+
+    def append(self, epoch: int, lr: float, batch_loss: float, params: np.ndarray,
+               grad: np.ndarray, grad_norm: float, full_loss: float = np.nan) -> int:
+        """Add a row and return its index."""
+        if self._n == self.capacity:
+            self._alloc(self.capacity * 2)
+        k = self._n
+        self._epoch[k] = epoch
+        self._lr[k] = lr
+        self._batch_loss[k] = batch_loss
+        self._full_loss[k] = full_loss
+        self._params[k] = params
+        self._grad[k] = grad
+        self._grad_norm[k] = grad_norm
+        self._n = k + 1
+        return k
+
+    def set_full_loss(self, row: int, value: float) -> None:
+        self._full_loss[row] = value
+
+    def __len__(self) -> int:
+        return self._n
+
+    def _view(self, array: np.ndarray) -> np.ndarray:
+        view = array[: self._n]
+        view.flags.writeable = False
+        return view
+
+    @property
+    def iteration(self) -> np.ndarray:
+        return np.arange(self._n)
+
+    @property
+    def epoch(self) -> np.ndarray:
+        return self._view(self._epoch)
+
+    @property
+    def lr(self) -> np.ndarray:
+        return self._view(self._lr)
+
+    @property
+    def batch_loss(self) -> np.ndarray:
+        return self._view(self._batch_loss)
+
+    @property
+    def full_loss(self) -> np.ndarray:
+        return self._view(self._full_loss)
+
+    @property
+    def params(self) -> np.ndarray:
+        return self._view(self._params)
+
+    @property
+    def grad(self) -> np.ndarray:
+        return self._view(self._grad)
+
+    @property
+    def grad_norm(self) -> np.ndarray:
+        return self._view(self._grad_norm)
+
+    def copy(self, stop: int | None = None) -> "HistoryCopy":
+        """An independent copy of rows [0, stop), safe to hand to another thread."""
+        n = self._n if stop is None else min(stop, self._n)
+        return HistoryCopy(
+            epoch=self._epoch[:n].copy(), lr=self._lr[:n].copy(),
+            batch_loss=self._batch_loss[:n].copy(), full_loss=self._full_loss[:n].copy(),
+            params=self._params[:n].copy(), grad=self._grad[:n].copy(),
+            grad_norm=self._grad_norm[:n].copy(),
+        )
+
+    def to_csv(self, path, parameter_names) -> None:
+        """Write ``epoch,iteration,loss,w1,...,wd,b`` (loss = full-dataset loss)."""
+        from .atomic import atomic_write_text
+
+        lines = [",".join(["epoch", "iteration", "loss", *parameter_names])]
+        params = self.params
+        full = self.full_loss
+        epochs = self.epoch
+        for k in range(self._n):
+            cells = [str(int(epochs[k])), str(k), repr(float(full[k]))]
+            cells += [repr(float(v)) for v in params[k]]
+            lines.append(",".join(cells))
+        atomic_write_text(path, "\n".join(lines) + "\n")
+
+
+class HistoryCopy:
+    """A frozen copy of some rows of a History (same attribute names)."""
+
+    def __init__(self, **arrays: np.ndarray) -> None:
+        for name, array in arrays.items():
+            array.flags.writeable = False
+            setattr(self, name, array)
+
+    def __len__(self) -> int:
+        return len(self.epoch)
+
+    @property
+    def iteration(self) -> np.ndarray:
+        return np.arange(len(self))

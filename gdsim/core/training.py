@@ -1,0 +1,362 @@
+"""A training run: mini-batch gradient descent, one iteration at a time.
+
+``TrainingRun`` is an iterator of immutable ``Snapshot`` objects, so a worker
+thread can drive it in chunks (``advance``) and pause or stop between them,
+while the headless command line simply runs it to the end.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from typing import Any, Mapping
+
+import numpy as np
+
+from .batching import BatchSampler, descent_mode
+from .dataset import Dataset
+from .history import History
+from .optim import make_optimizer
+from .problem import NATURAL_LOSS, Problem
+from .schedules import make_schedule
+from .standardize import Standardizer
+from .surface import QuadraticStats
+
+# Above this many rows the full-dataset loss is computed only at epoch ends
+# (unless it is O(1) through sufficient statistics), so a mini-batch step
+# never costs O(N).
+CHEAP_FULL_LOSS_ROWS = 4096
+# A loss this many times the starting loss (at least 1) counts as diverged:
+# by then the path has left any sane plot range and only reaches inf later.
+DIVERGENCE_FACTOR = 1e10
+
+STATUSES = ("ready", "running", "finished", "converged", "diverged")
+
+
+@dataclass(frozen=True)
+class TrainingConfig:
+    """Every setting of a run. Validated once; change it with ``replace``."""
+
+    model: str = "linear"
+    loss: str | None = None  # None: the model's natural loss
+    reduction: str = "mean"
+    optimizer: str = "sgd"
+    hyper: Mapping[str, Any] = field(default_factory=dict)  # torch names, e.g. {"lr": 0.01}
+    schedule: str = "constant"
+    schedule_params: Mapping[str, Any] = field(default_factory=dict)
+    batch_size: int | None = None  # None: the full dataset
+    epochs: int = 100
+    shuffle: bool = True
+    drop_last: bool = False
+    seed: int = 0
+    init: tuple[float, ...] | None = None  # None: zeros
+    standardize: bool = False
+    tolerance: float | None = None  # stop as converged when ‖∇L‖ falls below it
+
+    @property
+    def loss_name(self) -> str:
+        return self.loss or NATURAL_LOSS.get(self.model, "mse")
+
+    def problem(self) -> Problem:
+        return Problem(self.model, self.loss_name, self.reduction)
+
+    def replace(self, **changes: Any) -> "TrainingConfig":
+        return replace(self, **changes)
+
+    def with_hyper(self, **hyper: Any) -> "TrainingConfig":
+        return replace(self, hyper={**self.hyper, **hyper})
+
+    @property
+    def base_lr(self) -> float:
+        return float(make_optimizer(self.optimizer, **self.hyper).lr)
+
+    def check(self, dataset: Dataset) -> None:
+        """Raise ValueError with one sentence when this config cannot run on ``dataset``."""
+        problem = self.problem()
+        make_optimizer(self.optimizer, **self.hyper)
+        make_schedule(self.schedule, **self.schedule_params)
+        if isinstance(self.epochs, bool) or not isinstance(self.epochs, (int, np.integer)) or self.epochs < 1:
+            raise ValueError(f"Invalid number of epochs: {self.epochs} (at least 1).")
+        n = dataset.n_rows
+        if self.batch_size is not None and not 1 <= self.batch_size <= n:
+            raise ValueError(
+                f"Invalid batch size: {self.batch_size} (the dataset has {n} rows; choose 1 to {n})."
+            )
+        if self.batch_size is not None and self.drop_last and self.batch_size > n:
+            raise ValueError("With drop-last the batch size cannot exceed the number of rows.")
+        if self.init is not None and len(self.init) != dataset.n_features + 1:
+            raise ValueError(
+                f"Initial parameters need {dataset.n_features + 1} values "
+                f"(w1..w{dataset.n_features}, b); got {len(self.init)}."
+            )
+        if self.init is not None and not all(math.isfinite(v) for v in self.init):
+            raise ValueError("Initial parameters must be finite numbers.")
+        if self.tolerance is not None and not self.tolerance > 0:
+            raise ValueError(f"Invalid tolerance: {self.tolerance} (must be positive).")
+        if problem.loss == "bce" or problem.model == "logistic":
+            bad = ~np.isin(dataset.y, (0.0, 1.0))
+            if bad.any():
+                row = int(np.argmax(bad))
+                raise ValueError(
+                    f"{problem.model.capitalize()} regression needs a target of 0 or 1; "
+                    f"row {row + 1} of '{dataset.target}' is {dataset.y[row]:g}."
+                )
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The state after the latest update; immutable, safe to pass between threads."""
+
+    iteration: int  # updates done so far
+    epoch: int  # epoch of the latest update (1-based; 0 before any)
+    iteration_in_epoch: int  # 1..iterations_per_epoch (0 before any)
+    iterations_per_epoch: int
+    epochs: int
+    lr: float
+    batch_loss: float  # loss of the latest mini-batch (NaN before any)
+    loss: float  # most recent known full-dataset loss
+    params: np.ndarray
+    grad_norm: float
+    batch_rows: np.ndarray  # rows of the latest mini-batch
+    status: str
+    message: str
+
+    @property
+    def total_iterations(self) -> int:
+        return self.epochs * self.iterations_per_epoch
+
+    @property
+    def done(self) -> bool:
+        return self.status in ("finished", "converged", "diverged")
+
+
+class TrainingRun:
+    """Gradient descent on a dataset with a config; iterate it for snapshots."""
+
+    def __init__(self, dataset: Dataset, config: TrainingConfig) -> None:
+        config.check(dataset)
+        self.dataset = dataset
+        self.config = config
+        self.problem = config.problem()
+        X = np.ascontiguousarray(dataset.X, dtype=np.float64)
+        self.standardizer: Standardizer | None = None
+        if config.standardize:
+            self.standardizer = Standardizer.fit(X, dataset.feature_names)
+            X = self.standardizer.transform(X)
+        self.X = X
+        self.y = np.ascontiguousarray(dataset.y, dtype=np.float64)
+        n = dataset.n_rows
+        self.batch_size = n if config.batch_size is None else int(config.batch_size)
+        self.sampler = BatchSampler(n, self.batch_size, config.shuffle, config.drop_last, config.seed)
+        self.iterations_per_epoch = self.sampler.iterations_per_epoch
+        self.mode = descent_mode(self.batch_size, n)
+        self.optimizer = make_optimizer(config.optimizer, **config.hyper)
+        self.schedule = make_schedule(config.schedule, **config.schedule_params)
+        self.base_lr = float(self.optimizer.lr)
+        self.lr = self.base_lr
+        self.epochs = int(config.epochs)
+        self.quadratic_stats = (
+            QuadraticStats.from_data(self.X, self.y)
+            if self.problem.model == "linear" and self.problem.loss == "mse"
+            else None
+        )
+        p = dataset.n_features + 1
+        theta = np.zeros(p) if config.init is None else np.array(config.init, dtype=np.float64)
+        self.params = theta
+        self.state = self.optimizer.init(theta)
+        self.history = History(p)
+        loss0 = self.full_loss(theta)
+        self.history.append(0, self.lr, np.nan, theta, np.full(p, np.nan), np.nan, loss0)
+        self._last_full_loss = loss0
+        self._divergence_limit = DIVERGENCE_FACTOR * max(loss0, 1.0) if math.isfinite(loss0) else math.inf
+        self.iteration = 0
+        self.epoch = 0  # completed epochs
+        self.batch_in_epoch = 0  # next mini-batch of the current epoch
+        self.status = "ready"
+        self.message = ""
+        self._last_rows: slice | np.ndarray = slice(0, 0)
+        self._prev_state = self.state
+        self._prev_params = theta
+        self._last_lr = self.lr
+        self._last_batch_loss = math.nan
+        self._last_grad_norm = math.nan
+        self._loss_pending = False  # full batch: row's full loss arrives with the next step
+
+    # --- information ------------------------------------------------------------
+    @property
+    def total_iterations(self) -> int:
+        return self.epochs * self.iterations_per_epoch
+
+    @property
+    def done(self) -> bool:
+        return self.status in ("finished", "converged", "diverged")
+
+    @property
+    def parameter_names(self) -> tuple[str, ...]:
+        return self.problem.parameter_names(self.dataset.n_features)
+
+    @property
+    def params_original(self) -> np.ndarray:
+        """Parameters in the data's original units (undoing standardisation)."""
+        if self.standardizer is None:
+            return self.params.copy()
+        return self.standardizer.params_to_original(self.params)
+
+    def full_loss(self, theta: np.ndarray) -> float:
+        """Loss on the whole dataset at ``theta``."""
+        if self.quadratic_stats is not None and self.dataset.n_rows > CHEAP_FULL_LOSS_ROWS:
+            return self.quadratic_stats.loss(theta, self.problem.reduction)
+        return self.problem.loss_value(theta, self.X, self.y)
+
+    @property
+    def current_loss(self) -> float:
+        """The most recent known full-dataset loss."""
+        return self._last_full_loss
+
+    def _record_full_loss(self, row: int, value: float) -> None:
+        self.history.set_full_loss(row, value)
+        self._last_full_loss = value
+
+    def latest_rows(self) -> np.ndarray:
+        rows = self._last_rows
+        if isinstance(rows, slice):
+            return np.arange(rows.start or 0, rows.stop or 0)
+        return rows.copy()
+
+    def snapshot(self) -> Snapshot:
+        params = self.params.copy()
+        params.flags.writeable = False
+        rows = self.latest_rows()
+        rows.flags.writeable = False
+        in_epoch = self.batch_in_epoch if self.batch_in_epoch else (self.iterations_per_epoch if self.iteration else 0)
+        epoch = self.epoch + (1 if self.batch_in_epoch else 0)
+        return Snapshot(
+            iteration=self.iteration, epoch=epoch, iteration_in_epoch=in_epoch,
+            iterations_per_epoch=self.iterations_per_epoch, epochs=self.epochs,
+            lr=self._last_lr, batch_loss=self._last_batch_loss, loss=self.current_loss,
+            params=params, grad_norm=self._last_grad_norm, batch_rows=rows,
+            status=self.status, message=self.message,
+        )
+
+    # --- changes during a run (take effect from the next iteration) ---------------
+    def set_hyper(self, **hyper: Any) -> None:
+        """Change the optimizer's hyperparameters; its state (momentum, m, v…) is kept."""
+        self.optimizer = make_optimizer(self.config.optimizer, **{**self.config.hyper, **hyper})
+        self.config = self.config.with_hyper(**hyper)
+        if "lr" in hyper:
+            self.base_lr = self.lr = float(self.optimizer.lr)
+
+    def set_epochs(self, epochs: int) -> None:
+        if epochs < 1:
+            raise ValueError(f"Invalid number of epochs: {epochs} (at least 1).")
+        self.epochs = int(epochs)
+        self.config = self.config.replace(epochs=self.epochs)
+        if self.status == "finished" and self.iteration < self.total_iterations:
+            self.status, self.message = "running", ""
+        elif not self.done and self.iteration >= self.total_iterations:
+            self._finish("finished", "")
+
+    # --- stepping -----------------------------------------------------------------
+    def step(self) -> Snapshot | None:
+        """One iteration; the new snapshot, or None when the run is over."""
+        if self.done:
+            return None
+        self._step()
+        return self.snapshot()
+
+    def advance(self, n: int) -> int:
+        """Up to ``n`` iterations without building snapshots; returns how many ran."""
+        done = 0
+        while done < n and not self.done:
+            self._step()
+            done += 1
+        return done
+
+    def run_epoch(self) -> Snapshot | None:
+        """Iterate to the end of the current epoch."""
+        if self.done:
+            return None
+        remaining = self.iterations_per_epoch - self.batch_in_epoch
+        self.advance(remaining)
+        return self.snapshot()
+
+    def run(self) -> "TrainingRun":
+        """Iterate to the end."""
+        while not self.done:
+            self.advance(1 << 16)
+        return self
+
+    def __iter__(self):
+        while not self.done:
+            self._step()
+            yield self.snapshot()
+
+    def _step(self) -> None:
+        if self.status == "ready":
+            self.status = "running"
+        if self.batch_in_epoch == 0:
+            self.sampler.start_epoch()
+        rows = self.sampler.batch(self.batch_in_epoch)
+        X, y = self.X[rows], self.y[rows]
+        theta = self.params
+        loss, grad = self.problem.loss_and_grad(theta, X, y)
+        k = self.iteration
+        if self._loss_pending and math.isfinite(loss):
+            self._record_full_loss(k, loss)
+        self._loss_pending = False
+        if not math.isfinite(loss) or not np.isfinite(grad).all():
+            self._diverge(k + 1, "the loss became infinite")
+            return
+        lr = self.lr
+        new_theta, new_state = self.optimizer.update(grad, self.state, theta, lr)
+        if not np.isfinite(new_theta).all():
+            self._diverge(k + 1, "a parameter became infinite")
+            return
+        self._prev_state, self._prev_params = self.state, theta
+        self.state, self.params = new_state, new_theta
+        self._last_rows, self._last_lr, self._last_batch_loss = rows, lr, loss
+        self.batch_in_epoch += 1
+        self.iteration = k + 1
+        epoch_end = self.batch_in_epoch == self.iterations_per_epoch
+        grad_norm = float(math.sqrt(grad @ grad))
+        self._last_grad_norm = grad_norm
+        full = math.nan
+        if self.sampler.full_batch:
+            self._loss_pending = True
+        elif epoch_end or self.dataset.n_rows <= CHEAP_FULL_LOSS_ROWS or self.quadratic_stats is not None:
+            full = self.full_loss(new_theta)
+        self.history.append(self.epoch + 1, lr, loss, new_theta, grad, grad_norm, full)
+        if math.isfinite(full):
+            self._last_full_loss = full
+        if epoch_end:
+            self.epoch += 1
+            self.batch_in_epoch = 0
+            self.lr = float(self.schedule.next_lr(self.epoch, self.lr, self.base_lr))
+        if loss > self._divergence_limit or (math.isfinite(full) and full > self._divergence_limit):
+            self._diverge(k + 1, "the loss grew more than 10¹⁰-fold", keep_last=True)
+        elif self.config.tolerance is not None and grad_norm < self.config.tolerance:
+            self._finish("converged", f"Converged at iteration {k + 1}: ‖∇L‖ = {grad_norm:.3g} < {self.config.tolerance:g}.")
+        elif self.iteration >= self.total_iterations:
+            self._finish("finished", f"Finished {self.epochs} epochs ({self.iteration} iterations).")
+
+    def _settle_loss(self) -> None:
+        if self._loss_pending:
+            loss = self.full_loss(self.params)
+            if math.isfinite(loss):
+                self._record_full_loss(self.iteration, loss)
+            self._loss_pending = False
+
+    def _finish(self, status: str, message: str) -> None:
+        self._settle_loss()
+        self.status, self.message = status, message
+
+    def _diverge(self, iteration: int, what: str, keep_last: bool = False) -> None:
+        """Stop; the parameters stay at the last finite values."""
+        if keep_last:
+            self._settle_loss()
+        suggestion = f"{self.lr / 10:.3g}"
+        self.status = "diverged"
+        self.message = (
+            f"Diverged at iteration {iteration}: {what}. "
+            f"Try a smaller learning rate (e.g. {suggestion})."
+        )

@@ -1,0 +1,68 @@
+"""Loss surfaces: sufficient statistics agree with direct evaluation."""
+
+import numpy as np
+import pytest
+
+from gdsim.core.problem import Problem
+from gdsim.core.surface import QuadraticStats, default_window, least_squares_optimum, loss_surface
+
+
+def brute_force(problem, X, y, theta, i, j, xs, ys):
+    out = np.empty((len(ys), len(xs)))
+    for r, b in enumerate(ys):
+        for c, a in enumerate(xs):
+            t = theta.copy()
+            t[i], t[j] = a, b
+            out[r, c] = problem.loss_value(t, X, y)
+    return out
+
+
+@pytest.mark.parametrize("model,loss,reduction", [
+    ("linear", "mse", "mean"), ("linear", "mse", "sum"), ("linear", "mae", "mean"),
+    ("logistic", "bce", "mean"), ("logistic", "mse", "sum"),
+])
+@pytest.mark.parametrize("i,j", [(0, 2), (1, 0), (2, 1)])
+def test_surface_equals_brute_force(model, loss, reduction, i, j):
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(40, 2))
+    y = (rng.random(40) < 0.5).astype(float) if model == "logistic" else X @ [2.0, -1.0] + 0.3
+    theta = np.array([0.4, -0.2, 0.1])
+    xs, ys = np.linspace(-2, 3, 7), np.linspace(-1, 1, 5)
+    problem = Problem(model, loss, reduction)
+    surface = loss_surface(problem, X, y, theta, i, j, xs, ys)
+    np.testing.assert_allclose(surface.values, brute_force(problem, X, y, theta, i, j, xs, ys),
+                               rtol=1e-9, atol=1e-9)
+    assert surface.values.shape == (5, 7)
+
+
+def test_direct_surface_is_chunked_without_changing_values(monkeypatch):
+    import gdsim.core.surface as surface_module
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 1))
+    y = (X[:, 0] > 0).astype(float)
+    problem = Problem("logistic", "bce")
+    xs, ys = np.linspace(-3, 3, 9), np.linspace(-2, 2, 4)
+    whole = loss_surface(problem, X, y, np.zeros(2), 0, 1, xs, ys).values
+    monkeypatch.setattr(surface_module, "CHUNK_ELEMENTS", 20)  # many row chunks
+    chunked = loss_surface(problem, X, y, np.zeros(2), 0, 1, xs, ys).values
+    np.testing.assert_allclose(chunked, whole, rtol=1e-12)
+
+
+def test_quadratic_stats_loss_and_optimum_on_the_lecture_table():
+    X = np.array([[2.0], [3.0], [4.0], [5.0], [6.0]])
+    y = 3 * X[:, 0] + 2
+    stats = QuadraticStats.from_data(X, y)
+    assert stats.loss(np.array([0.0, 0.0])) == pytest.approx(np.mean(y ** 2))
+    np.testing.assert_allclose(least_squares_optimum(X, y), [3.0, 2.0], rtol=1e-12)
+    assert stats.loss(np.array([3.0, 2.0])) == pytest.approx(0.0, abs=1e-9)
+
+
+def test_optimum_is_none_when_not_unique():
+    X = np.array([[1.0, 2.0], [2.0, 4.0], [3.0, 6.0]])  # collinear columns
+    assert least_squares_optimum(X, np.array([1.0, 2.0, 3.0])) is None
+
+
+def test_default_window_contains_start_and_optimum():
+    x0, x1, y0, y1 = default_window(np.zeros(2), 0, 1, np.array([3.0, 2.0]))
+    assert x0 < 0 < 3 < x1 and y0 < 0 < 2 < y1
