@@ -1,0 +1,97 @@
+"""Stochastic gradient descent, optionally with momentum / Nesterov (torch.optim.SGD)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
+
+from .base import HyperParam, Optimizer, as_params
+
+
+class SGDState(NamedTuple):
+    """``step`` counts updates (torch's SGD keeps none; here for uniformity).
+    ``momentum_buffer`` is None until the first step with momentum, as in torch."""
+
+    step: int
+    momentum_buffer: np.ndarray | None
+
+
+@dataclass(frozen=True)
+class SGD(Optimizer):
+    r"""Stochastic gradient descent (torch.optim.SGD).
+
+    With learning rate γ, momentum μ, dampening τ, weight decay λ::
+
+        g_t = ∇f(θ_{t-1}) + λ·θ_{t-1}
+        if μ ≠ 0:
+            b_t = g_t                          (t = 1)
+            b_t = μ·b_{t-1} + (1 − τ)·g_t      (t > 1)
+            g_t = g_t + μ·b_t   if nesterov   else   g_t = b_t
+        θ_t = θ_{t-1} − γ·g_t
+    """
+
+    lr: float = 0.01
+    momentum: float = 0.0
+    dampening: float = 0.0
+    weight_decay: float = 0.0
+    nesterov: bool = False
+
+    name = "sgd"
+    torch_name = "SGD"
+    equations = (
+        ("lr", "γ = learning rate of this step"),
+        ("grad", "g_t = ∇f(θ_{t-1}) + λ·θ_{t-1}"),
+        ("momentum_buffer", "b_t = μ·b_{t-1} + (1 − τ)·g_t   (b_1 = g_1)"),
+        ("direction", "d_t = g_t + μ·b_t (Nesterov)  or  d_t = b_t"),
+        ("update", "Δθ_t = −γ·d_t"),
+        ("params", "θ_t = θ_{t-1} + Δθ_t"),
+    )
+    HYPERPARAMS = (
+        HyperParam("lr", 0.01, "float", 0.0, None, True, "learning rate γ"),
+        HyperParam("momentum", 0.0, "float", 0.0, 1.0, False, "momentum factor μ (0 = plain SGD)"),
+        HyperParam("dampening", 0.0, "float", 0.0, 1.0, False, "dampening τ of the gradient added to the momentum buffer"),
+        HyperParam("weight_decay", 0.0, "float", 0.0, None, False, "L2 penalty λ added to the gradient"),
+        HyperParam("nesterov", False, "bool", None, None, False, "use Nesterov momentum (needs momentum > 0, dampening 0)"),
+    )
+
+    def __post_init__(self) -> None:
+        self._check("lr", "Invalid learning rate: {}", lambda x: not x < 0.0)
+        self._check("momentum", "Invalid momentum value: {}", lambda x: not x < 0.0)
+        self._check("weight_decay", "Invalid weight_decay value: {}", lambda x: not x < 0.0)
+        self._check("dampening", "Invalid dampening value: {}")
+        self._check_bool("nesterov")
+        if self.nesterov and (self.momentum <= 0 or self.dampening != 0):
+            raise ValueError("Nesterov momentum requires a momentum and zero dampening")
+
+    def init(self, params) -> SGDState:
+        as_params(params)
+        return SGDState(step=0, momentum_buffer=None)
+
+    def update(self, grad, state: SGDState, params, lr: float, trace: dict | None = None):
+        # torch.optim.sgd._single_tensor_sgd
+        weight_decay = self.weight_decay
+        momentum = self.momentum
+        if weight_decay != 0:
+            grad = grad + weight_decay * params  # grad.add(param, alpha=weight_decay)
+        buf = state.momentum_buffer
+        if momentum != 0:
+            if buf is None:
+                buf = grad.copy()  # grad.detach().clone()
+            else:
+                buf = buf * momentum  # buf.mul_(momentum).add_(grad, alpha=1 - dampening)
+                buf += (1 - self.dampening) * grad
+            d_p = grad + momentum * buf if self.nesterov else buf
+        else:
+            d_p = grad
+        new_params = params + (-lr) * d_p  # param.add_(grad, alpha=-lr)
+        if trace is not None:
+            trace["lr"] = float(lr)
+            trace["grad"] = np.array(grad, dtype=np.float64)
+            if momentum != 0:
+                trace["momentum_buffer"] = buf
+            trace["direction"] = np.array(d_p, dtype=np.float64)
+            trace["update"] = (-lr) * d_p
+            trace["params"] = new_params
+        return new_params, SGDState(state.step + 1, buf)
