@@ -1,0 +1,119 @@
+"""Which part of the loss surface to show while a run moves through it.
+
+The window starts around the start point and (for linear + MSE) the
+least-squares optimum, grows when the path leaves it (up to a limit, so a
+diverging run cannot shrink the picture to nothing), and the surface is
+recomputed when the window or the parameters held fixed change.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .surface import LossSurface, QuadraticStats, default_window, least_squares_optimum, loss_surface
+
+QUADRATIC_GRID = 160  # grid side when the surface costs O(grid)
+DIRECT_ELEMENTS = 4_000_000  # grid points × rows evaluated for one direct surface
+MAX_GROWTH = 8.0  # the window never grows past this multiple of its first size
+
+
+class SurfaceTracker:
+    """Keeps a LossSurface in step with a TrainingRun's parameters."""
+
+    def __init__(self) -> None:
+        self._run = None
+        self.axes = (0, 1)
+        self.optimum: np.ndarray | None = None
+        self.optimum_original: np.ndarray | None = None
+        self._window: tuple[float, float, float, float] | None = None
+        self._first_size: tuple[float, float] = (1.0, 1.0)
+        self._held: np.ndarray | None = None  # parameters the surface was drawn with
+        self._params: np.ndarray | None = None
+        self._surface: LossSurface | None = None
+
+    def set_run(self, run) -> None:
+        """Follow ``run`` (a TrainingRun); resets the window."""
+        self._run = run
+        p = run.params.size
+        i, j = self.axes
+        if not (i < p and j < p and i != j):
+            self.axes = (0, p - 1)
+        self.optimum = self.optimum_original = None
+        if run.problem.model == "linear" and run.problem.loss == "mse":
+            self.optimum = least_squares_optimum(run.X, run.y)
+            if self.optimum is not None:
+                self.optimum_original = (run.standardizer.params_to_original(self.optimum)
+                                         if run.standardizer else self.optimum)
+        self._params = run.params.copy()
+        self._reset_window()
+
+    def set_axes(self, i: int, j: int) -> None:
+        self.axes = (i, j)
+        if self._run is not None:
+            self._reset_window()
+
+    def _reset_window(self) -> None:
+        i, j = self.axes
+        self._window = default_window(self._params, i, j, self.optimum)
+        x0, x1, y0, y1 = self._window
+        self._first_size = (x1 - x0, y1 - y0)
+        self._surface = None
+
+    @property
+    def window(self) -> tuple[float, float, float, float] | None:
+        return self._window
+
+    def follow(self, params: np.ndarray) -> bool:
+        """Note the current parameters; True when the surface should be recomputed."""
+        if self._run is None or not np.isfinite(params).all():
+            return False
+        self._params = np.array(params, dtype=np.float64)
+        i, j = self.axes
+        changed = self._grow_to(params[i], params[j])
+        if params.size > 2 and self._held is not None:
+            others = np.ones(params.size, bool)
+            others[[i, j]] = False
+            if not np.array_equal(params[others], self._held[others]):
+                changed = True
+        if changed:
+            self._surface = None
+        return changed
+
+    def _grow_to(self, x: float, y: float) -> bool:
+        x0, x1, y0, y1 = self._window
+        mx, my = (x1 - x0) * 0.05, (y1 - y0) * 0.05
+        if x0 + mx <= x <= x1 - mx and y0 + my <= y <= y1 - my:
+            return False
+        fx, fy = self._first_size
+        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+        hx = min(max((x1 - x0) / 2, abs(x - cx) * 1.3), fx * MAX_GROWTH / 2)
+        hy = min(max((y1 - y0) / 2, abs(y - cy) * 1.3), fy * MAX_GROWTH / 2)
+        new = (cx - hx, cx + hx, cy - hy, cy + hy)
+        if np.allclose(new, self._window):
+            return False
+        self._window = new
+        return True
+
+    def grid_size(self) -> int:
+        run = self._run
+        if run.problem.model == "linear" and run.problem.loss == "mse":
+            return QUADRATIC_GRID
+        return int(np.clip(np.sqrt(DIRECT_ELEMENTS / max(run.dataset.n_rows, 1)), 24, 120))
+
+    def surface(self, force: bool = False) -> LossSurface | None:
+        """The surface for the current window and held parameters (cached)."""
+        if self._run is None:
+            return None
+        if self._surface is not None and not force:
+            return self._surface
+        run = self._run
+        i, j = self.axes
+        x0, x1, y0, y1 = self._window
+        n = self.grid_size()
+        xs, ys = np.linspace(x0, x1, n), np.linspace(y0, y1, n)
+        stats = run.quadratic_stats
+        if stats is None and run.problem.model == "linear" and run.problem.loss == "mse":
+            stats = QuadraticStats.from_data(run.X, run.y)
+        self._surface = loss_surface(run.problem, run.X, run.y, self._params, i, j, xs, ys, stats)
+        self._held = self._params.copy()
+        return self._surface

@@ -1,0 +1,173 @@
+"""Training runs: batching, history, status, and agreement with torch loops."""
+
+import json
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from gdsim.core.batching import BatchSampler, descent_mode, iterations_per_epoch
+from gdsim.core.presets import load_preset
+from gdsim.core.training import TrainingConfig, TrainingRun
+
+sys.path.insert(0, str(Path(__file__).parent))
+from run_cases import RUN_CASES  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+REFERENCE = np.load(ROOT / "tests" / "data" / "torch_runs.npz")
+
+try:
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from torch_runs import torch_run
+
+    HAVE_TORCH = True
+except ImportError:
+    HAVE_TORCH = False
+
+
+def gdsim_run(preset, options):
+    cfg = TrainingConfig(shuffle=False, **options)
+    return TrainingRun(load_preset(preset), cfg).run()
+
+
+@pytest.mark.parametrize("case_id,preset,options", RUN_CASES, ids=[c[0] for c in RUN_CASES])
+def test_run_matches_stored_torch_trajectory(case_id, preset, options):
+    run = gdsim_run(preset, options)
+    expected = REFERENCE[case_id]
+    assert len(run.history) == len(expected) >= 101
+    np.testing.assert_allclose(run.history.params, expected, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.skipif(not HAVE_TORCH, reason="torch not installed")
+@pytest.mark.parametrize("case_id,preset,options", RUN_CASES, ids=[c[0] for c in RUN_CASES])
+def test_run_matches_live_torch(case_id, preset, options):
+    run = gdsim_run(preset, options)
+    dataset = load_preset(preset)
+    opts = {k: v for k, v in options.items() if k != "model"}
+    opts.setdefault("loss", "bce" if options["model"] == "logistic" else "mse")
+    expected = torch_run(dataset.X, dataset.y, options["model"], **opts)
+    np.testing.assert_allclose(run.history.params, expected, rtol=1e-10, atol=1e-12)
+
+
+def test_lecture_iteration_counts():
+    assert iterations_per_epoch(10_000, 500) == 20
+    assert iterations_per_epoch(11, 4) == 3
+    assert iterations_per_epoch(11, 4, drop_last=True) == 2
+    assert descent_mode(11, 11) == "batch"
+    assert descent_mode(1, 11) == "stochastic"
+    assert descent_mode(4, 11) == "mini-batch"
+
+
+def test_sampler_visits_every_row_once_per_epoch_and_partial_last_batch():
+    sampler = BatchSampler(11, 4, shuffle=True, seed=5)
+    sampler.start_epoch()
+    batches = [np.asarray(sampler.batch(k)) for k in range(sampler.iterations_per_epoch)]
+    assert [len(b) for b in batches] == [4, 4, 3]
+    assert sorted(np.concatenate(batches)) == list(range(11))
+
+
+def test_same_seed_same_run_bit_for_bit_and_other_seed_differs():
+    cfg = TrainingConfig(model="logistic", optimizer="adam", batch_size=3, epochs=30, seed=7)
+    a = TrainingRun(load_preset("insurance"), cfg).run()
+    b = TrainingRun(load_preset("insurance"), cfg).run()
+    c = TrainingRun(load_preset("insurance"), cfg.replace(seed=8)).run()
+    assert np.array_equal(a.history.params, b.history.params)
+    assert not np.array_equal(a.history.params, c.history.params)
+
+
+def test_history_rows_and_full_loss():
+    run = TrainingRun(load_preset("lecture-3x-plus-2"), TrainingConfig(epochs=5)).run()
+    h = run.history
+    assert len(h) == 6
+    assert list(h.epoch) == [0, 1, 2, 3, 4, 5]
+    assert np.isnan(h.batch_loss[0]) and np.isfinite(h.full_loss).all()
+    X, y = run.X, run.y
+    for k in range(6):
+        assert h.full_loss[k] == pytest.approx(np.mean((X @ h.params[k, :-1] + h.params[k, -1] - y) ** 2), rel=1e-12)
+    # full batch: the batch loss of update k is the full loss at the parameters before it
+    np.testing.assert_array_equal(h.batch_loss[1:], h.full_loss[:-1])
+    # first update of the lecture-style rule: w = 0 - 0.01 * dL/dw
+    g = -2 * np.mean(X[:, 0] * y), -2 * np.mean(y)
+    np.testing.assert_allclose(h.params[1], [-0.01 * g[0], -0.01 * g[1]], rtol=1e-12)
+
+
+def test_linear_mse_converges_to_lstsq_optimum():
+    cfg = TrainingConfig(optimizer="adam", hyper={"lr": 0.1}, epochs=3000, tolerance=1e-9)
+    run = TrainingRun(load_preset("lecture-3x-plus-2"), cfg).run()
+    assert run.status == "converged"
+    np.testing.assert_allclose(run.params, [3.0, 2.0], atol=1e-6)
+
+
+def test_divergence_stops_with_message_and_finite_history():
+    cfg = TrainingConfig(hyper={"lr": 10.0}, epochs=1000)
+    run = TrainingRun(load_preset("lecture-3x-plus-2"), cfg).run()
+    assert run.status == "diverged"
+    assert run.iteration < 1000
+    assert f"iteration {run.iteration + 1}" in run.message or f"iteration {run.iteration}" in run.message
+    assert "smaller learning rate" in run.message
+    assert np.isfinite(run.params).all()
+    assert np.isfinite(run.history.params).all()
+    full = run.history.full_loss
+    assert not np.isinf(full).any()
+
+
+def test_adam_at_lr_100_diverges_or_stays_finite():
+    cfg = TrainingConfig(optimizer="adam", hyper={"lr": 100.0}, epochs=500)
+    run = TrainingRun(load_preset("lecture-3x-plus-2"), cfg).run()
+    assert np.isfinite(run.history.params).all()
+    assert not np.isinf(run.history.full_loss).any()
+
+
+def test_minibatch_full_loss_at_every_iteration_when_cheap():
+    cfg = TrainingConfig(model="logistic", batch_size=4, epochs=3)
+    run = TrainingRun(load_preset("insurance"), cfg).run()
+    assert len(run.history) == 10
+    assert np.isfinite(run.history.full_loss).all()
+
+
+def test_hyperparameter_change_takes_effect_next_iteration():
+    run = TrainingRun(load_preset("lecture-3x-plus-2"), TrainingConfig(epochs=10))
+    run.advance(3)
+    run.set_hyper(lr=0.0)
+    before = run.params.copy()
+    run.advance(1)
+    np.testing.assert_array_equal(run.params, before)
+    assert run.history.lr[-1] == 0.0
+
+
+def test_snapshot_is_immutable_copy():
+    run = TrainingRun(load_preset("insurance"), TrainingConfig(model="logistic", batch_size=4, epochs=2))
+    snap = run.step()
+    assert (snap.epoch, snap.iteration_in_epoch, snap.iteration) == (1, 1, 1)
+    assert snap.iterations_per_epoch == 3 and snap.total_iterations == 6
+    with pytest.raises(ValueError):
+        snap.params[0] = 5.0
+    run.advance(2)
+    snap = run.snapshot()
+    assert (snap.epoch, snap.iteration_in_epoch) == (1, 3)
+    assert list(run) and run.status == "finished"
+
+
+@pytest.mark.parametrize("changes,match", [
+    (dict(epochs=0), "epochs"),
+    (dict(batch_size=0), "batch size"),
+    (dict(batch_size=12), "batch size"),
+    (dict(hyper={"lr": -1.0}), "Invalid learning rate: -1.0"),
+    (dict(init=(1.0,)), "Initial parameters"),
+])
+def test_invalid_config_is_refused(changes, match):
+    with pytest.raises(ValueError, match=match):
+        TrainingRun(load_preset("insurance"), TrainingConfig(model="logistic").replace(**changes))
+
+
+def test_logistic_needs_binary_target():
+    with pytest.raises(ValueError, match="0 or 1"):
+        TrainingRun(load_preset("lecture-2x"), TrainingConfig(model="logistic"))
+
+
+def test_standardized_parameters_map_back_to_original_units():
+    cfg = TrainingConfig(optimizer="adam", hyper={"lr": 0.1}, epochs=4000, standardize=True)
+    run = TrainingRun(load_preset("lecture-3x-plus-2"), cfg).run()
+    np.testing.assert_allclose(run.params_original, [3.0, 2.0], atol=1e-6)
