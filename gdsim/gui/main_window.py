@@ -1,0 +1,505 @@
+"""The main window: dataset, controls, run buttons and the three live plots.
+
+The window owns the current ``TrainingRun`` only to hand it to the worker
+thread and to read its history; every training step happens on the worker.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QDockWidget, QHBoxLayout, QLabel, QMainWindow, QMessageBox,
+    QProgressBar, QPushButton, QScrollArea, QSizePolicy, QSplitter, QToolBar, QVBoxLayout,
+    QWidget,
+)
+
+from ..core.dataset import Dataset
+from ..core.fit import fit_picture
+from ..core.presets import DEFAULT_PRESET, list_presets, load_preset
+from ..core.surface_tracker import SurfaceTracker
+from ..core.training import TrainingConfig, TrainingRun
+from .controls import ControlsPanel
+from .dataset import DatasetDocument, DatasetPanel
+from .plots import FitView, LossView, SurfaceView
+from .worker import Frame, WorkerThread
+
+APP_TITLE = "gdsim — gradient descent simulator"
+PRESETS = {p.id: p for p in list_presets()}
+RUN_SHORTCUTS = {
+    "start": "F5", "pause": "F6", "step": "F10", "step_epoch": "Shift+F10", "reset": "Ctrl+R",
+}
+
+
+class MainWindow(QMainWindow):
+    """``MainWindow()`` opens on the default preset, ready to press Start."""
+
+    def __init__(self, dataset: Dataset | None = None, config: TrainingConfig | None = None,
+                 preset: str | None = None) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(APP_TITLE)
+        self.setAcceptDrops(True)
+        if dataset is None:
+            dataset = load_preset(preset or DEFAULT_PRESET)
+        if config is None:
+            preset_info = PRESETS.get(dataset.name)
+            config = TrainingConfig(model=preset_info.model, standardize=preset_info.standardize) \
+                if preset_info else TrainingConfig()
+        self._config = config
+        self._run: TrainingRun | None = None
+        self._run_id = 0
+        self._last_frame: Frame | None = None
+        self._error = ""
+        self._notice = ""
+        self.ask_before_discarding = True  # closing with unsaved edits asks first
+        self._thread = WorkerThread()
+        self._thread.worker.frame_ready.connect(self._on_frame_ready)
+        self.surface_model = SurfaceTracker()
+        self._surface_timer = QTimer(self, singleShot=True, interval=100)
+        self._surface_timer.timeout.connect(self._redraw_surface)
+
+        self.document = DatasetDocument(dataset, parent=self)
+        self._build_views()
+        self._build_actions()
+        self.resize(1500, 940)
+        self.controls.set_n_rows(dataset.n_rows)
+        self.controls.set_parameter_names(self._parameter_names(dataset))
+        self.controls.set_config(config)
+        self._speed_changed(self.controls.speed())
+        self._reset()
+
+    # --- construction -------------------------------------------------------------------
+    def _build_views(self) -> None:
+        self.dataset_panel = DatasetPanel(self.document)
+        self.dataset_panel.dataset_changed.connect(self._on_dataset_changed)
+        self.controls = ControlsPanel(self._config)
+        self.controls.config_changed.connect(self._on_config_changed)
+        self.controls.hyper_changed.connect(self._on_hyper_changed)
+        self.controls.speed_changed.connect(self._speed_changed)
+
+        self.surface_view = SurfaceView()
+        self.surface_view.clicked.connect(self._on_surface_clicked)
+        self.loss_view = LossView()
+        self.fit_view = FitView()
+
+        self.surface_x_combo = QComboBox(objectName="surfaceXCombo")
+        self.surface_y_combo = QComboBox(objectName="surfaceYCombo")
+        for combo in (self.surface_x_combo, self.surface_y_combo):
+            combo.currentIndexChanged.connect(self._on_surface_axes_changed)
+        surface_bar = QHBoxLayout()
+        surface_bar.addWidget(QLabel("Loss surface over"))
+        surface_bar.addWidget(self.surface_x_combo)
+        surface_bar.addWidget(QLabel("and"))
+        surface_bar.addWidget(self.surface_y_combo)
+        surface_bar.addWidget(QLabel("(click to set the start point)"))
+        surface_bar.addStretch(1)
+        surface_box = QWidget()
+        lay = QVBoxLayout(surface_box)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addLayout(surface_bar)
+        lay.addWidget(self.surface_view, 1)
+
+        self.loss_log_check = QCheckBox("log scale", objectName="lossLogCheck")
+        self.loss_log_check.toggled.connect(self.loss_view.set_log_scale)
+        self.loss_epoch_check = QCheckBox("x axis in epochs", objectName="lossEpochAxisCheck")
+        self.loss_epoch_check.toggled.connect(self._on_loss_axis_changed)
+        loss_bar = QHBoxLayout()
+        loss_bar.addWidget(QLabel("Loss against iteration"))
+        loss_bar.addStretch(1)
+        loss_bar.addWidget(self.loss_log_check)
+        loss_bar.addWidget(self.loss_epoch_check)
+        loss_box = QWidget()
+        lay = QVBoxLayout(loss_box)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addLayout(loss_bar)
+        lay.addWidget(self.loss_view, 1)
+
+        right = QSplitter(Qt.Vertical)
+        right.addWidget(self.fit_view)
+        right.addWidget(loss_box)
+        center = QSplitter(Qt.Horizontal)
+        center.addWidget(surface_box)
+        center.addWidget(right)
+        center.setStretchFactor(0, 3)
+        center.setStretchFactor(1, 2)
+        self.setCentralWidget(center)
+
+        controls_scroll = QScrollArea()
+        controls_scroll.setWidget(self.controls)
+        controls_scroll.setWidgetResizable(True)
+        controls_scroll.setMinimumWidth(340)
+        dock = QDockWidget("Model and optimizer", self, objectName="controlsDock")
+        dock.setWidget(controls_scroll)
+        dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable)
+        self.addDockWidget(Qt.LeftDockWidgetArea, dock)
+        dock = QDockWidget("Dataset", self, objectName="datasetDock")
+        dock.setWidget(self.dataset_panel)
+        dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable)
+        self.addDockWidget(Qt.RightDockWidgetArea, dock)
+
+        self.progress = QProgressBar(objectName="progressBar")
+        self.progress.setMaximumWidth(260)
+        self.progress.setTextVisible(True)
+        self.status_label = QLabel(objectName="statusLabel")
+        self.status_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.status_label.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
+        font = self.status_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.1)
+        self.status_label.setFont(font)
+        self.statusBar().addWidget(self.status_label, 1)
+        self.statusBar().addPermanentWidget(self.progress)
+
+    def _build_actions(self) -> None:
+        bar = QToolBar("Run", self, objectName="runToolbar")
+        bar.setMovable(False)
+        self.addToolBar(Qt.TopToolBarArea, bar)
+        run_menu = self.menuBar().addMenu("&Run")
+        self.buttons: dict[str, QPushButton] = {}
+        specs = [
+            ("start", "Start", "startButton", self.start),
+            ("pause", "Pause", "pauseButton", self.toggle_pause),
+            ("step", "Step", "stepButton", self.step),
+            ("step_epoch", "Step epoch", "stepEpochButton", self.step_epoch),
+            ("reset", "Reset", "resetButton", self.reset),
+        ]
+        self.run_actions: dict[str, QAction] = {}
+        for key, text, name, slot in specs:
+            shortcut = QKeySequence(RUN_SHORTCUTS[key])
+            action = QAction(text, self, objectName=f"action{name[0].upper()}{name[1:-6]}")
+            action.setShortcut(shortcut)
+            action.setShortcutContext(Qt.ApplicationShortcut)
+            action.triggered.connect(slot)
+            run_menu.addAction(action)
+            button = QPushButton(text, objectName=name)
+            button.setToolTip(f"{text} ({shortcut.toString()})")
+            button.clicked.connect(action.trigger)
+            bar.addWidget(button)
+            self.buttons[key] = button
+            self.run_actions[key] = action
+        self.addAction(self.run_actions["start"])
+
+        file_menu = self.menuBar().addMenu("&File")
+        for text, slot, shortcut in (
+            ("Import CSV…", self.dataset_panel.import_csv_interactive, QKeySequence.Open),
+            ("Export CSV…", self.dataset_panel.export_csv_interactive, QKeySequence.SaveAs),
+        ):
+            action = file_menu.addAction(text)
+            action.setShortcut(shortcut)
+            action.triggered.connect(slot)
+        file_menu.addSeparator()
+        quit_action = file_menu.addAction("Quit")
+        quit_action.setShortcut(QKeySequence.Quit)
+        quit_action.triggered.connect(self.close)
+        edit_menu = self.menuBar().addMenu("&Edit")
+        edit_menu.addAction(self.dataset_panel.undo_action())
+        edit_menu.addAction(self.dataset_panel.redo_action())
+        self.view_menu = self.menuBar().addMenu("&View")
+        for dock in self.findChildren(QDockWidget):
+            self.view_menu.addAction(dock.toggleViewAction())
+
+    # --- public -------------------------------------------------------------------------
+    def run_history(self):
+        """The current run's core ``History`` (read it; the worker appends to it)."""
+        return None if self._run is None else self._run.history
+
+    @property
+    def current_run(self) -> TrainingRun | None:
+        return self._run
+
+    @property
+    def worker(self):
+        return self._thread.worker
+
+    def start(self) -> None:
+        if self._run is None:
+            return
+        if self._run.done:
+            self._reset()
+        self.worker.start()
+        self._set_running(True)
+
+    def toggle_pause(self) -> None:
+        if self.worker.is_running:
+            self.worker.pause()
+            self._set_running(False)
+        elif self._run is not None and not self._run.done and self._run.iteration > 0:
+            self.start()
+
+    def step(self) -> None:
+        if self._run is not None and not self._run.done:
+            self.worker.step(1)
+            self._set_running(False)
+
+    def step_epoch(self) -> None:
+        if self._run is not None and not self._run.done:
+            self.worker.step_epoch()
+            self._set_running(False)
+
+    def reset(self) -> None:
+        self._reset()
+
+    # --- runs ------------------------------------------------------------------------------
+    def _parameter_names(self, dataset: Dataset) -> tuple[str, ...]:
+        return tuple(f"w{i + 1}" for i in range(dataset.n_features)) + ("b",)
+
+    def _reset(self, init: tuple[float, ...] | None = None, notice: str = "") -> None:
+        """A fresh run on the current data and settings (paused, before iteration 1).
+
+        ``notice`` is shown in the status line until the run takes a step.
+        """
+        self._notice = notice
+        dataset = self.document.dataset
+        config = self.controls.config()
+        if init is not None:
+            config = config.replace(init=init)
+        if config.init is not None and len(config.init) != dataset.n_features + 1:
+            config = config.replace(init=None)
+        try:
+            run = TrainingRun(dataset, config)
+        except ValueError as exc:
+            self._run = None
+            self._run_id += 1
+            self.worker.pause()
+            self._show_error(str(exc))
+            return
+        self._config = config
+        self._error = ""
+        self._run = run
+        self._run_id += 1
+        self._last_frame = None
+        self.worker.set_run(run, self._run_id)
+        self._set_running(False)
+        self.surface_model.set_run(run)
+        self._sync_surface_axes(run)
+        self._redraw_surface(force=True)
+        self.loss_view.set_x_axis("epoch" if self.loss_epoch_check.isChecked() else "iteration",
+                                  run.iterations_per_epoch)
+
+    def _set_running(self, running: bool) -> None:
+        self.buttons["pause"].setText("Pause" if running else "Resume")
+        self.controls.set_running(running)
+
+    def _show_error(self, text: str) -> None:
+        self._error = text
+        self.status_label.setStyleSheet("color: #b00020;")
+        self.status_label.setText(text)
+        for key in ("start", "pause", "step", "step_epoch"):
+            self.buttons[key].setEnabled(False)
+
+    # --- slots ---------------------------------------------------------------------------
+    def _on_dataset_changed(self, dataset: Dataset) -> None:
+        was_running = self.worker.is_running
+        previous = self._run.dataset if self._run is not None else None
+        preset = PRESETS.get(dataset.name)
+        if preset and (previous is None or previous.name != dataset.name):
+            # A newly chosen preset brings its model (insurance is a classification table).
+            config = self.controls.config()
+            if (config.model, config.standardize) != (preset.model, preset.standardize):
+                self.controls.set_config(config.replace(
+                    model=preset.model, loss=None, init=None, standardize=preset.standardize))
+        self.controls.set_n_rows(dataset.n_rows)
+        names = self._parameter_names(dataset)
+        same_shape = self._run is not None and self._run.dataset.n_features == dataset.n_features
+        if self.controls.parameter_names() != names:
+            self.controls.set_parameter_names(names)
+        # Editing pauses a run; it goes on from the current parameters on the new data.
+        init = tuple(float(v) for v in self._run.params) if same_shape and self._run.iteration else None
+        notice = "Paused because the data changed; press Start to go on from here." if was_running else ""
+        self._reset(init=init, notice=notice)
+
+    def _on_config_changed(self, config: TrainingConfig) -> None:
+        self._reset()
+
+    def _on_hyper_changed(self, hyper: dict) -> None:
+        if self._run is None:
+            self._reset()
+            return
+        try:
+            self._config.with_hyper(**hyper).check(self._run.dataset)
+        except ValueError as exc:
+            self.status_label.setText(str(exc))
+            return
+        self._config = self._config.with_hyper(**hyper)
+        if self._run.iteration == 0 and not self.worker.is_running:
+            self._reset()
+        else:
+            self.worker.set_hyper(**hyper)
+        epochs = self.controls.config().epochs
+        if epochs != self._run.epochs:
+            self.worker.set_epochs(epochs)
+
+    def _speed_changed(self, speed: float) -> None:
+        self.worker.set_speed(speed)
+
+    def _on_surface_clicked(self, x: float, y: float) -> None:
+        if self._run is None:
+            return
+        i, j = self.surface_model.axes
+        init = list(self.controls.config().init or np.zeros(self._run.params.size))
+        init[i], init[j] = x, y
+        self.worker.pause()
+        self.controls.set_init(tuple(init))
+        self._reset()
+
+    def _on_surface_axes_changed(self) -> None:
+        i, j = self.surface_x_combo.currentIndex(), self.surface_y_combo.currentIndex()
+        if i < 0 or j < 0 or i == j or self._run is None:
+            return
+        self.surface_model.set_axes(i, j)
+        self._redraw_surface(force=True)
+        if self._last_frame is not None:
+            self._draw_path(self._last_frame)
+
+    def _on_loss_axis_changed(self, epochs: bool) -> None:
+        ipe = self._run.iterations_per_epoch if self._run else 1
+        self.loss_view.set_x_axis("epoch" if epochs else "iteration", ipe)
+
+    def _sync_surface_axes(self, run: TrainingRun) -> None:
+        """Offer the run's parameters in the axis combos, showing the tracker's axes."""
+        names = list(run.parameter_names)
+        i, j = self.surface_model.axes
+        for combo, index in ((self.surface_x_combo, i), (self.surface_y_combo, j)):
+            combo.blockSignals(True)
+            if [combo.itemText(k) for k in range(combo.count())] != names:
+                combo.clear()
+                combo.addItems(names)
+            combo.setCurrentIndex(index)
+            combo.blockSignals(False)
+
+    # --- drawing -------------------------------------------------------------------------
+    def _redraw_surface(self, force: bool = False) -> None:
+        surface = self.surface_model.surface(force=force)
+        if surface is None:
+            return
+        names = self._run.parameter_names
+        i, j = self.surface_model.axes
+        title = f"{self._run.problem.loss.upper()} loss"
+        self.surface_view.set_surface(surface.values, surface.xs, surface.ys, names[i], names[j], title)
+        opt = self.surface_model.optimum
+        self.surface_view.set_optimum(None if opt is None else (opt[i], opt[j]))
+        if self._last_frame is None:
+            p = self._run.params
+            self.surface_view.set_path(np.array([[p[i], p[j]]]))
+            self._draw_fit(self._run.params)
+            self._draw_loss_initial()
+            self._draw_status(self._run.snapshot())
+
+    def _draw_loss_initial(self) -> None:
+        h = self._run.history
+        self.loss_view.set_series(h.iteration, h.batch_loss, h.iteration, h.full_loss)
+
+    def _on_frame_ready(self) -> None:
+        frame = self.worker.take_frame()
+        if frame is not None:
+            self._on_frame(frame)
+
+    def _on_frame(self, frame: Frame) -> None:
+        if frame.run_id != self._run_id or self._run is None:
+            return  # from a run that has been replaced
+        self._last_frame = frame
+        snap = frame.snapshot
+        if self.surface_model.follow(snap.params) and not self._surface_timer.isActive():
+            self._surface_timer.start()
+        self._draw_path(frame)
+        full = frame.full_loss
+        self.loss_view.set_series(frame.iterations, frame.batch_loss, frame.iterations, full,
+                                  self._epoch_boundaries(frame))
+        self._draw_fit(snap.params)
+        self.dataset_panel.highlight_rows(snap.batch_rows if self._run.mode != "batch" else [])
+        self._draw_status(snap)
+        if snap.done:
+            self._set_running(False)
+            self.buttons["pause"].setEnabled(False)
+
+    def _epoch_boundaries(self, frame: Frame) -> np.ndarray | None:
+        ipe = frame.snapshot.iterations_per_epoch
+        if ipe <= 1:
+            return None
+        return np.arange(ipe, frame.snapshot.iteration + 1, ipe)
+
+    def _draw_path(self, frame: Frame) -> None:
+        i, j = self.surface_model.axes
+        self.surface_view.set_path(frame.params[:, [i, j]])
+
+    def _draw_fit(self, params: np.ndarray) -> None:
+        run = self._run
+        theta = run.standardizer.params_to_original(params) if run.standardizer else params
+        optimum = self.surface_model.optimum_original
+        picture = fit_picture(run.dataset, run.problem, theta, optimum)
+        view = self.fit_view
+        if picture.kind == "line":
+            view.show_line_fit(picture.x, picture.y, *picture.curve, picture.x_label, picture.y_label,
+                               picture.optimum_curve)
+        elif picture.kind == "logistic_1d":
+            view.show_logistic_1d(picture.x, picture.y, *picture.curve, picture.x_label, picture.y_label)
+        elif picture.kind == "boundary":
+            view.show_decision_boundary(picture.x, picture.y, picture.labels, picture.curve,
+                                        picture.x_label, picture.y_label)
+        else:
+            view.show_predicted_vs_actual(picture.x, picture.y, run.dataset.target)
+        if run.mode != "batch" and self._last_frame is not None:
+            view.highlight_rows(self._last_frame.snapshot.batch_rows)
+        else:
+            view.highlight_rows([])
+
+    def _draw_status(self, snap) -> None:
+        run = self._run
+        self.progress.setMaximum(max(1, snap.total_iterations))
+        self.progress.setValue(min(snap.iteration, snap.total_iterations))
+        self.progress.setFormat(f"{snap.iteration} / {snap.total_iterations}")
+        names = run.parameter_names
+        params = ", ".join(f"{n} = {v:.4g}" for n, v in zip(names, snap.params))
+        parts = [
+            f"epoch {snap.epoch}/{snap.epochs}",
+            f"iteration {snap.iteration_in_epoch} of {snap.iterations_per_epoch} in this epoch",
+            f"{snap.iteration} total",
+            f"loss {snap.loss:.6g}",
+            params,
+        ]
+        text = " · ".join(parts)
+        color = "#1b1b1b"
+        if snap.status == "diverged":
+            text = f"{snap.message}  ({text})"
+            color = "#b00020"
+        elif snap.done:
+            text = f"{snap.message} {text}"
+            color = "#0b6e2e"
+        elif snap.iteration == 0:
+            text = f"{self._notice or 'Ready: press Start (' + RUN_SHORTCUTS['start'] + ').'} {text}"
+        self.status_label.setStyleSheet(f"color: {color};")
+        self.status_label.setText(text)
+        for key in ("start", "step", "step_epoch"):
+            self.buttons[key].setEnabled(True)
+        self.buttons["pause"].setEnabled(not snap.done and (snap.iteration > 0 or self.worker.is_running))
+
+    # --- drag and drop: a CSV dropped anywhere on the window is imported ---------------
+    def dragEnterEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        if self.dataset_panel.accept_drop(event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    # --- closing ------------------------------------------------------------------------
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        if self.document.is_modified and not self._confirm_discard():
+            event.ignore()
+            return
+        self.shutdown()
+        super().closeEvent(event)
+
+    def _confirm_discard(self) -> bool:
+        if not self.isVisible() or not self.ask_before_discarding:
+            return True
+        answer = QMessageBox.question(
+            self, "Unsaved data", "The dataset has unsaved edits. Close anyway and lose them?",
+            QMessageBox.Discard | QMessageBox.Cancel, QMessageBox.Cancel,
+        )
+        return answer == QMessageBox.Discard
+
+    def shutdown(self) -> None:
+        """Stop the training thread (idempotent)."""
+        self._thread.shutdown()

@@ -1,0 +1,316 @@
+"""Shared look of the plot views: colours, fonts, pens and small drawing helpers.
+
+Everything here is chosen for a lecture-hall projector: white background,
+black text, axis labels of at least 11 pt, thick lines, colour-blind friendly
+qualitative colours.  The views set background and foreground *per widget*
+(``apply_plot_style``) so nothing depends on global pyqtgraph configuration
+done elsewhere; only antialiasing is switched on globally, on import.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtGui
+
+pg.setConfigOptions(antialias=True)
+
+# --------------------------------------------------------------------------- colours
+
+BACKGROUND = "w"
+FOREGROUND = "k"
+
+#: Qualitative colours (Tableau-10 order, without grey/olive) for up to 8 race
+#: paths or extra series.  All stay distinguishable on white and on the
+#: surface colour map (paths are drawn with a dark outline).
+PALETTE: tuple[str, ...] = (
+    "#1f77b4",  # blue
+    "#ff7f0e",  # orange
+    "#2ca02c",  # green
+    "#d62728",  # red
+    "#9467bd",  # purple
+    "#17becf",  # cyan
+    "#e377c2",  # pink
+    "#8c564b",  # brown
+)
+
+# loss view
+BATCH_LOSS_COLOR = "#9ecae1"  # light blue, thin: noisy mini-batch loss
+FULL_LOSS_COLOR = "#08519c"  # dark blue, thick: full-dataset loss
+EPOCH_LINE_COLOR = (140, 140, 140, 80)
+ANNOTATION_COLOR = "#d62728"
+HOVER_COLOR = "#ff7f0e"
+
+# surface view
+SURFACE_COLORMAP = "viridis"
+CONTOUR_COLOR = (255, 255, 255, 140)
+PATH_COLOR = "#ffffff"
+PATH_OUTLINE = (0, 0, 0, 200)
+START_COLOR = "#ffffff"
+CURRENT_COLOR = "#ff3b30"
+OPTIMUM_COLOR = "#ffd700"
+
+# fit view
+DATA_COLOR = "#1f77b4"
+CLASS_COLORS = ("#1f77b4", "#ff7f0e")  # class 0 blue, class 1 orange
+MODEL_COLOR = "#d62728"
+OPTIMUM_LINE_COLOR = "#2ca02c"
+DIAGONAL_COLOR = (110, 110, 110)
+HIGHLIGHT_COLOR = "#000000"
+
+# --------------------------------------------------------------------------- fonts
+
+TICK_PT = 11
+LABEL_PT = 13
+TITLE_PT = 14
+LEGEND_PT = 11
+TEXT_PT = 11
+
+
+def palette_color(i: int) -> str:
+    """The i-th qualitative colour (cycles after 8)."""
+    return PALETTE[int(i) % len(PALETTE)]
+
+
+def font(point_size: int = TEXT_PT, bold: bool = False) -> QtGui.QFont:
+    f = QtGui.QFont()
+    f.setPointSize(int(point_size))
+    f.setBold(bold)
+    return f
+
+
+def pen(color, width: float = 2.0, dashed: bool = False, cosmetic: bool = True) -> QtGui.QPen:
+    """A pyqtgraph pen; ``dashed`` gives a long dash pattern visible on a projector."""
+    p = pg.mkPen(color, width=width)
+    if dashed:
+        p.setStyle(pg.QtCore.Qt.PenStyle.CustomDashLine)
+        p.setDashPattern([6, 4])
+    p.setCosmetic(cosmetic)
+    return p
+
+
+def brush(color) -> QtGui.QBrush:
+    return pg.mkBrush(color)
+
+
+# --------------------------------------------------------------------------- widget styling
+
+
+def _plot_item(plot) -> pg.PlotItem:
+    return plot.getPlotItem() if hasattr(plot, "getPlotItem") else plot
+
+
+def apply_plot_style(widget: pg.PlotWidget) -> None:
+    """White background, black axes, readable tick fonts (per widget)."""
+    widget.setBackground(BACKGROUND)
+    item = _plot_item(widget)
+    for name in ("left", "bottom", "right", "top"):
+        axis = item.getAxis(name)
+        style_axis(axis)
+    item.titleLabel.opts["color"] = FOREGROUND
+
+
+def style_axis(axis: pg.AxisItem) -> None:
+    axis.setPen(pg.mkPen(FOREGROUND, width=1))
+    axis.setTextPen(pg.mkPen(FOREGROUND))
+    axis.setTickFont(font(TICK_PT))
+
+
+def set_axis_label(axis: pg.AxisItem, text: str) -> None:
+    axis.setLabel(text, color="#000000", **{"font-size": f"{LABEL_PT}pt"})
+
+
+def label_axes(plot, bottom: str | None, left: str | None) -> None:
+    """Set bottom / left axis labels in the shared projector style."""
+    item = _plot_item(plot)
+    if bottom is not None:
+        set_axis_label(item.getAxis("bottom"), bottom)
+    if left is not None:
+        set_axis_label(item.getAxis("left"), left)
+
+
+def set_title(plot, text: str | None) -> None:
+    item = _plot_item(plot)
+    if text:
+        item.setTitle(text, color="#000000", size=f"{TITLE_PT}pt")
+    else:
+        item.setTitle(None)
+
+
+def make_legend(plot, offset=(10, 10)) -> pg.LegendItem:
+    """A legend with an opaque-ish white box so it stays legible over a heatmap."""
+    item = _plot_item(plot)
+    legend = item.addLegend(
+        offset=offset,
+        brush=pg.mkBrush(255, 255, 255, 215),
+        pen=pg.mkPen(120, 120, 120),
+        labelTextColor=FOREGROUND,
+        labelTextSize=f"{LEGEND_PT}pt",
+        verSpacing=-2,
+    )
+    return legend
+
+
+def text_item(text: str = "", color=FOREGROUND, anchor=(0, 1), fill=(255, 255, 255, 225),
+              border=(120, 120, 120)) -> pg.TextItem:
+    t = pg.TextItem(text, color=color, anchor=anchor, fill=pg.mkBrush(fill),
+                    border=pg.mkPen(border))
+    t.setFont(font(TEXT_PT))
+    return t
+
+
+# --------------------------------------------------------------------------- drawing helpers
+
+
+def finite_xy(x, y) -> tuple[np.ndarray, np.ndarray]:
+    """Float copies of ``x`` and ``y`` with every pair containing NaN/inf removed."""
+    x = np.asarray(x, dtype=float).ravel()
+    y = np.asarray(y, dtype=float).ravel()
+    n = min(x.size, y.size)
+    x, y = x[:n], y[:n]
+    mask = np.isfinite(x) & np.isfinite(y)
+    if mask.all():
+        return x.copy(), y.copy()
+    return x[mask], y[mask]
+
+
+def finite_points(points) -> np.ndarray:
+    """(k, 2) float array of the rows of ``points`` whose both coordinates are finite.
+
+    May return a view of the input (no copy) when every row is finite.
+    """
+    if points is None:
+        return np.empty((0, 2))
+    p = np.asarray(points, dtype=float)
+    if p.size == 0:
+        return np.empty((0, 2))
+    p = p.reshape(-1, 2)
+    mask = np.isfinite(p[:, 0])
+    mask &= np.isfinite(p[:, 1])
+    if mask.all():
+        return p
+    return p[mask]
+
+
+def clip_polyline(points: np.ndarray, box: tuple[float, float, float, float]) -> np.ndarray:
+    """Clip a polyline to ``box = (x0, x1, y0, y1)`` for safe drawing.
+
+    Qt misbehaves with astronomically large coordinates (a diverging descent
+    path, a model line with exploding weights), so every segment is clipped to
+    a generous box around the visible region (Liang-Barsky).  Segments that
+    leave the box are cut at the boundary; pieces are separated by NaN rows,
+    so draw the result with ``connect="finite"``.  Input must be finite.
+    """
+    p = np.asarray(points, dtype=float).reshape(-1, 2)
+    x0, x1, y0, y1 = box
+    inside = (p[:, 0] >= x0) & (p[:, 0] <= x1) & (p[:, 1] >= y0) & (p[:, 1] <= y1)
+    if inside.all():
+        return p
+    if len(p) < 2:
+        return p[inside]
+    a = p[:-1]
+    d = p[1:] - a
+    t0 = np.zeros(len(a))
+    t1 = np.ones(len(a))
+    # which boundary clipped each end (dimension, coordinate value): that
+    # coordinate is then set exactly, immune to cancellation with huge input
+    enter_dim = np.full(len(a), -1)
+    enter_val = np.zeros(len(a))
+    exit_dim = np.full(len(a), -1)
+    exit_val = np.zeros(len(a))
+    visible = np.ones(len(a), dtype=bool)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        for dim, lo, hi in ((0, x0, x1), (1, y0, y1)):
+            dd = d[:, dim]
+            aa = a[:, dim]
+            zero = dd == 0
+            visible &= ~(zero & ((aa < lo) | (aa > hi)))
+            ta = (lo - aa) / dd
+            tb = (hi - aa) / dd
+            tmin = np.where(zero, -np.inf, np.minimum(ta, tb))
+            tmax = np.where(zero, np.inf, np.maximum(ta, tb))
+            upd = tmin > t0
+            t0 = np.where(upd, tmin, t0)
+            enter_dim = np.where(upd, dim, enter_dim)
+            enter_val = np.where(upd, np.where(dd > 0, lo, hi), enter_val)
+            upd = tmax < t1
+            t1 = np.where(upd, tmax, t1)
+            exit_dim = np.where(upd, dim, exit_dim)
+            exit_val = np.where(upd, np.where(dd > 0, hi, lo), exit_val)
+        visible &= t0 <= t1
+        visible &= np.isfinite(t0) & np.isfinite(t1)
+        if not visible.any():
+            return np.empty((0, 2))
+        b = p[1:]
+        start = np.where((t0 == 0.0)[:, None], a, a + t0[:, None] * d)
+        end = np.where((t1 == 1.0)[:, None], b, a + t1[:, None] * d)
+    for pt, dim_arr, val in ((start, enter_dim, enter_val), (end, exit_dim, exit_val)):
+        for dim in (0, 1):
+            m = dim_arr == dim
+            pt[m, dim] = val[m]
+        pt[:, 0] = np.clip(pt[:, 0], x0, x1)
+        pt[:, 1] = np.clip(pt[:, 1], y0, y1)
+    # a visible segment continues the previous one when they share an unclipped point
+    prev_vis = np.concatenate(([False], visible[:-1]))
+    prev_t1 = np.concatenate(([0.0], t1[:-1]))
+    cont = visible & prev_vis & (prev_t1 == 1.0) & (t0 == 0.0)
+    fresh = visible & ~cont
+    counts = np.where(fresh, 3, np.where(cont, 1, 0))
+    offsets = np.cumsum(counts) - counts
+    out = np.full((int(counts.sum()), 2), np.nan)
+    fi = np.nonzero(fresh)[0]
+    out[offsets[fi] + 1] = start[fi]
+    out[offsets[fi] + 2] = end[fi]
+    ci = np.nonzero(cont)[0]
+    out[offsets[ci]] = end[ci]
+    return out[1:]  # drop the leading NaN separator
+
+
+def drawing_box(x_range: tuple[float, float], y_range: tuple[float, float],
+                margin: float = 3.0) -> tuple[float, float, float, float]:
+    """The visible extent grown by ``margin`` spans on every side."""
+    xa, xb = sorted(map(float, x_range))
+    ya, yb = sorted(map(float, y_range))
+    sx = max(xb - xa, 1e-12 * max(1.0, abs(xa)), 1e-300)
+    sy = max(yb - ya, 1e-12 * max(1.0, abs(ya)), 1e-300)
+    return (xa - margin * sx, xb + margin * sx, ya - margin * sy, yb + margin * sy)
+
+
+def format_value(v: float) -> str:
+    """Compact human number for labels: 0.01234, 1.235e+06, 42."""
+    v = float(v)
+    if not np.isfinite(v):
+        return str(v)
+    if v == 0:
+        return "0"
+    a = abs(v)
+    if 1e-3 <= a < 1e5:
+        return f"{v:.4g}"
+    return f"{v:.3e}"
+
+
+def format_tick(v: float) -> str:
+    """Short axis-tick number: 0.05, 20, 5e7, 1.23e-5."""
+    v = float(v)
+    if v == 0 or not np.isfinite(v):
+        return "0" if v == 0 else str(v)
+    if 1e-3 <= abs(v) < 1e5:
+        return f"{v:.4g}"
+    mant, exp = f"{v:.3g}".split("e") if "e" in f"{v:.3g}" else (f"{v:.3g}", "0")
+    return f"{mant}e{int(exp)}"
+
+
+def format_iteration(k: float) -> str:
+    k = float(k)
+    return str(int(round(k))) if abs(k - round(k)) < 1e-9 else f"{k:.4g}"
+
+
+def as_index_array(indices: Iterable[int] | None) -> np.ndarray:
+    if indices is None:
+        return np.empty(0, dtype=np.int64)
+    arr = np.asarray(list(indices) if not isinstance(indices, np.ndarray) else indices)
+    if arr.size == 0:
+        return np.empty(0, dtype=np.int64)
+    return arr.astype(np.int64).ravel()

@@ -1,0 +1,559 @@
+"""SurfaceView: the loss surface over two parameters with the descent path on top.
+
+Pure display: the caller computes the grid of loss values (core.surface) and
+the path (the history of parameters); this widget only draws them.
+
+Drawing recipe (after pyqtgraph's ``isocurve.py`` / ``imageAnalysis.py``
+examples): one ``ImageItem`` placed with ``setRect`` for the heatmap, one
+``PlotCurveItem`` with ``connect="pairs"`` holding every contour segment
+(marching squares computed here, vectorised), a ``ColorBarItem`` whose ticks
+are labelled in loss units, and one ``PlotDataItem`` per path updated with
+``setData``.  The view range is pinned to the surface extent; path items are
+added with ``ignoreBounds=True`` so a diverging run never blows up the view.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore
+from PySide6.QtCore import Qt, Signal
+
+from . import style
+
+#: at most this many points of a path are handed to Qt
+MAX_PATH_POINTS = 5000
+#: at most this many small dots are drawn on the main path
+MAX_PATH_DOTS = 1500
+#: number of contour lines
+N_CONTOURS = 10
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def downsample_path_indices(points: np.ndarray, max_points: int = MAX_PATH_POINTS,
+                            box: tuple[float, float, float, float] | None = None) -> np.ndarray:
+    """Indices of at most ``max_points`` rows of ``points`` to draw.
+
+    Half of the budget is spread uniformly over the iterations, the other half
+    uniformly over the (box-clipped) arc length, so the big early steps keep
+    their shape while the long slow tail is thinned.  The first and the last
+    index are always kept.
+    """
+    n = len(points)
+    if n <= max_points:
+        return np.arange(n)
+    half = max(2, max_points // 2)
+    by_iter = np.linspace(0, n - 1, half).round().astype(np.int64)
+    px, py = points[:, 0], points[:, 1]
+    if box is not None:
+        if px.min() < box[0] or px.max() > box[1]:
+            px = np.clip(px, box[0], box[1])
+        if py.min() < box[2] or py.max() > box[3]:
+            py = np.clip(py, box[2], box[3])
+    # L1 step length is enough to spread samples along the path
+    with np.errstate(over="ignore", invalid="ignore"):
+        step = np.abs(np.diff(px))
+        step += np.abs(np.diff(py))
+    if not np.isfinite(step).all():
+        step[~np.isfinite(step)] = 0.0
+    arc = np.concatenate(([0.0], np.cumsum(step)))
+    total = arc[-1]
+    if total > 0:
+        targets = np.linspace(0.0, total, max_points - half)
+        by_arc = np.searchsorted(arc, targets, side="left").clip(0, n - 1)
+        idx = np.union1d(by_iter, by_arc)
+    else:
+        idx = by_iter
+    if len(idx) > max_points:  # union may overshoot by a few; thin evenly, keep ends
+        keep = np.linspace(0, len(idx) - 1, max_points).round().astype(np.int64)
+        idx = idx[keep]
+    idx[0] = 0
+    idx[-1] = n - 1
+    return np.unique(idx)
+
+
+def contour_segments(t: np.ndarray, xs: np.ndarray, ys: np.ndarray,
+                     levels: np.ndarray) -> np.ndarray:
+    """Marching squares over the grid ``t[iy, ix]`` (finite) at ``(xs[ix], ys[iy])``.
+
+    Returns a (2k, 2) array of segment end points in data coordinates, to be
+    drawn with ``connect="pairs"``.
+    """
+    ny, nx = t.shape
+    if nx < 2 or ny < 2 or len(levels) == 0:
+        return np.empty((0, 2))
+    v00 = t[:-1, :-1]
+    v10 = t[:-1, 1:]
+    v01 = t[1:, :-1]
+    v11 = t[1:, 1:]
+    iy, ix = np.mgrid[0:ny - 1, 0:nx - 1]
+    ix = ix.ravel().astype(float)
+    iy = iy.ravel().astype(float)
+    corners = [c.ravel() for c in (v00, v10, v01, v11)]
+    a00, a10, a01, a11 = corners
+    # edges: bottom (00-10), right (10-11), top (01-11), left (00-01)
+    edges = ((a00, a10), (a10, a11), (a01, a11), (a00, a01))
+    out = []
+    for level in levels:
+        below = [c < level for c in corners]
+        b00, b10, b01, b11 = below
+        eb = ((b00, b10), (b10, b11), (b01, b11), (b00, b01))
+        cross = np.stack([p ^ q for p, q in eb], axis=1)  # (ncell, 4)
+        count = cross.sum(axis=1)
+        if not count.any():
+            continue
+        pts = np.empty((len(ix), 4, 2))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            fr = [np.clip(np.nan_to_num((level - va) / (vb - va), nan=0.5), 0.0, 1.0)
+                  for va, vb in edges]
+        pts[:, 0, 0] = ix + fr[0]
+        pts[:, 0, 1] = iy
+        pts[:, 1, 0] = ix + 1
+        pts[:, 1, 1] = iy + fr[1]
+        pts[:, 2, 0] = ix + fr[2]
+        pts[:, 2, 1] = iy + 1
+        pts[:, 3, 0] = ix
+        pts[:, 3, 1] = iy + fr[3]
+        segs = []
+        two = np.nonzero(count == 2)[0]
+        if len(two):
+            order = np.argsort(~cross[two], axis=1, kind="stable")[:, :2]
+            pa = pts[two, order[:, 0]]
+            pb = pts[two, order[:, 1]]
+            segs.append(np.stack((pa, pb), axis=1))
+        four = np.nonzero(count == 4)[0]
+        if len(four):
+            centre_below = (a00[four] + a10[four] + a01[four] + a11[four]) / 4.0 < level
+            same = centre_below == b00[four]
+            # centre joins 00 and 11: cut corners 10 (edges 0,1) and 01 (edges 2,3)
+            e1 = np.where(same, 0, 0), np.where(same, 1, 3)
+            e2 = np.where(same, 2, 1), np.where(same, 3, 2)
+            for ea, eb_ in (e1, e2):
+                segs.append(np.stack((pts[four, ea], pts[four, eb_]), axis=1))
+        if segs:
+            out.append(np.concatenate(segs, axis=0).reshape(-1, 2))
+    if not out:
+        return np.empty((0, 2))
+    seg = np.concatenate(out, axis=0)
+    gx = np.interp(seg[:, 0], np.arange(nx), xs)
+    gy = np.interp(seg[:, 1], np.arange(ny), ys)
+    return np.column_stack((gx, gy))
+
+
+def _nice_loss_ticks(vmin: float, vmax: float, to_t, t_lo: float, t_hi: float,
+                     max_ticks: int = 7) -> list[tuple[float, str]]:
+    """Colour-bar ticks at round loss values, placed in the (log-ish) colour space."""
+    span = t_hi - t_lo
+    if not (span > 0):
+        return [(t_lo, style.format_tick(vmin))]
+    cands = {vmin, vmax}
+    top = max(abs(vmin), abs(vmax), 1e-300)
+    k_hi = int(math.floor(math.log10(top))) + 1
+    k_lo = k_hi - 16
+    for k in range(k_lo, k_hi + 1):
+        for m in (1.0, 2.0, 5.0):
+            v = m * 10.0 ** k
+            cands.add(v)
+            cands.add(-v)
+    cands.add(0.0)
+    vals = np.array(sorted(c for c in cands if vmin <= c <= vmax))
+    ts = to_t(vals)
+    gap = span / (max_ticks + 1)
+    ticks: list[tuple[float, str]] = []
+    # the minimum first (always labelled), then round numbers with enough room
+    chosen_t = [float(ts[0])]
+    ticks.append((float(ts[0]), style.format_tick(vals[0])))
+    for v, tv in zip(vals[1:], ts[1:]):
+        if v == vmax:
+            continue
+        if all(abs(tv - c) >= gap for c in chosen_t) and abs(t_hi - tv) >= 0.3 * gap:
+            chosen_t.append(float(tv))
+            ticks.append((float(tv), style.format_tick(v)))
+    return ticks
+
+
+# --------------------------------------------------------------------------- the view
+
+
+class SurfaceView(pg.PlotWidget):
+    """Heatmap + contours of the loss over two parameters, with the descent path.
+
+    Public attributes (for tests and for the main window): ``image_item``,
+    ``contour_item``, ``colorbar``, ``path_item``, ``dots_item``,
+    ``start_item``, ``current_item``, ``optimum_item``, ``legend``.
+    """
+
+    #: parameter coordinates of a left click on the plot area
+    clicked = Signal(float, float)
+
+    def __init__(self, parent=None):
+        super().__init__(parent=parent, background=style.BACKGROUND)
+        self.setObjectName("surfacePlot")
+        style.apply_plot_style(self)
+        self.plot_item = self.getPlotItem()
+        self.vb = self.plot_item.getViewBox()
+        self.plot_item.showGrid(x=False, y=False)
+        self.plot_item.setMenuEnabled(False)
+        self.vb.disableAutoRange()
+        self.viewport().setCursor(Qt.CursorShape.CrossCursor)
+
+        self._extent: tuple[float, float, float, float] | None = None  # x0, x1, y0, y1
+        self._log_color = True
+
+        # heatmap
+        self.image_item = pg.ImageItem(axisOrder="row-major")
+        self.image_item.setZValue(-10)
+        self.plot_item.addItem(self.image_item)
+        self.contour_item = pg.PlotCurveItem(pen=style.pen(style.CONTOUR_COLOR, width=1.2),
+                                             connect="pairs")
+        self.contour_item.setZValue(-5)
+        self.plot_item.addItem(self.contour_item)
+        self.colorbar = pg.ColorBarItem(values=(0.0, 1.0), colorMap=style.SURFACE_COLORMAP,
+                                        label="loss", interactive=False, width=18,
+                                        colorMapMenu=False)
+        self.colorbar.setImageItem(self.image_item, insert_in=self.plot_item)
+        for name in ("left", "right", "top", "bottom"):
+            style.style_axis(self.colorbar.getAxis(name))
+        style.set_axis_label(self.colorbar.getAxis("left"), "loss")
+        self.colorbar.axis.setWidth(None)  # auto width: tick labels are never cut
+
+        # ghost and race paths go below the main path
+        self._ghosts: list[pg.PlotDataItem] = []
+        self._races: list[dict[str, Any]] = []
+
+        # main path
+        self.path_item = pg.PlotDataItem(
+            pen=style.pen(style.PATH_COLOR, width=2.0),
+            shadowPen=style.pen(style.PATH_OUTLINE, width=4.0),
+            connect="finite",
+        )
+        self.path_item.setZValue(10)
+        self.plot_item.addItem(self.path_item, ignoreBounds=True)
+        self.dots_item = pg.ScatterPlotItem(
+            size=5, pen=pg.mkPen(0, 0, 0, 200, width=1), brush=pg.mkBrush(style.PATH_COLOR))
+        self.dots_item.setZValue(11)
+        self.plot_item.addItem(self.dots_item, ignoreBounds=True)
+        self.start_item = pg.ScatterPlotItem(
+            size=14, symbol="s", pen=pg.mkPen("k", width=2), brush=pg.mkBrush(style.START_COLOR))
+        self.start_item.setZValue(12)
+        self.plot_item.addItem(self.start_item, ignoreBounds=True)
+        self.current_item = pg.ScatterPlotItem(
+            size=21, symbol="o", pen=pg.mkPen("w", width=2.5),
+            brush=pg.mkBrush(style.CURRENT_COLOR))
+        self.current_item.setZValue(14)
+        self.plot_item.addItem(self.current_item, ignoreBounds=True)
+
+        self.optimum_item = pg.PlotDataItem(
+            [], [], pen=None, symbol="star", symbolSize=20,
+            symbolPen=pg.mkPen("k", width=1.5), symbolBrush=pg.mkBrush(style.OPTIMUM_COLOR))
+        self.optimum_item.setZValue(15)  # above the current marker: both stay visible
+        self.plot_item.addItem(self.optimum_item, ignoreBounds=True)
+
+        self.offview_label = style.text_item("", color="#b00000", anchor=(0, 0))
+        self.offview_label.setZValue(20)
+        self.offview_label.hide()
+        self.plot_item.addItem(self.offview_label, ignoreBounds=True)
+
+        self.legend = style.make_legend(self, offset=(-10, 10))
+        self.legend.hide()
+        self._optimum_in_legend = False
+
+        self.scene().sigMouseClicked.connect(self._on_scene_clicked)
+        self._path_points = np.empty((0, 2))
+
+    # ------------------------------------------------------------------ surface
+
+    def set_surface(self, values, xs, ys, x_label: str = "w", y_label: str = "b",
+                    title: str = "", log_color: bool = True) -> None:
+        """Show ``values[iy, ix]`` = loss at ``(xs[ix], ys[iy])`` as heatmap + contours."""
+        v = np.array(values, dtype=float, copy=True)
+        xs = np.asarray(xs, dtype=float).ravel()
+        ys = np.asarray(ys, dtype=float).ravel()
+        if v.ndim != 2 or v.shape != (len(ys), len(xs)):
+            raise ValueError(f"values must have shape (len(ys), len(xs)) = "
+                             f"({len(ys)}, {len(xs)}), got {v.shape}")
+        if len(xs) == 0 or len(ys) == 0 or not (np.isfinite(xs).all() and np.isfinite(ys).all()):
+            raise ValueError("xs and ys must be non-empty and finite")
+        if len(xs) > 1 and xs[-1] < xs[0]:
+            xs = xs[::-1]
+            v = v[:, ::-1]
+        if len(ys) > 1 and ys[-1] < ys[0]:
+            ys = ys[::-1]
+            v = v[::-1, :]
+        self._log_color = bool(log_color)
+
+        t, t_lo, t_hi, to_t, vmin, vmax = self._colour_values(v, self._log_color)
+
+        # place the image so pixel centres sit on the grid points
+        dx = (xs[-1] - xs[0]) / (len(xs) - 1) if len(xs) > 1 else 1.0
+        dy = (ys[-1] - ys[0]) / (len(ys) - 1) if len(ys) > 1 else 1.0
+        if dx <= 0:
+            dx = 1.0
+        if dy <= 0:
+            dy = 1.0
+        self.image_item.setImage(t, autoLevels=False, levels=(t_lo, t_hi))
+        self.image_item.setRect(QtCore.QRectF(xs[0] - dx / 2, ys[0] - dy / 2,
+                                              len(xs) * dx, len(ys) * dy))
+        self.colorbar.setLevels(low=t_lo, high=t_hi)
+        if self._log_color:
+            self.colorbar.axis.setTicks([_nice_loss_ticks(vmin, vmax, to_t, t_lo, t_hi)])
+        else:
+            self.colorbar.axis.setTicks(None)
+
+        levels = np.linspace(t_lo, t_hi, N_CONTOURS + 2)[1:-1] if t_hi > t_lo else []
+        seg = contour_segments(t, xs, ys, np.asarray(levels))
+        if len(seg):
+            self.contour_item.setData(seg[:, 0], seg[:, 1], connect="pairs")
+        else:
+            self.contour_item.setData([], [])
+        self._contour_levels = np.asarray(levels, dtype=float)
+
+        x0, x1 = (xs[0], xs[-1]) if len(xs) > 1 else (xs[0] - 0.5, xs[0] + 0.5)
+        y0, y1 = (ys[0], ys[-1]) if len(ys) > 1 else (ys[0] - 0.5, ys[0] + 0.5)
+        self._extent = (float(x0), float(x1), float(y0), float(y1))
+        self.vb.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
+        style.label_axes(self, x_label, y_label)
+        style.set_title(self, title)
+        self.offview_label.setPos(x0, y1)
+        # redraw paths against the new clipping box
+        if len(self._path_points):
+            self.set_path(self._path_points)
+
+    @staticmethod
+    def _colour_values(v: np.ndarray, log_color: bool):
+        finite = np.isfinite(v)
+        if not finite.any():
+            t = np.zeros_like(v)
+            return t, 0.0, 1.0, (lambda x: np.zeros_like(np.asarray(x, float))), 0.0, 1.0
+        vmin = float(v[finite].min())
+        vmax = float(v[finite].max())
+        if log_color:
+            d = v - vmin
+            pos = d[finite & (d > 0)]
+            scale = 1e-3 * float(np.median(pos)) if pos.size else 1.0
+            if not (scale > 0 and np.isfinite(scale)):
+                scale = 1.0
+
+            def to_t(x, _vmin=vmin, _s=scale):
+                with np.errstate(over="ignore", invalid="ignore"):
+                    return np.log1p(np.maximum(np.asarray(x, float) - _vmin, 0.0) / _s)
+
+            t = to_t(v)
+        else:
+            hi = float(np.percentile(v[finite], 99.5))
+
+            def to_t(x):
+                return np.asarray(x, float)
+
+            t = np.clip(v, vmin, hi)
+        ok = np.isfinite(t)
+        t_hi = float(t[ok].max()) if ok.any() else 1.0
+        t_lo = float(t[ok].min()) if ok.any() else 0.0
+        t[~ok] = t_hi  # NaN / inf / overflow are shown as "very high"
+        if not t_hi > t_lo:
+            t_hi = t_lo + 1.0
+        return t, t_lo, t_hi, to_t, vmin, vmax
+
+    def surface_extent(self) -> tuple[float, float, float, float] | None:
+        """(x0, x1, y0, y1) of the current surface, or None."""
+        return self._extent
+
+    def contour_levels(self) -> np.ndarray:
+        return getattr(self, "_contour_levels", np.empty(0))
+
+    def _box(self, pts: np.ndarray | None = None) -> tuple[float, float, float, float]:
+        if self._extent is not None:
+            x0, x1, y0, y1 = self._extent
+            return style.drawing_box((x0, x1), (y0, y1), margin=3.0)
+        if pts is not None and len(pts):
+            # no surface yet: use the range of the first points as reference
+            head = np.clip(pts[: min(len(pts), 100)], -1e12, 1e12)
+            return style.drawing_box((head[:, 0].min(), head[:, 0].max()),
+                                     (head[:, 1].min(), head[:, 1].max()), margin=10.0)
+        return (-1e12, 1e12, -1e12, 1e12)
+
+    def _in_extent(self, p) -> bool:
+        if self._extent is None:
+            return True
+        x0, x1, y0, y1 = self._extent
+        return x0 <= p[0] <= x1 and y0 <= p[1] <= y1
+
+    def _prepare_path(self, points, max_points: int = MAX_PATH_POINTS):
+        p = style.finite_points(points)
+        if len(p) == 0:
+            return p, p, p
+        box = self._box(p)
+        idx = downsample_path_indices(p, max_points, box)
+        q = p[idx]
+        drawn = style.clip_polyline(q, box)
+        return p, q, drawn
+
+    # ------------------------------------------------------------------ main path
+
+    def set_path(self, points) -> None:
+        """Draw the descent path (k, 2); rows with NaN/inf are dropped."""
+        p, q, drawn = self._prepare_path(points)
+        self._path_points = p
+        if len(p) == 0:
+            self.path_item.setData([], [])
+            self.dots_item.setData([], [])
+            self.start_item.setData([], [])
+            self.current_item.setData([], [])
+            self.offview_label.hide()
+            return
+        self.path_item.setData(drawn[:, 0], drawn[:, 1], connect="finite")
+        # small dots on the steps that are inside the plotted region
+        if self._extent is not None:
+            x0, x1, y0, y1 = self._extent
+            ins = (q[:, 0] >= x0) & (q[:, 0] <= x1) & (q[:, 1] >= y0) & (q[:, 1] <= y1)
+            dots = q[ins]
+        else:
+            dots = q
+        if len(dots) > MAX_PATH_DOTS:
+            dots = dots[np.linspace(0, len(dots) - 1, MAX_PATH_DOTS).round().astype(np.int64)]
+        self.dots_item.setData(pos=dots)
+        box = self._box(p)
+
+        def _inbox(pt):
+            return box[0] <= pt[0] <= box[1] and box[2] <= pt[1] <= box[3]
+
+        self.start_item.setData(pos=p[:1] if _inbox(p[0]) else np.empty((0, 2)))
+        self.current_item.setData(pos=p[-1:] if _inbox(p[-1]) else np.empty((0, 2)))
+        if not self._in_extent(p[-1]):
+            self.offview_label.setText(
+                f"current point ({style.format_value(p[-1, 0])}, "
+                f"{style.format_value(p[-1, 1])}) is outside the plot")
+            self.offview_label.show()
+        else:
+            self.offview_label.hide()
+
+    def path_points(self) -> np.ndarray:
+        """The finite path points last given to ``set_path`` (not downsampled)."""
+        return self._path_points
+
+    # ------------------------------------------------------------------ optimum
+
+    def set_optimum(self, point) -> None:
+        """Star marker at the least-squares optimum; None (or non-finite) hides it."""
+        p = style.finite_points(point) if point is not None else np.empty((0, 2))
+        if len(p):
+            self.optimum_item.setData([p[0, 0]], [p[0, 1]])
+            if not self._optimum_in_legend:
+                self.legend.addItem(self.optimum_item, "least-squares optimum")
+                self._optimum_in_legend = True
+        else:
+            self.optimum_item.setData([], [])
+            if self._optimum_in_legend:
+                self.legend.removeItem(self.optimum_item)
+                self._optimum_in_legend = False
+        self._update_legend_visibility()
+
+    def optimum(self) -> tuple[float, float] | None:
+        x, y = self.optimum_item.getData()
+        if x is None or len(x) == 0:
+            return None
+        return float(x[0]), float(y[0])
+
+    # ------------------------------------------------------------------ ghosts
+
+    def add_ghost_path(self, points, color="#ffffff") -> pg.PlotDataItem:
+        """A faint earlier path (e.g. the previous run); returns its handle."""
+        _, _, drawn = self._prepare_path(points)
+        c = pg.mkColor(color)
+        c.setAlpha(150)
+        item = pg.PlotDataItem(pen=style.pen(c, width=1.6, dashed=True), connect="finite")
+        item.setZValue(2)
+        if len(drawn):
+            item.setData(drawn[:, 0], drawn[:, 1], connect="finite")
+        self.plot_item.addItem(item, ignoreBounds=True)
+        self._ghosts.append(item)
+        return item
+
+    def remove_ghost_path(self, handle) -> None:
+        if handle in self._ghosts:
+            self._ghosts.remove(handle)
+            self.plot_item.removeItem(handle)
+
+    def clear_ghost_paths(self) -> None:
+        for item in self._ghosts:
+            self.plot_item.removeItem(item)
+        self._ghosts.clear()
+
+    def ghost_paths(self) -> list[pg.PlotDataItem]:
+        return list(self._ghosts)
+
+    # ------------------------------------------------------------------ race paths
+
+    def add_race_path(self, points, color=None, name: str = "") -> pg.PlotDataItem:
+        """One optimizer of a race: coloured line + end marker, listed in the legend."""
+        if color is None:
+            color = style.palette_color(len(self._races))
+        p, _, drawn = self._prepare_path(points)
+        line = pg.PlotDataItem(pen=style.pen(color, width=2.5),
+                               shadowPen=style.pen((0, 0, 0, 170), width=4.5),
+                               connect="finite")
+        line.setZValue(5)
+        if len(drawn):
+            line.setData(drawn[:, 0], drawn[:, 1], connect="finite")
+        end = pg.ScatterPlotItem(size=13, pen=pg.mkPen("k", width=1.5), brush=pg.mkBrush(color))
+        end.setZValue(6)
+        if len(p):
+            box = self._box(p)
+            if box[0] <= p[-1, 0] <= box[1] and box[2] <= p[-1, 1] <= box[3]:
+                end.setData(pos=p[-1:])
+        self.plot_item.addItem(line, ignoreBounds=True)
+        self.plot_item.addItem(end, ignoreBounds=True)
+        if name:
+            self.legend.addItem(line, name)
+        self._races.append({"line": line, "end": end, "name": name, "color": color})
+        self._update_legend_visibility()
+        return line
+
+    def update_race_path(self, handle, points) -> None:
+        """Replace the points of a race path returned by ``add_race_path``."""
+        for race in self._races:
+            if race["line"] is handle:
+                p, _, drawn = self._prepare_path(points)
+                if len(drawn):
+                    handle.setData(drawn[:, 0], drawn[:, 1], connect="finite")
+                else:
+                    handle.setData([], [])
+                race["end"].setData(pos=p[-1:] if len(p) else np.empty((0, 2)))
+                return
+
+    def clear_race_paths(self) -> None:
+        for race in self._races:
+            self.legend.removeItem(race["line"])
+            self.plot_item.removeItem(race["line"])
+            self.plot_item.removeItem(race["end"])
+        self._races.clear()
+        self._update_legend_visibility()
+
+    def race_paths(self) -> list[pg.PlotDataItem]:
+        return [r["line"] for r in self._races]
+
+    def legend_labels(self) -> list[str]:
+        return [label.text for _, label in self.legend.items]
+
+    def _update_legend_visibility(self) -> None:
+        self.legend.setVisible(bool(self.legend.items))
+
+    # ------------------------------------------------------------------ clicks
+
+    def _on_scene_clicked(self, ev) -> None:
+        if ev.button() != Qt.MouseButton.LeftButton or ev.double():
+            return
+        pos = ev.scenePos()
+        if not self.vb.sceneBoundingRect().contains(pos):
+            return
+        if self.legend.isVisible() and self.legend.sceneBoundingRect().contains(pos):
+            return
+        pt = self.vb.mapSceneToView(pos)
+        x, y = float(pt.x()), float(pt.y())
+        if np.isfinite(x) and np.isfinite(y):
+            self.clicked.emit(x, y)

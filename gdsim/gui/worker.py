@@ -1,0 +1,238 @@
+"""The training worker: drives a core TrainingRun on a QThread.
+
+The GUI thread never computes a training step. It sends commands (start,
+pause, step, new run, hyperparameter change) that the worker applies between
+iterations; the worker emits ``Frame`` objects at a bounded rate (at most
+``MAX_FRAMES_PER_SECOND``), however fast it steps.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QObject, QThread, Signal
+
+from ..core.training import Snapshot, TrainingRun
+
+MAX_FRAMES_PER_SECOND = 60
+# At full speed the worker steps in slices of about this long between checks
+# of its command flags, so pause/stop answer within a few milliseconds.
+SLICE_SECONDS = 0.004
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What the window draws: a snapshot plus read-only views of the history rows.
+
+    The views cover rows that the worker never writes again (the last row's
+    full-dataset loss may be filled in once, from NaN to its value).
+    """
+
+    snapshot: Snapshot
+    iterations: np.ndarray
+    params: np.ndarray
+    batch_loss: np.ndarray
+    full_loss: np.ndarray
+    epoch: np.ndarray
+    run_id: int
+
+
+class TrainingWorker(QObject):
+    """Owns the current TrainingRun; ``work`` runs on the training thread.
+
+    Frames are coalesced: the worker keeps only the latest one and signals
+    ``frame_ready`` when there was none waiting, so however slowly the GUI
+    draws, at most one signal is queued and the GUI always draws the newest.
+    """
+
+    frame_ready = Signal()
+    stopped = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._cond = threading.Condition()
+        self._run: TrainingRun | None = None
+        self._run_id = 0
+        self._running = False
+        self._quit = False
+        self._pending_steps = 0
+        self._pending_epochs = 0
+        self._pending_hyper: dict[str, Any] = {}
+        self._pending_epochs_total: int | None = None
+        self._speed = 0.0  # iterations per second; 0 = as fast as possible
+        self._dirty = False
+        self._latest: Frame | None = None
+        self._frame_lock = threading.Lock()
+
+    def take_frame(self) -> Frame | None:
+        """The newest frame not yet taken (GUI thread), or None."""
+        with self._frame_lock:
+            frame, self._latest = self._latest, None
+        return frame
+
+    def _publish(self, frame: Frame) -> None:
+        with self._frame_lock:
+            waiting = self._latest is not None
+            self._latest = frame
+        if not waiting:
+            self.frame_ready.emit()
+
+    # --- commands (any thread) ------------------------------------------------------
+    def set_run(self, run: TrainingRun, run_id: int) -> None:
+        with self._cond:
+            self._run, self._run_id = run, run_id
+            self._running = False
+            self._pending_steps = self._pending_epochs = 0
+            self._pending_hyper = {}
+            self._pending_epochs_total = None
+            self._dirty = True
+            self._cond.notify()
+
+    def start(self) -> None:
+        with self._cond:
+            self._running = True
+            self._cond.notify()
+
+    def pause(self) -> None:
+        with self._cond:
+            self._running = False
+            self._pending_steps = self._pending_epochs = 0
+            self._cond.notify()
+
+    def step(self, iterations: int = 1) -> None:
+        with self._cond:
+            self._running = False
+            self._pending_steps += iterations
+            self._cond.notify()
+
+    def step_epoch(self) -> None:
+        with self._cond:
+            self._running = False
+            self._pending_epochs += 1
+            self._cond.notify()
+
+    def set_hyper(self, **hyper: Any) -> None:
+        with self._cond:
+            self._pending_hyper.update(hyper)
+            self._cond.notify()
+
+    def set_epochs(self, epochs: int) -> None:
+        with self._cond:
+            self._pending_epochs_total = epochs
+            self._cond.notify()
+
+    def set_speed(self, iterations_per_second: float) -> None:
+        with self._cond:
+            self._speed = max(0.0, float(iterations_per_second))
+            self._cond.notify()
+
+    def quit(self) -> None:
+        with self._cond:
+            self._quit = True
+            self._running = False
+            self._cond.notify()
+
+    @property
+    def is_running(self) -> bool:
+        return self._running
+
+    # --- the loop (worker thread) -----------------------------------------------------
+    def work(self) -> None:
+        last_emit = 0.0
+        budget_start = time.perf_counter()
+        budget_done = 0
+        while True:
+            with self._cond:
+                while not (self._quit or self._running or self._pending_steps or self._pending_epochs
+                           or self._pending_hyper or self._dirty or self._pending_epochs_total):
+                    self._cond.wait()
+                if self._quit:
+                    break
+                run, run_id = self._run, self._run_id
+                if run is None:
+                    self._dirty = False
+                    continue
+                if self._pending_hyper:
+                    try:
+                        run.set_hyper(**self._pending_hyper)
+                    except ValueError:
+                        pass  # the controls show the message; keep the old value
+                    self._pending_hyper = {}
+                if self._pending_epochs_total:
+                    try:
+                        run.set_epochs(self._pending_epochs_total)
+                    except ValueError:
+                        pass
+                    self._pending_epochs_total = None
+                    self._dirty = True
+                steps, epochs = self._pending_steps, self._pending_epochs
+                self._pending_steps = self._pending_epochs = 0
+                running, speed = self._running, self._speed
+                force = self._dirty
+                self._dirty = False
+            if steps:
+                run.advance(steps)
+                force = True
+            for _ in range(epochs):
+                run.run_epoch()
+                force = True
+            if running:
+                if speed > 0:
+                    # Paced: as many steps as the clock allows, then sleep a little.
+                    now = time.perf_counter()
+                    if budget_done == 0 or now - budget_start > 1.0:
+                        budget_start, budget_done = now, 0
+                    due = int((now - budget_start) * speed) + 1 - budget_done
+                    if due > 0:
+                        budget_done += run.advance(due)
+                    else:
+                        time.sleep(min(0.01, 1.0 / speed / 2))
+                else:
+                    deadline = time.perf_counter() + SLICE_SECONDS
+                    while time.perf_counter() < deadline and not run.done:
+                        run.advance(64)
+                if run.done:
+                    with self._cond:
+                        if self._run is run:
+                            self._running = False
+                    force = True
+            now = time.perf_counter()
+            if force or now - last_emit >= 1.0 / MAX_FRAMES_PER_SECOND:
+                self._publish(_frame(run, run_id))
+                last_emit = now
+        self.stopped.emit()
+
+
+def _frame(run: TrainingRun, run_id: int) -> Frame:
+    h = run.history
+    return Frame(
+        snapshot=run.snapshot(), iterations=h.iteration, params=h.params,
+        batch_loss=h.batch_loss, full_loss=h.full_loss, epoch=h.epoch, run_id=run_id,
+    )
+
+
+class WorkerThread(QThread):
+    """Runs a TrainingWorker's loop as its thread body, and shuts it down cleanly.
+
+    The loop needs no Qt event loop (commands arrive through a condition
+    variable), so the thread's ``run`` is the loop itself; frames reach the
+    GUI through queued signal connections.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("gdsim-training")
+        self.worker = TrainingWorker()
+        self.start()
+
+    def run(self) -> None:
+        self.worker.work()
+
+    def shutdown(self, timeout_ms: int = 5000) -> bool:
+        """Stop the loop and wait for the thread; True when it ended."""
+        self.worker.quit()
+        return self.wait(timeout_ms)

@@ -1,0 +1,23 @@
+"""Shared steps of the widget tests, done the way a user does them."""
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QLineEdit
+
+
+def type_into_cell(qtbot, panel, row, col, text):
+    """Open the view's editor on (row, col), type ``text`` and press Enter."""
+    view = panel.table
+    ix = panel.model.index(row, col)
+    view.setCurrentIndex(ix)
+    view.edit(ix)
+    editor = view.indexWidget(ix)
+    if editor is None:  # fall back to whatever line edit the delegate opened
+        editor = next(w for w in view.findChildren(QLineEdit) if w.isVisible())
+    assert isinstance(editor, QLineEdit)
+    editor.selectAll()
+    QTest.keyClick(editor, Qt.Key_Backspace)
+    if text:
+        QTest.keyClicks(editor, text)
+    QTest.keyClick(editor, Qt.Key_Return)
+    qtbot.waitUntil(lambda: view.indexWidget(ix) is None, timeout=2000)

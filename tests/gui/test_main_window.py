@@ -1,0 +1,219 @@
+"""The main window driven through its real widgets, as a learner would."""
+
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, Qt, QThread
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QComboBox, QLineEdit, QPushButton, QTableView
+
+from gdsim.gui.main_window import MainWindow
+from helpers import type_into_cell
+
+
+@pytest.fixture
+def window(qtbot):
+    w = MainWindow()
+    w.ask_before_discarding = False  # pytest-qt closes the window before this fixture ends
+    qtbot.addWidget(w)
+    w.show()
+    yield w
+    w.shutdown()
+
+
+def button(w, name) -> QPushButton:
+    return w.findChild(QPushButton, name)
+
+
+def combo(w, name) -> QComboBox:
+    return w.findChild(QComboBox, name)
+
+
+def choose(box: QComboBox, data_or_text):
+    index = box.findData(data_or_text)
+    if index < 0:
+        index = box.findText(data_or_text, Qt.MatchContains)
+    assert index >= 0, f"{data_or_text!r} not in {box.objectName()}"
+    box.setCurrentIndex(index)
+    box.activated.emit(index)  # what a pick from the popup also sends
+
+
+def full_speed(w):
+    speed = w.findChild(QComboBox, "speedCombo")
+    choose(speed, 0.0)
+
+
+def wait_done(qtbot, w, timeout=20000):
+    qtbot.waitUntil(lambda: w.current_run is not None and w.current_run.done
+                    and w._last_frame is not None and w._last_frame.snapshot.done, timeout=timeout)
+
+
+def test_opens_on_default_preset_ready_to_start(window):
+    assert window.document.dataset.name == "lecture-3x-plus-2"
+    assert "Ready" in window.findChild(type(window.status_label), "statusLabel").text()
+    assert len(window.run_history()) == 1
+    for name in ("datasetTable", "presetCombo", "modelCombo", "lossCombo", "optimizerCombo",
+                 "learningRateSpin", "batchModeCombo", "batchSizeSpin", "epochsSpin", "seedSpin",
+                 "startButton", "pauseButton", "stepButton", "stepEpochButton", "resetButton",
+                 "surfacePlot", "lossPlot", "fitPlot", "statusLabel"):
+        assert window.findChild(object, name) is not None, name
+    assert window.findChild(object, "learningRateSpin").value() == pytest.approx(0.01)
+
+
+def test_start_runs_on_the_worker_and_the_loss_falls(qtbot, window):
+    full_speed(window)
+    qtbot.mouseClick(button(window, "startButton"), Qt.LeftButton)
+    wait_done(qtbot, window)
+    h = window.run_history()
+    assert len(h) == 101
+    assert h.full_loss[-1] < h.full_loss[0] / 100
+    path = window.surface_view.path_points()
+    assert len(path) == 101
+    assert "Finished" in window.status_label.text()
+    assert "epoch 100/100" in window.status_label.text()
+    assert window.progress.value() == 100
+
+
+def test_step_and_step_epoch_buttons(qtbot, window):
+    choose(window.dataset_panel.findChild(QComboBox, "presetCombo"), "insurance")
+    assert window.findChild(QComboBox, "modelCombo").currentData() == "logistic"
+    choose(combo(window, "batchModeCombo"), "mini-batch")
+    window.findChild(object, "batchSizeSpin").setValue(4)
+    qtbot.mouseClick(button(window, "stepButton"), Qt.LeftButton)
+    qtbot.waitUntil(lambda: len(window.run_history()) == 2)
+    qtbot.mouseClick(button(window, "stepEpochButton"), Qt.LeftButton)
+    qtbot.waitUntil(lambda: len(window.run_history()) == 4)  # rest of epoch 1: 3 iterations in all
+    qtbot.mouseClick(button(window, "stepEpochButton"), Qt.LeftButton)
+    qtbot.waitUntil(lambda: len(window.run_history()) == 7)
+    qtbot.waitUntil(lambda: "epoch 2/" in window.status_label.text())
+    assert "iteration 3 of 3 in this epoch · 6 total" in window.status_label.text()
+    rows = window.dataset_panel.model.highlighted_rows()
+    assert len(rows) == 3  # the partial last batch of 11 rows with B = 4
+
+
+def test_pause_stops_and_resume_goes_on(qtbot, window):
+    choose(combo(window, "speedCombo"), 10.0)
+    window.findChild(object, "epochsSpin").setValue(1000)
+    qtbot.mouseClick(button(window, "startButton"), Qt.LeftButton)
+    qtbot.waitUntil(lambda: len(window.run_history()) >= 3, timeout=5000)
+    qtbot.mouseClick(button(window, "pauseButton"), Qt.LeftButton)
+    qtbot.wait(100)
+    n = len(window.run_history())
+    qtbot.wait(400)
+    assert len(window.run_history()) == n
+    assert button(window, "pauseButton").text() == "Resume"
+    qtbot.mouseClick(button(window, "pauseButton"), Qt.LeftButton)
+    qtbot.waitUntil(lambda: len(window.run_history()) > n + 1, timeout=5000)
+
+
+def test_bad_cell_edit_is_refused_and_undo_restores(qtbot, window):
+    before = window.surface_view.surface_values().copy() if hasattr(window.surface_view, "surface_values") else None
+    type_into_cell(qtbot, window.dataset_panel, 0, 1, "abc")
+    assert window.document.dataset.values[0, 1] == 8.0
+    assert "not a number" in window.dataset_panel.findChild(object, "datasetMessage").text()
+    type_into_cell(qtbot, window.dataset_panel, 0, 1, "12")
+    assert window.document.dataset.values[0, 1] == 12.0
+    assert window.current_run.dataset.values[0, 1] == 12.0  # the engine trains on the edit
+    if before is not None:
+        assert not np.array_equal(before, window.surface_view.surface_values())
+    window.dataset_panel.undo_action().trigger()
+    assert window.document.dataset.values[0, 1] == 8.0
+    assert window.dataset_panel.table.model().index(0, 1).data() == "8"
+    assert window.current_run.dataset.values[0, 1] == 8.0
+
+
+def test_edit_during_a_run_pauses_it(qtbot, window):
+    choose(combo(window, "speedCombo"), 10.0)
+    qtbot.mouseClick(button(window, "startButton"), Qt.LeftButton)
+    qtbot.waitUntil(lambda: len(window.run_history()) >= 3, timeout=5000)
+    type_into_cell(qtbot, window.dataset_panel, 1, 1, "30")
+    assert not window.worker.is_running
+    assert "data changed" in window.status_label.text()
+    assert window.current_run.iteration == 0 and window.run_history().params[0].tolist() != [0.0, 0.0]
+    n = len(window.run_history())
+    qtbot.wait(300)
+    assert len(window.run_history()) == n
+
+
+def test_optimizer_choice_shows_its_own_hyperparameters_and_trains(qtbot, window):
+    choose(combo(window, "optimizerCombo"), "adam")
+    assert window.current_run.config.optimizer == "adam"
+    assert window.findChild(object, "beta1Spin").isVisible()
+    full_speed(window)
+    qtbot.mouseClick(button(window, "startButton"), Qt.LeftButton)
+    wait_done(qtbot, window)
+    assert window.current_run.optimizer.name == "adam"
+
+
+def test_lr_change_during_a_run_takes_effect(qtbot, window):
+    choose(combo(window, "speedCombo"), 30.0)
+    window.findChild(object, "epochsSpin").setValue(1000)
+    qtbot.mouseClick(button(window, "startButton"), Qt.LeftButton)
+    qtbot.waitUntil(lambda: len(window.run_history()) >= 3, timeout=5000)
+    window.findChild(object, "learningRateSpin").setValue(0.001)
+    qtbot.waitUntil(lambda: window.run_history().lr[-1] == pytest.approx(0.001), timeout=5000)
+    assert window.run_history().lr[1] == pytest.approx(0.01)
+    assert window.worker.is_running
+
+
+def test_logistic_insurance_run_shows_decision_boundary(qtbot, window):
+    choose(window.dataset_panel.findChild(QComboBox, "presetCombo"), "insurance")
+    full_speed(window)
+    qtbot.mouseClick(button(window, "startButton"), Qt.LeftButton)
+    wait_done(qtbot, window)
+    assert window.fit_view.mode() == "decision_boundary"
+    h = window.run_history()
+    assert h.full_loss[-1] < h.full_loss[0]
+
+
+def test_click_on_surface_sets_start_point(qtbot, window):
+    window._on_surface_clicked(1.5, -0.5)  # what SurfaceView.clicked delivers
+    assert window.current_run.params.tolist() == [1.5, -0.5]
+    assert window.findChild(object, "initSpin0").value() == pytest.approx(1.5)
+
+
+def test_divergence_is_reported(qtbot, window):
+    window.findChild(object, "learningRateSpin").setValue(10.0)
+    full_speed(window)
+    qtbot.mouseClick(button(window, "startButton"), Qt.LeftButton)
+    wait_done(qtbot, window)
+    assert window.current_run.status == "diverged"
+    assert "Diverged at iteration" in window.status_label.text()
+    assert np.isfinite(window.surface_view.path_points()).all()
+
+
+def test_frames_are_bounded_at_full_speed(qtbot, window):
+    frames = []
+    window.worker.frame_ready.connect(lambda: frames.append(time.perf_counter()))
+    full_speed(window)
+    window.findChild(object, "epochsSpin").setValue(1_000_000)
+    qtbot.mouseClick(button(window, "startButton"), Qt.LeftButton)
+    qtbot.wait(1000)
+    qtbot.mouseClick(button(window, "pauseButton"), Qt.LeftButton)
+    assert len(window.run_history()) > 2000  # it stepped far faster than it drew
+    assert 5 <= len(frames) <= 70
+
+
+def test_close_during_run_stops_worker(qtbot):
+    w = MainWindow()
+    w.show()
+    choose(w.findChild(QComboBox, "speedCombo"), 0.0)
+    w.findChild(object, "epochsSpin").setValue(1_000_000)
+    w.start()
+    qtbot.waitUntil(lambda: len(w.run_history()) > 100, timeout=5000)
+    thread: QThread = w._thread
+    w.close()
+    assert thread.isFinished()
+
+
+def test_screenshot_command(tmp_path):
+    out = tmp_path / "shot.png"
+    proc = subprocess.run([sys.executable, "-m", "gdsim", "--screenshot", str(out), "--steps", "20"],
+                          capture_output=True, text=True, timeout=120,
+                          env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert proc.returncode == 0, proc.stderr
+    assert out.stat().st_size > 10_000
+    assert "QThread" not in proc.stderr

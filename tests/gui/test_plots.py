@@ -1,0 +1,549 @@
+"""pytest-qt tests of the three plot views (gdsim.gui.plots)."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+from PySide6 import QtCore
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+pg = pytest.importorskip("pyqtgraph")
+
+from gdsim.gui.plots import FitView, LossView, SurfaceView, style  # noqa: E402
+from gdsim.gui.plots.surface_view import contour_segments, downsample_path_indices  # noqa: E402
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _show(qtbot, widget, size=(700, 500)):
+    qtbot.addWidget(widget)
+    widget.resize(*size)
+    widget.show()
+    qtbot.waitExposed(widget)
+    QtCore.QCoreApplication.processEvents()
+    return widget
+
+
+def _settle(qtbot=None):
+    """Let pending layout passes (axis widths) finish so mappings are final."""
+    for _ in range(3):
+        QtCore.QCoreApplication.processEvents()
+        QTest.qWait(20)
+
+
+def _viewport_pos(view, x, y) -> QtCore.QPoint:
+    _settle()
+    vb = view.getPlotItem().getViewBox()
+    scene_pt = vb.mapViewToScene(QtCore.QPointF(x, y))
+    return view.mapFromScene(scene_pt)
+
+
+def _bowl_surface():
+    xs = np.linspace(-2.0, 6.0, 81)
+    ys = np.linspace(-4.0, 6.0, 61)
+    W, B = np.meshgrid(xs, ys)
+    Z = 3 * (W - 2) ** 2 + (B - 1) ** 2 + 0.1
+    return Z, xs, ys
+
+
+def _xy(item):
+    x, y = item.getData()
+    if x is None:
+        return np.empty(0), np.empty(0)
+    return np.asarray(x, float), np.asarray(y, float)
+
+
+def _scatter_pos(item):
+    x, y = item.getData()
+    return np.column_stack((x, y)) if x is not None and len(x) else np.empty((0, 2))
+
+
+# --------------------------------------------------------------------------- style
+
+
+def test_style_palette_and_label_axes(qtbot):
+    assert len(style.PALETTE) >= 8
+    assert len(set(style.PALETTE)) == len(style.PALETTE)
+    view = pg.PlotWidget()
+    qtbot.addWidget(view)
+    style.label_axes(view, "w", "loss")
+    item = view.getPlotItem()
+    assert item.getAxis("bottom").labelText == "w"
+    assert item.getAxis("left").labelText == "loss"
+    assert item.getAxis("left").labelStyle["font-size"] == f"{style.LABEL_PT}pt"
+    assert style.LABEL_PT >= 11 and style.TICK_PT >= 11
+
+
+def test_clip_polyline_cuts_segments_at_box():
+    p = np.array([[0, 0], [0.5, 0.5], [5, 0.5], [0.2, 0.2]], float)
+    out = style.clip_polyline(p, (-1, 1, -1, 1))
+    fin = out[np.isfinite(out).all(axis=1)]
+    assert np.all(np.abs(fin) <= 1 + 1e-12)
+    assert np.isnan(out).any()  # the excursion splits the line
+    np.testing.assert_array_equal(out[0], [0, 0])
+    np.testing.assert_array_equal(out[-1], [0.2, 0.2])
+    # a segment crossing the box with both ends far away still shows its middle
+    far = np.array([[-1e200, 0.0], [1e200, 0.0]])
+    out = style.clip_polyline(far, (-1, 1, -1, 1))
+    np.testing.assert_allclose(out, [[-1, 0], [1, 0]])
+    # all inside -> unchanged
+    np.testing.assert_array_equal(style.clip_polyline(p[:2], (-1, 1, -1, 1)), p[:2])
+
+
+# --------------------------------------------------------------------------- surface
+
+
+def test_surface_objectname_and_set_surface(qtbot):
+    view = _show(qtbot, SurfaceView())
+    assert view.objectName() == "surfacePlot"
+    Z, xs, ys = _bowl_surface()
+    view.set_surface(Z, xs, ys, "w", "b", "MSE")
+    img = view.image_item.image
+    assert img.shape == Z.shape
+    assert np.isfinite(img).all()
+    # log colouring: monotone in the loss
+    flat_z, flat_t = Z.ravel(), img.ravel()
+    order = np.argsort(flat_z)
+    assert np.all(np.diff(flat_t[order]) >= -1e-12)
+    # image placed on the grid, view pinned to the extent
+    rect = view.image_item.mapRectToParent(view.image_item.boundingRect())
+    assert rect.left() == pytest.approx(xs[0] - (xs[1] - xs[0]) / 2)
+    assert rect.right() == pytest.approx(xs[-1] + (xs[1] - xs[0]) / 2)
+    (x0, x1), (y0, y1) = view.getPlotItem().getViewBox().viewRange()
+    assert (x0, x1) == pytest.approx((xs[0], xs[-1]))
+    assert (y0, y1) == pytest.approx((ys[0], ys[-1]))
+    # contours: about 10 levels, all segments inside the grid
+    assert len(view.contour_levels()) == 10
+    cx, cy = _xy(view.contour_item)
+    assert len(cx) > 0 and len(cx) % 2 == 0
+    assert cx.min() >= xs[0] - 1e-9 and cx.max() <= xs[-1] + 1e-9
+    # labels, title, colour bar
+    item = view.getPlotItem()
+    assert item.getAxis("bottom").labelText == "w"
+    assert item.getAxis("left").labelText == "b"
+    assert "MSE" in item.titleLabel.text
+    assert view.colorbar.getAxis("left").labelText == "loss"
+
+
+def test_surface_handles_nan_inf_and_huge_values(qtbot):
+    view = _show(qtbot, SurfaceView())
+    Z, xs, ys = _bowl_surface()
+    Z = Z * 1e300
+    Z[3, 4] = np.nan
+    Z[10, :] = np.inf
+    Z[0, 0] = -np.inf
+    view.set_surface(Z, xs, ys, "w", "b", "bad")
+    assert np.isfinite(view.image_item.image).all()
+    cx, cy = _xy(view.contour_item)
+    assert np.isfinite(cx).all() and np.isfinite(cy).all()
+    # everything non-finite: still no crash
+    view.set_surface(np.full((3, 4), np.nan), np.arange(4.0), np.arange(3.0), "w", "b", "")
+    assert np.isfinite(view.image_item.image).all()
+    # linear colouring option
+    Z2, xs2, ys2 = _bowl_surface()
+    view.set_surface(Z2, xs2, ys2, "w", "b", "lin", log_color=False)
+    assert view.image_item.image.max() <= Z2.max()
+
+
+def test_surface_rejects_wrong_shape(qtbot):
+    view = SurfaceView()
+    qtbot.addWidget(view)
+    with pytest.raises(ValueError):
+        view.set_surface(np.zeros((3, 3)), np.arange(4.0), np.arange(3.0), "w", "b", "")
+
+
+def test_contour_segments_of_a_cone_are_circles():
+    xs = np.linspace(-1, 1, 41)
+    X, Y = np.meshgrid(xs, xs)
+    R = np.hypot(X, Y)
+    seg = contour_segments(R, xs, xs, np.array([0.5]))
+    r = np.hypot(seg[:, 0], seg[:, 1])
+    assert len(seg) > 40
+    np.testing.assert_allclose(r, 0.5, atol=0.01)
+
+
+def test_set_path_draws_line_markers_and_drops_nonfinite(qtbot):
+    view = _show(qtbot, SurfaceView())
+    Z, xs, ys = _bowl_surface()
+    view.set_surface(Z, xs, ys, "w", "b", "")
+    pts = np.array([[0, 5], [1, 3], [np.nan, 2], [1.5, 2], [np.inf, 0], [2, 1.2]], float)
+    view.set_path(pts)
+    x, y = _xy(view.path_item)
+    np.testing.assert_array_equal(x, [0, 1, 1.5, 2])
+    np.testing.assert_array_equal(y, [5, 3, 2, 1.2])
+    np.testing.assert_array_equal(_scatter_pos(view.start_item), [[0, 5]])
+    np.testing.assert_array_equal(_scatter_pos(view.current_item), [[2, 1.2]])
+    assert len(_scatter_pos(view.dots_item)) == 4
+    view.set_path(np.empty((0, 2)))
+    assert len(_xy(view.path_item)[0]) == 0
+    assert len(_scatter_pos(view.current_item)) == 0
+
+
+def test_million_point_path_is_downsampled_fast_and_keeps_ends(qtbot):
+    view = _show(qtbot, SurfaceView())
+    Z, xs, ys = _bowl_surface()
+    view.set_surface(Z, xs, ys, "w", "b", "")
+    n = 1_000_000
+    t = np.linspace(0, 1, n)
+    pts = np.column_stack((2 + 3 * np.exp(-5 * t) * np.cos(40 * t),
+                           1 + 4 * np.exp(-5 * t) * np.sin(40 * t)))
+    pts[0] = [-1.234567, 5.4321]
+    pts[-1] = [2.0000123, 0.99999]
+    start = time.perf_counter()
+    view.set_path(pts)
+    elapsed = time.perf_counter() - start
+    x, y = _xy(view.path_item)
+    assert 2 <= len(x) <= 5000
+    assert (x[0], y[0]) == (pts[0, 0], pts[0, 1])
+    assert (x[-1], y[-1]) == (pts[-1, 0], pts[-1, 1])
+    np.testing.assert_array_equal(_scatter_pos(view.current_item), pts[-1:])
+    assert elapsed < 2.0
+    assert len(view.path_points()) == n
+
+
+def test_downsample_indices_keep_first_last_and_budget():
+    p = np.cumsum(np.random.default_rng(1).normal(size=(20_000, 2)), axis=0)
+    idx = downsample_path_indices(p, 500)
+    assert idx[0] == 0 and idx[-1] == len(p) - 1
+    assert len(idx) <= 500
+    assert np.all(np.diff(idx) > 0)
+    np.testing.assert_array_equal(downsample_path_indices(p[:10], 500), np.arange(10))
+
+
+def test_diverging_path_does_not_move_view_and_is_clipped(qtbot):
+    view = _show(qtbot, SurfaceView())
+    Z, xs, ys = _bowl_surface()
+    view.set_surface(Z, xs, ys, "w", "b", "")
+    vb = view.getPlotItem().getViewBox()
+    before = vb.viewRange()
+    pts = np.array([[0.0, 0.0], [4.0, 2.0], [-1e10, -3e9], [1e150, 2e150]])
+    view.set_path(pts)
+    QtCore.QCoreApplication.processEvents()
+    assert vb.viewRange() == before
+    x, y = _xy(view.path_item)
+    fin = np.isfinite(x) & np.isfinite(y)
+    assert np.abs(x[fin]).max() < 1e3 and np.abs(y[fin]).max() < 1e3
+    assert len(_scatter_pos(view.current_item)) == 0  # far away: not drawn
+    assert view.offview_label.isVisible()
+
+
+def test_optimum_ghost_and_race_paths(qtbot):
+    view = _show(qtbot, SurfaceView())
+    Z, xs, ys = _bowl_surface()
+    view.set_surface(Z, xs, ys, "w", "b", "")
+    view.set_optimum((2.0, 1.0))
+    assert view.optimum() == (2.0, 1.0)
+    assert "least-squares optimum" in view.legend_labels()
+    view.set_optimum(None)
+    assert view.optimum() is None
+    assert "least-squares optimum" not in view.legend_labels()
+
+    h1 = view.add_ghost_path([[0, 0], [1, 1], [np.nan, 3]], "#ff0000")
+    view.add_ghost_path([[0, 1], [1, 2]], "#00ff00")
+    assert len(view.ghost_paths()) == 2
+    np.testing.assert_array_equal(_xy(h1)[0], [0, 1])
+    assert h1 in view.getPlotItem().items
+    view.clear_ghost_paths()
+    assert view.ghost_paths() == []
+    assert h1 not in view.getPlotItem().items
+
+    r1 = view.add_race_path([[0, 0], [1, 1]], style.palette_color(0), "SGD")
+    view.add_race_path([[0, 0], [2, 1]], style.palette_color(1), "Adam")
+    assert view.legend_labels() == ["SGD", "Adam"]
+    assert view.legend.isVisible()
+    np.testing.assert_array_equal(_xy(r1)[1], [0, 1])
+    view.clear_race_paths()
+    assert view.race_paths() == []
+    assert view.legend_labels() == []
+    assert not view.legend.isVisible()
+
+
+def test_click_on_surface_emits_parameter_coordinates(qtbot):
+    view = _show(qtbot, SurfaceView())
+    Z, xs, ys = _bowl_surface()
+    view.set_surface(Z, xs, ys, "w", "b", "")
+    vb = view.getPlotItem().getViewBox()
+    target = (3.3, -1.7)
+    pos = _viewport_pos(view, *target)
+    with qtbot.waitSignal(view.clicked, timeout=2000) as blocker:
+        QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, pos)
+    x, y = blocker.args
+    px, py = vb.viewPixelSize()
+    assert abs(x - target[0]) <= 2 * px
+    assert abs(y - target[1]) <= 2 * py
+
+
+def test_right_click_and_drag_do_not_emit_clicked(qtbot):
+    view = _show(qtbot, SurfaceView())
+    Z, xs, ys = _bowl_surface()
+    view.set_surface(Z, xs, ys, "w", "b", "")
+    got = []
+    view.clicked.connect(lambda x, y: got.append((x, y)))
+    pos = _viewport_pos(view, 1.0, 1.0)
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.RightButton, Qt.KeyboardModifier.NoModifier, pos)
+    # close a context menu if one opened
+    for w in view.findChildren(QtCore.QObject):
+        if hasattr(w, "hide") and w.metaObject().className() == "QMenu":
+            w.hide()
+    # a drag: press, move far, release
+    QTest.mousePress(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, pos)
+    end = pos + QtCore.QPoint(80, 40)
+    from PySide6.QtGui import QMouseEvent
+    from PySide6.QtCore import QEvent, QPointF
+    move = QMouseEvent(QEvent.Type.MouseMove, QPointF(end), QPointF(view.viewport().mapToGlobal(end)),
+                       Qt.MouseButton.NoButton, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QtCore.QCoreApplication.sendEvent(view.viewport(), move)
+    QTest.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, end)
+    QtCore.QCoreApplication.processEvents()
+    assert got == []
+
+
+# --------------------------------------------------------------------------- loss
+
+
+def _loss_data(n=500):
+    it = np.arange(n, dtype=float)
+    full = 0.1 + 10.0 * np.exp(-it / 80.0)
+    batch = full * (1 + 0.3 * np.sin(it))
+    return it, batch, it.copy(), full
+
+
+def test_loss_series_legend_and_filtering(qtbot):
+    view = _show(qtbot, LossView())
+    assert view.objectName() == "lossPlot"
+    it, batch, fit, full = _loss_data()
+    batch[5] = np.nan
+    full[7] = np.inf
+    view.set_series(it, batch, fit, full, epoch_boundaries=np.arange(0, 500, 50))
+    bx, by = _xy(view.batch_item)
+    fx, fy = _xy(view.full_item)
+    assert len(bx) == 499 and np.isfinite(by).all()
+    assert len(fx) == 499 and np.isfinite(fy).all()
+    labels = [label.text for _, label in view.legend.items]
+    assert labels == ["mini-batch loss", "full-dataset loss"]
+    # thick full line, thin batch line
+    assert view.full_item.opts["pen"].widthF() > view.batch_item.opts["pen"].widthF()
+    np.testing.assert_array_equal(view.epoch_lines_x(), np.arange(0, 500, 50))
+    assert view.getPlotItem().getAxis("bottom").labelText == "iteration"
+
+
+def test_loss_epoch_lines_are_thinned(qtbot):
+    view = _show(qtbot, LossView())
+    it, batch, fit, full = _loss_data(20_000)
+    view.set_series(it, batch, fit, full, epoch_boundaries=np.arange(0, 20_000, 10))
+    assert 0 < len(view.epoch_lines_x()) <= 200
+
+
+def test_loss_log_scale_drops_nonpositive(qtbot):
+    view = _show(qtbot, LossView())
+    it, batch, fit, full = _loss_data()
+    batch[3] = 0.0
+    batch[4] = -1.0
+    view.set_series(it, batch, fit, full)
+    assert len(_xy(view.batch_item)[0]) == 500
+    view.set_log_scale(True)
+    assert view.log_scale()
+    assert len(view.batch_item.xData) == 498
+    assert np.all(view.batch_item.yData > 0)
+    assert "log" in view.getPlotItem().getAxis("left").labelText
+    view.set_log_scale(False)
+    assert len(view.batch_item.xData) == 500
+
+
+def test_loss_epoch_axis(qtbot):
+    view = _show(qtbot, LossView())
+    it, batch, fit, full = _loss_data()
+    view.set_series(it, batch, fit, full, epoch_boundaries=np.arange(0, 500, 50))
+    view.set_x_axis("epoch", 50)
+    fx, _ = _xy(view.full_item)
+    assert fx.max() == pytest.approx(499 / 50)
+    assert view.getPlotItem().getAxis("bottom").labelText == "epoch"
+    np.testing.assert_allclose(view.epoch_lines_x(), np.arange(10))
+    with pytest.raises(ValueError):
+        view.set_x_axis("seconds", 1)
+    view.set_x_axis("iteration", 1)
+    assert _xy(view.full_item)[0].max() == 499
+
+
+def test_loss_hover_text(qtbot):
+    view = _show(qtbot, LossView())
+    it, batch, fit, full = _loss_data()
+    view.set_series(it, batch, fit, full)
+    view.getPlotItem().getViewBox().autoRange()
+    QtCore.QCoreApplication.processEvents()
+    assert view.hover_text() == ""
+    pos = _viewport_pos(view, 120.2, full[120])
+    QTest.mouseMove(view.viewport(), pos)
+    QtCore.QCoreApplication.processEvents()
+    if not view.hover_text():  # platform without mouse tracking: synthetic scene move
+        view.scene().sigMouseMoved.emit(view.mapToScene(pos))
+    assert view.hover_text() == f"iteration 120 · loss {style.format_value(full[120])}"
+    assert view.hover_label.isVisible()
+    # leaving the plot area hides it
+    view.scene().sigMouseMoved.emit(QtCore.QPointF(-50, -50))
+    assert view.hover_text() == ""
+
+
+def _click(view, x, y):
+    pos = _viewport_pos(view, x, y)
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, pos)
+    QtCore.QCoreApplication.processEvents()
+
+
+def test_loss_click_pins_and_removes_annotations(qtbot):
+    view = _show(qtbot, LossView())
+    it, batch, fit, full = _loss_data()
+    view.set_series(it, batch, fit, full)
+    view.getPlotItem().getViewBox().autoRange()
+    QtCore.QCoreApplication.processEvents()
+    _click(view, 100, full[100])
+    assert view.annotations() == [(100.0, full[100])]
+    ax, ay = _xy(view.annotation_dots)
+    np.testing.assert_allclose(ax, [100])
+    label = view._annotations[0]["label"]
+    assert label.textItem.toPlainText() == f"iteration 100\nloss {style.format_value(full[100])}"
+    _click(view, 300, full[300])
+    assert [a[0] for a in view.annotations()] == [100.0, 300.0]
+    # clicking far from the curve does nothing
+    (x0, x1), (y0, y1) = view.getPlotItem().getViewBox().viewRange()
+    _click(view, 400, y1 - 0.05 * (y1 - y0))
+    assert len(view.annotations()) == 2
+    # clicking the existing marker removes it
+    _click(view, 100, full[100])
+    assert [a[0] for a in view.annotations()] == [300.0]
+    view.add_annotation(50, full[50])
+    view.remove_annotation(0)
+    assert view.annotations() == [(50.0, full[50])]
+    view.clear_annotations()
+    assert view.annotations() == []
+    assert len(_xy(view.annotation_dots)[0]) == 0
+
+
+def test_loss_annotations_follow_log_and_epoch(qtbot):
+    view = _show(qtbot, LossView())
+    it, batch, fit, full = _loss_data()
+    view.set_series(it, batch, fit, full)
+    view.add_annotation(200, full[200])
+    view.set_log_scale(True)
+    view.set_x_axis("epoch", 100)
+    label = view._annotations[0]["label"]
+    assert label.pos().x() == pytest.approx(2.0)
+    assert label.pos().y() == pytest.approx(np.log10(full[200]))
+
+
+def test_loss_extra_series(qtbot):
+    view = _show(qtbot, LossView())
+    h = view.add_extra_series([0, 1, 2, 3], [1.0, np.nan, 0.5, -1.0], "Adam", "#ff7f0e",
+                              dashed=True)
+    np.testing.assert_array_equal(_xy(h)[0], [0, 2, 3])
+    assert "Adam" in [label.text for _, label in view.legend.items]
+    view.set_log_scale(True)
+    np.testing.assert_array_equal(h.xData, [0, 2])
+    view.clear_extra_series()
+    assert view.extra_series() == []
+    assert "Adam" not in [label.text for _, label in view.legend.items]
+    assert h not in view.getPlotItem().items
+
+
+def test_loss_large_series_is_fast(qtbot):
+    view = _show(qtbot, LossView())
+    it, batch, fit, full = _loss_data(1_000_000)
+    start = time.perf_counter()
+    view.set_series(it, batch, fit[::100], full[::100])
+    view.repaint()
+    QtCore.QCoreApplication.processEvents()
+    assert time.perf_counter() - start < 3.0
+
+
+# --------------------------------------------------------------------------- fit
+
+
+def test_fit_line_fit_with_optimum(qtbot):
+    view = _show(qtbot, FitView())
+    assert view.objectName() == "fitPlot"
+    x = np.array([0.0, 1.0, 2.0, np.nan, 4.0])
+    y = np.array([1.0, 3.0, 5.0, 7.0, np.inf])
+    view.show_line_fit(x, y, [0, 4], [1, 9], "x", "y", optimum_line=([0, 4], [1.0, 9.5]))
+    dx, dy = _xy(view.data_item)
+    np.testing.assert_array_equal(dx, [0, 1, 2])
+    np.testing.assert_array_equal(_xy(view.model_item)[1], [1, 9])
+    np.testing.assert_array_equal(_xy(view.optimum_item)[1], [1, 9.5])
+    assert view.optimum_item.opts["pen"].style() != Qt.PenStyle.SolidLine
+    labels = [label.text for _, label in view.legend.items]
+    assert labels == ["data", "model", "least-squares optimum"]
+    assert view.getPlotItem().getAxis("bottom").labelText == "x"
+    # without optimum the dashed line disappears (also from the legend)
+    view.show_line_fit([0, 1], [0, 1], [0, 1], [0, 1], "x", "y")
+    assert len(_xy(view.optimum_item)[0]) == 0
+    assert "least-squares optimum" not in [label.text for _, label in view.legend.items]
+
+
+def test_fit_diverging_model_line_is_clipped(qtbot):
+    view = _show(qtbot, FitView())
+    view.show_line_fit([0, 1, 2], [0, 1, 2], [0, 2], [-1e200, 1e200], "x", "y")
+    x, y = _xy(view.model_item)
+    fin = np.isfinite(y)
+    assert fin.any() and np.abs(y[fin]).max() < 1e3
+    (x0, x1), (y0, y1) = view.getPlotItem().getViewBox().viewRange()
+    QtCore.QCoreApplication.processEvents()
+    assert y1 - y0 < 100  # view follows the data, not the line
+
+
+def test_fit_logistic_1d(qtbot):
+    view = _show(qtbot, FitView())
+    cx = np.linspace(-3, 3, 50)
+    view.show_logistic_1d([-2, -1, 1, 2], [0, 0, 1, 1], cx, 1 / (1 + np.exp(-cx)), "x", "P(y=1)")
+    np.testing.assert_array_equal(_xy(view.data_item)[1], [0, 0, 1, 1])
+    assert len(_xy(view.model_item)[0]) == 50
+    assert view.mode() == "logistic_1d"
+    (_, _), (y0, y1) = view.getPlotItem().getViewBox().viewRange()
+    assert y0 < 0 and y1 > 1
+
+
+def test_fit_decision_boundary(qtbot):
+    view = _show(qtbot, FitView())
+    x1 = np.array([0.0, 1.0, 2.0, 3.0, np.nan])
+    x2 = np.array([0.0, 1.0, 0.0, 1.0, 1.0])
+    lab = np.array([0, 1, 0, 1, 1])
+    view.show_decision_boundary(x1, x2, lab, ([0, 3], [0.5, 0.5]), "f1", "f2")
+    np.testing.assert_array_equal(_xy(view.class_items[0])[0], [0, 2])
+    np.testing.assert_array_equal(_xy(view.class_items[1])[0], [1, 3])
+    labels = [label.text for _, label in view.legend.items]
+    assert labels[:2] == ["class 0", "class 1"]
+    c0 = view.class_items[0].opts["symbolBrush"]
+    c1 = view.class_items[1].opts["symbolBrush"]
+    assert pg.mkBrush(c0).color() != pg.mkBrush(c1).color()
+    np.testing.assert_array_equal(_xy(view.model_item)[1], [0.5, 0.5])
+    # switching mode hides the other items
+    view.show_predicted_vs_actual([1, 2, 3], [1.1, 1.9, 3.2], "price")
+    assert len(_xy(view.class_items[0])[0]) == 0
+    assert len(_xy(view.model_item)[0]) == 0
+
+
+def test_fit_predicted_vs_actual(qtbot):
+    view = _show(qtbot, FitView())
+    view.show_predicted_vs_actual([1, 2, 3, np.nan], [1.1, 1.9, 3.2, 4.0], "price")
+    np.testing.assert_array_equal(_xy(view.data_item)[0], [1, 2, 3])
+    dx, dy = _xy(view.diagonal_item)
+    np.testing.assert_array_equal(dx, dy)
+    assert dx.min() <= 1 and dx.max() >= 3.2
+    axis = view.getPlotItem().getAxis
+    assert axis("bottom").labelText == "actual price"
+    assert axis("left").labelText == "predicted price"
+
+
+def test_fit_highlight_rows(qtbot):
+    view = _show(qtbot, FitView())
+    x = np.array([0.0, 1.0, np.nan, 3.0])
+    y = np.array([0.0, 2.0, 4.0, 6.0])
+    view.show_line_fit(x, y, [0, 3], [0, 6], "x", "y")
+    view.highlight_rows([1, 2, 3, 99])
+    np.testing.assert_array_equal(view.highlighted_points(), [[1, 2], [3, 6]])
+    view.highlight_rows([])
+    assert len(view.highlighted_points()) == 0
+    view.highlight_rows(np.array([0]))
+    np.testing.assert_array_equal(view.highlighted_points(), [[0, 0]])
