@@ -27,6 +27,7 @@ from .worker import Frame, WorkerThread
 
 APP_TITLE = "gdsim — gradient descent simulator"
 PRESETS = {p.id: p for p in list_presets()}
+LOSS_FULL_RANGE_ITERATIONS = 20_000
 RUN_SHORTCUTS = {
     "start": "F5", "pause": "F6", "step": "F10", "step_epoch": "Shift+F10", "reset": "Ctrl+R",
 }
@@ -63,7 +64,9 @@ class MainWindow(QMainWindow):
         self.document = DatasetDocument(dataset, parent=self)
         self._build_views()
         self._build_actions()
-        self.resize(1500, 940)
+        self.resize(1600, 1000)
+        self.resizeDocks([self.findChild(QDockWidget, "datasetDock")], [300], Qt.Horizontal)
+        self.centralWidget().setSizes([560, 440])
         self.controls.set_n_rows(dataset.n_rows)
         self.controls.set_parameter_names(self._parameter_names(dataset))
         self.controls.set_config(config)
@@ -278,7 +281,9 @@ class MainWindow(QMainWindow):
                                   run.iterations_per_epoch)
 
     def _set_running(self, running: bool) -> None:
-        self.buttons["pause"].setText("Pause" if running else "Resume")
+        run = self._run
+        resumable = run is not None and run.iteration > 0 and not run.done
+        self.buttons["pause"].setText("Resume" if resumable and not running else "Pause")
         self.controls.set_running(running)
 
     def _show_error(self, text: str) -> None:
@@ -355,6 +360,7 @@ class MainWindow(QMainWindow):
     def _on_loss_axis_changed(self, epochs: bool) -> None:
         ipe = self._run.iterations_per_epoch if self._run else 1
         self.loss_view.set_x_axis("epoch" if epochs else "iteration", ipe)
+        self._fix_loss_x_range()
 
     def _sync_surface_axes(self, run: TrainingRun) -> None:
         """Offer the run's parameters in the axis combos, showing the tracker's axes."""
@@ -389,6 +395,17 @@ class MainWindow(QMainWindow):
     def _draw_loss_initial(self) -> None:
         h = self._run.history
         self.loss_view.set_series(h.iteration, h.batch_loss, h.iteration, h.full_loss)
+        self._fix_loss_x_range()
+
+    def _fix_loss_x_range(self) -> None:
+        """Short runs show their whole length from the start, so the curve fills in."""
+        run = self._run
+        if run is None or run.total_iterations > LOSS_FULL_RANGE_ITERATIONS:
+            return
+        end = run.total_iterations
+        if self.loss_epoch_check.isChecked():
+            end /= run.iterations_per_epoch
+        self.loss_view.getPlotItem().getViewBox().setXRange(0, max(end, 1), padding=0.02)
 
     def _on_frame_ready(self) -> None:
         frame = self.worker.take_frame()
@@ -406,6 +423,7 @@ class MainWindow(QMainWindow):
         full = frame.full_loss
         self.loss_view.set_series(frame.iterations, frame.batch_loss, frame.iterations, full,
                                   self._epoch_boundaries(frame))
+        self._fix_loss_x_range()
         self._draw_fit(snap.params)
         self.dataset_panel.highlight_rows(snap.batch_rows if self._run.mode != "batch" else [])
         self._draw_status(snap)

@@ -22,6 +22,7 @@ from typing import Iterable, Optional, Sequence
 from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QUrl, Qt, Signal
 from PySide6.QtGui import QAction, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
+    QGridLayout,
     QAbstractItemView,
     QComboBox,
     QFileDialog,
@@ -134,13 +135,15 @@ class DatasetPanel(QWidget):
         self.export_button = self._button("Export CSV…", "Save the table as a CSV file",
                                           self.export_csv_interactive, "exportCsvButton")
 
-        edit_row = QHBoxLayout()
+        # Two short rows keep the panel narrow enough to leave room for the plots.
+        edit_row = QGridLayout()
         edit_row.setContentsMargins(0, 0, 0, 0)
         edit_row.setSpacing(2)
-        for b in (self.add_row_button, self.delete_rows_button, self.add_column_button,
-                  self.delete_column_button, self.rename_column_button):
-            edit_row.addWidget(b)
-        edit_row.addStretch(1)
+        for k, b in enumerate((self.add_row_button, self.delete_rows_button, None,
+                               self.add_column_button, self.delete_column_button,
+                               self.rename_column_button)):
+            if b is not None:
+                edit_row.addWidget(b, k // 3, k % 3)
         file_row = QHBoxLayout()
         file_row.setContentsMargins(0, 0, 0, 0)
         file_row.setSpacing(2)
@@ -163,9 +166,9 @@ class DatasetPanel(QWidget):
         file_row.addWidget(self.export_button)
 
         self.message_label = QLabel(objectName="datasetMessage")
-        self.message_label.setWordWrap(False)
+        self.message_label.setWordWrap(True)  # a whole sentence, even in a narrow panel
         self.message_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        self.message_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        self.message_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Minimum)
         self.message_label.setMinimumHeight(self.fontMetrics().height() + 4)
 
         self.delete_rows_shortcut = QAction("Delete rows", self.table)

@@ -298,7 +298,10 @@ def format_tick(v: float) -> str:
         return "0" if v == 0 else str(v)
     if 1e-3 <= abs(v) < 1e5:
         return f"{v:.4g}"
-    mant, exp = f"{v:.3g}".split("e") if "e" in f"{v:.3g}" else (f"{v:.3g}", "0")
+    text = f"{v:.3g}"
+    if "e" not in text:  # e.g. 0.000614 stays as it is
+        return text
+    mant, exp = text.split("e")
     return f"{mant}e{int(exp)}"
 
 
