@@ -7,7 +7,7 @@ thread and to read its history; every training step happens on the worker.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDockWidget, QHBoxLayout, QLabel, QMainWindow, QMessageBox,
@@ -34,7 +34,15 @@ RUN_SHORTCUTS = {
 
 
 class MainWindow(QMainWindow):
-    """``MainWindow()`` opens on the default preset, ready to press Start."""
+    """``MainWindow()`` opens on the default preset, ready to press Start.
+
+    Features beyond the basic loop (gdsim.gui.features) plug in through
+    ``menu(title)``, ``add_dock(...)`` and the ``run_changed`` / ``frame_drawn``
+    signals, so they live in their own modules.
+    """
+
+    run_changed = Signal(object)  # the new TrainingRun (or None when the settings are invalid)
+    frame_drawn = Signal(object)  # a worker Frame, after the main plots drew it
 
     def __init__(self, dataset: Dataset | None = None, config: TrainingConfig | None = None,
                  preset: str | None = None) -> None:
@@ -72,6 +80,9 @@ class MainWindow(QMainWindow):
         self.controls.set_config(config)
         self._speed_changed(self.controls.speed())
         self._reset()
+        from .features import install_features
+
+        install_features(self)
 
     # --- construction -------------------------------------------------------------------
     def _build_views(self) -> None:
@@ -155,7 +166,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.progress)
 
     def _build_actions(self) -> None:
-        bar = QToolBar("Run", self, objectName="runToolbar")
+        bar = self.toolbar = QToolBar("Run", self, objectName="runToolbar")
         bar.setMovable(False)
         self.addToolBar(Qt.TopToolBarArea, bar)
         run_menu = self.menuBar().addMenu("&Run")
@@ -203,6 +214,19 @@ class MainWindow(QMainWindow):
             self.view_menu.addAction(dock.toggleViewAction())
 
     # --- public -------------------------------------------------------------------------
+    def menu(self, title: str):
+        """The top-level menu called ``title`` (e.g. "&Teach"), created on first use."""
+        for action in self.menuBar().actions():
+            if action.menu() is not None and action.text() == title:
+                return action.menu()
+        return self.menuBar().addMenu(title)
+
+    def add_dock(self, dock: QDockWidget, area=Qt.RightDockWidgetArea, visible: bool = False) -> None:
+        """Add a feature's dock, hidden until its toggle action shows it."""
+        self.addDockWidget(area, dock)
+        dock.setVisible(visible)
+        self.view_menu.addAction(dock.toggleViewAction())
+
     def run_history(self):
         """The current run's core ``History`` (read it; the worker appends to it)."""
         return None if self._run is None else self._run.history
@@ -266,6 +290,7 @@ class MainWindow(QMainWindow):
             self._run_id += 1
             self.worker.pause()
             self._show_error(str(exc))
+            self.run_changed.emit(None)
             return
         self._config = config
         self._error = ""
@@ -279,6 +304,7 @@ class MainWindow(QMainWindow):
         self._redraw_surface(force=True)
         self.loss_view.set_x_axis("epoch" if self.loss_epoch_check.isChecked() else "iteration",
                                   run.iterations_per_epoch)
+        self.run_changed.emit(run)
 
     def _set_running(self, running: bool) -> None:
         run = self._run
@@ -430,6 +456,7 @@ class MainWindow(QMainWindow):
         if snap.done:
             self._set_running(False)
             self.buttons["pause"].setEnabled(False)
+        self.frame_drawn.emit(frame)
 
     def _epoch_boundaries(self, frame: Frame) -> np.ndarray | None:
         ipe = frame.snapshot.iterations_per_epoch

@@ -52,8 +52,10 @@ class TrainingWorker(QObject):
     frame_ready = Signal()
     stopped = Signal()
 
-    def __init__(self) -> None:
+    def __init__(self, frame_factory=None) -> None:
         super().__init__()
+        # frame_factory(run, run_id) -> an immutable frame; the default suits a TrainingRun.
+        self._frame_factory = frame_factory or training_frame
         self._cond = threading.Condition()
         self._run: TrainingRun | None = None
         self._run_id = 0
@@ -156,13 +158,13 @@ class TrainingWorker(QObject):
                 if run is None:
                     self._dirty = False
                     continue
-                if self._pending_hyper:
+                if self._pending_hyper and hasattr(run, "set_hyper"):
                     try:
                         run.set_hyper(**self._pending_hyper)
                     except ValueError:
                         pass  # the controls show the message; keep the old value
                     self._pending_hyper = {}
-                if self._pending_epochs_total:
+                if self._pending_epochs_total and hasattr(run, "set_epochs"):
                     try:
                         run.set_epochs(self._pending_epochs_total)
                     except ValueError:
@@ -202,12 +204,12 @@ class TrainingWorker(QObject):
                     force = True
             now = time.perf_counter()
             if force or now - last_emit >= 1.0 / MAX_FRAMES_PER_SECOND:
-                self._publish(_frame(run, run_id))
+                self._publish(self._frame_factory(run, run_id))
                 last_emit = now
         self.stopped.emit()
 
 
-def _frame(run: TrainingRun, run_id: int) -> Frame:
+def training_frame(run: TrainingRun, run_id: int) -> Frame:
     h = run.history
     return Frame(
         snapshot=run.snapshot(), iterations=h.iteration, params=h.params,
@@ -223,10 +225,10 @@ class WorkerThread(QThread):
     GUI through queued signal connections.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, frame_factory=None) -> None:
         super().__init__()
         self.setObjectName("gdsim-training")
-        self.worker = TrainingWorker()
+        self.worker = TrainingWorker(frame_factory)
         self.start()
 
     def run(self) -> None:

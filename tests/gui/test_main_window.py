@@ -94,6 +94,15 @@ def test_step_and_step_epoch_buttons(qtbot, window):
     assert len(rows) == 3  # the partial last batch of 11 rows with B = 4
 
 
+def test_keyboard_shortcuts_step_and_reset(qtbot, window):
+    QTest.keyClick(window, Qt.Key_F10)
+    qtbot.waitUntil(lambda: len(window.run_history()) == 2)
+    QTest.keyClick(window, Qt.Key_F10, Qt.ShiftModifier)  # step epoch (1 iteration per epoch here)
+    qtbot.waitUntil(lambda: len(window.run_history()) == 3)
+    QTest.keyClick(window, Qt.Key_R, Qt.ControlModifier)
+    assert len(window.run_history()) == 1
+
+
 def test_pause_stops_and_resume_goes_on(qtbot, window):
     choose(combo(window, "speedCombo"), 10.0)
     window.findChild(object, "epochsSpin").setValue(1000)

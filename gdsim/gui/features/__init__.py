@@ -1,0 +1,17 @@
+"""Features that plug into the main window, one module each.
+
+Each module listed in FEATURES has ``install(window)``: it adds its actions
+to ``window.menu(...)``/``window.toolbar``, its docks with
+``window.add_dock(...)``, and follows ``window.run_changed`` /
+``window.frame_drawn``.
+"""
+
+from importlib import import_module
+
+FEATURES: tuple[str, ...] = (
+)
+
+
+def install_features(window) -> None:
+    for name in FEATURES:
+        import_module(f"{__name__}.{name}").install(window)
