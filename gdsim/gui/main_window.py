@@ -288,6 +288,7 @@ class MainWindow(QMainWindow):
         except ValueError as exc:
             self._run = None
             self._run_id += 1
+            self._surface_timer.stop()
             self.worker.pause()
             self._show_error(str(exc))
             self.run_changed.emit(None)
@@ -310,6 +311,7 @@ class MainWindow(QMainWindow):
         run = self._run
         resumable = run is not None and run.iteration > 0 and not run.done
         self.buttons["pause"].setText("Resume" if resumable and not running else "Pause")
+        self.buttons["pause"].setEnabled(running or resumable)
         self.controls.set_running(running)
 
     def _show_error(self, text: str) -> None:
@@ -402,6 +404,8 @@ class MainWindow(QMainWindow):
 
     # --- drawing -------------------------------------------------------------------------
     def _redraw_surface(self, force: bool = False) -> None:
+        if self._run is None:  # the settings are invalid; the message says why
+            return
         surface = self.surface_model.surface(force=force)
         if surface is None:
             return
