@@ -60,8 +60,22 @@ def result_of(run: TrainingRun) -> TrainingResult:
 
 
 def prepare(**options: Any) -> TrainingRun:
-    """A ready TrainingRun from flat options (``preset``/``data``/``target`` and run options)."""
+    """A ready run from flat options: data (``preset``/``data``/``target``) or a
+    test function (``function``, ``condition``), and the run options."""
     data_options, run_options = split_options(options)
+    function = data_options.pop("function", None)
+    condition = data_options.pop("condition", None)
+    if function:
+        from .core.functions import FunctionRun, make_function
+
+        if any(data_options.values()):
+            raise ValueError("Give either a dataset (--preset/--data) or --function, not both.")
+        for name in ("model", "loss", "reduction", "batch_size", "standardize"):
+            if run_options.get(name) not in (None, False):
+                raise ValueError(f"--{name.replace('_', '-')} does not apply to a test function.")
+        return FunctionRun(make_function(function, condition), build_config(**run_options))
+    if condition is not None:
+        raise ValueError("--condition applies to --function bowl only.")
     dataset = load_data(**data_options)
     return TrainingRun(dataset, build_config(**run_options))
 

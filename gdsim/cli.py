@@ -49,8 +49,26 @@ def _user_errors() -> tuple[type[BaseException], ...]:
     return (UserError, DataError, ValueError, OSError)
 
 
+# Options whose value may start with a minus sign ("--init -1.5,2").
+NUMBER_LIST_OPTIONS = ("--init", "--betas", "--lrs")
+
+
+def _join_negative_values(argv: list[str]) -> list[str]:
+    """'--init -1.5,2' -> '--init=-1.5,2' (argparse would take -1.5,2 for an option)."""
+    out: list[str] = []
+    i = 0
+    while i < len(argv):
+        if argv[i] in NUMBER_LIST_OPTIONS and i + 1 < len(argv) and argv[i + 1].startswith("-"):
+            out.append(f"{argv[i]}={argv[i + 1]}")
+            i += 2
+        else:
+            out.append(argv[i])
+            i += 1
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
+    argv = _join_negative_values(list(sys.argv[1:] if argv is None else argv))
     try:
         if argv and argv[0] in COMMANDS or argv[:1] in (["-h"], ["--help"]):
             args = build_parser().parse_args(argv)

@@ -31,7 +31,7 @@ RUN_OPTIONS = (
     "model", "loss", "reduction", "optimizer", "schedule", "batch_size", "epochs", "shuffle",
     "drop_last", "seed", "init", "standardize", "tolerance",
 )
-DATA_OPTIONS = ("preset", "data", "target")
+DATA_OPTIONS = ("preset", "data", "target", "function", "condition")
 
 
 class OptionError(ValueError):

@@ -150,17 +150,22 @@ class TrainingRun:
         self.sampler = BatchSampler(n, self.batch_size, config.shuffle, config.drop_last, config.seed)
         self.iterations_per_epoch = self.sampler.iterations_per_epoch
         self.mode = descent_mode(self.batch_size, n)
-        self.optimizer = make_optimizer(config.optimizer, **config.hyper)
-        self.schedule = make_schedule(config.schedule, **config.schedule_params)
-        self.base_lr = float(self.optimizer.lr)
-        self.lr = self.base_lr
-        self.epochs = int(config.epochs)
+        self.full_batch = self.sampler.full_batch
         self.quadratic_stats = (
             QuadraticStats.from_data(self.X, self.y)
             if self.problem.model == "linear" and self.problem.loss == "mse"
             else None
         )
-        p = dataset.n_features + 1
+        self._start(config, dataset.n_features + 1)
+
+    def _start(self, config: TrainingConfig, n_params: int) -> None:
+        """Optimizer, schedule, history and counters: what every kind of run shares."""
+        self.optimizer = make_optimizer(config.optimizer, **config.hyper)
+        self.schedule = make_schedule(config.schedule, **config.schedule_params)
+        self.base_lr = float(self.optimizer.lr)
+        self.lr = self.base_lr
+        self.epochs = int(config.epochs)
+        p = n_params
         theta = np.zeros(p) if config.init is None else np.array(config.init, dtype=np.float64)
         self.params = theta
         self.state = self.optimizer.init(theta)
@@ -168,7 +173,7 @@ class TrainingRun:
         loss0 = self.full_loss(theta)
         self.history.append(0, self.lr, np.nan, theta, np.full(p, np.nan), np.nan, loss0)
         self._last_full_loss = loss0
-        self._divergence_limit = DIVERGENCE_FACTOR * max(loss0, 1.0) if math.isfinite(loss0) else math.inf
+        self._divergence_limit = DIVERGENCE_FACTOR * max(abs(loss0), 1.0) if math.isfinite(loss0) else math.inf
         self.iteration = 0
         self.epoch = 0  # completed epochs
         self.batch_in_epoch = 0  # next mini-batch of the current epoch
@@ -291,15 +296,19 @@ class TrainingRun:
             self._step()
             yield self.snapshot()
 
-    def _step(self) -> None:
-        if self.status == "ready":
-            self.status = "running"
+    def _batch_loss_and_grad(self, theta: np.ndarray) -> tuple[slice | np.ndarray, float, np.ndarray]:
+        """The next mini-batch's rows, and the loss and gradient on it at ``theta``."""
         if self.batch_in_epoch == 0:
             self.sampler.start_epoch()
         rows = self.sampler.batch(self.batch_in_epoch)
-        X, y = self.X[rows], self.y[rows]
+        loss, grad = self.problem.loss_and_grad(theta, self.X[rows], self.y[rows])
+        return rows, loss, grad
+
+    def _step(self) -> None:
+        if self.status == "ready":
+            self.status = "running"
         theta = self.params
-        loss, grad = self.problem.loss_and_grad(theta, X, y)
+        rows, loss, grad = self._batch_loss_and_grad(theta)
         k = self.iteration
         if self._loss_pending and math.isfinite(loss):
             self._record_full_loss(k, loss)
@@ -321,7 +330,7 @@ class TrainingRun:
         grad_norm = float(math.sqrt(grad @ grad))
         self._last_grad_norm = grad_norm
         full = math.nan
-        if self.sampler.full_batch:
+        if self.full_batch:
             self._loss_pending = True
         elif epoch_end or self.dataset.n_rows <= CHEAP_FULL_LOSS_ROWS or self.quadratic_stats is not None:
             full = self.full_loss(new_theta)
@@ -332,7 +341,7 @@ class TrainingRun:
             self.epoch += 1
             self.batch_in_epoch = 0
             self.lr = float(self.schedule.next_lr(self.epoch, self.lr, self.base_lr))
-        if loss > self._divergence_limit or (math.isfinite(full) and full > self._divergence_limit):
+        if abs(loss) > self._divergence_limit or (math.isfinite(full) and abs(full) > self._divergence_limit):
             self._diverge(k + 1, "the loss grew more than 10¹⁰-fold", keep_last=True)
         elif self.config.tolerance is not None and grad_norm < self.config.tolerance:
             self._finish("converged", f"Converged at iteration {k + 1}: ‖∇L‖ = {grad_norm:.3g} < {self.config.tolerance:g}.")
