@@ -39,6 +39,17 @@ class SurfaceTracker:
         if not (i < p and j < p and i != j):
             self.axes = (0, p - 1)
         self.optimum = self.optimum_original = None
+        self.minima = None  # a test function's known minima, (k, 2)
+        function = getattr(run, "function", None)
+        if function is not None:
+            self.axes = (0, 1)
+            self._params = run.params.copy()
+            self.minima = np.array(function.minima).reshape(-1, 2)
+            self._window = function.window
+            x0, x1, y0, y1 = self._window
+            self._first_size = (x1 - x0, y1 - y0)
+            self._surface = None
+            return
         if run.problem.model == "linear" and run.problem.loss == "mse":
             self.optimum = least_squares_optimum(run.X, run.y)
             if self.optimum is not None:
@@ -48,6 +59,8 @@ class SurfaceTracker:
         self._reset_window()
 
     def set_axes(self, i: int, j: int) -> None:
+        if self._run is not None and getattr(self._run, "function", None) is not None:
+            return  # a test function has exactly the axes x and y
         self.axes = (i, j)
         if self._run is not None:
             self._reset_window()
@@ -96,7 +109,8 @@ class SurfaceTracker:
 
     def grid_size(self) -> int:
         run = self._run
-        if run.problem.model == "linear" and run.problem.loss == "mse":
+        if getattr(run, "function", None) is not None or (
+                run.problem.model == "linear" and run.problem.loss == "mse"):
             return QUADRATIC_GRID
         return int(np.clip(np.sqrt(DIRECT_ELEMENTS / max(run.dataset.n_rows, 1)), 24, 120))
 
@@ -111,6 +125,13 @@ class SurfaceTracker:
         x0, x1, y0, y1 = self._window
         n = self.grid_size()
         xs, ys = np.linspace(x0, x1, n), np.linspace(y0, y1, n)
+        function = getattr(run, "function", None)
+        if function is not None:
+            values = function.grid(xs, ys)
+            values.flags.writeable = False
+            self._surface = LossSurface(values, xs, ys, 0, 1)
+            self._held = self._params.copy()
+            return self._surface
         stats = run.quadratic_stats
         if stats is None and run.problem.model == "linear" and run.problem.loss == "mse":
             stats = QuadraticStats.from_data(run.X, run.y)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDockWidget, QHBoxLayout, QLabel, QMainWindow, QMessageBox,
     QProgressBar, QPushButton, QScrollArea, QSizePolicy, QSplitter, QToolBar, QVBoxLayout,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from ..core.dataset import Dataset
 from ..core.fit import fit_picture
+from ..core.functions import FUNCTIONS, FunctionRun, make_function
 from ..core.presets import DEFAULT_PRESET, list_presets, load_preset
 from ..core.surface_tracker import SurfaceTracker
 from ..core.training import TrainingConfig, TrainingRun
@@ -62,9 +63,11 @@ class MainWindow(QMainWindow):
         self._last_frame: Frame | None = None
         self._error = ""
         self._notice = ""
+        self._function = None  # a ClassicFunction while the problem is a test function
         self.ask_before_discarding = True  # closing with unsaved edits asks first
         self._thread = WorkerThread()
         self._thread.worker.frame_ready.connect(self._on_frame_ready)
+        self._thread.worker.wait_for_gui = True
         self.surface_model = SurfaceTracker()
         self._surface_timer = QTimer(self, singleShot=True, interval=100)
         self._surface_timer.timeout.connect(self._redraw_surface)
@@ -209,6 +212,22 @@ class MainWindow(QMainWindow):
         edit_menu = self.menuBar().addMenu("&Edit")
         edit_menu.addAction(self.dataset_panel.undo_action())
         edit_menu.addAction(self.dataset_panel.redo_action())
+        problem_menu = self.menuBar().addMenu("&Problem")
+        self.problem_actions: dict[str, QAction] = {}
+        group = QActionGroup(self)
+        for key, text in [("data", "Data (the dataset table)")] + [
+                (n, make_function(n).title) for n in FUNCTIONS]:
+            action = QAction(text, self, objectName=f"actionProblem{key.capitalize()}", checkable=True)
+            action.setData(key)
+            action.setChecked(key == "data")
+            group.addAction(action)
+            action.triggered.connect(lambda _c=False, k=key: self.set_function(None if k == "data" else k))
+            problem_menu.addAction(action)
+            self.problem_actions[key] = action
+        problem_menu.addSeparator()
+        condition = problem_menu.addAction("Bowl condition number…")
+        condition.setObjectName("actionBowlCondition")
+        condition.triggered.connect(self._ask_bowl_condition)
         self.view_menu = self.menuBar().addMenu("&View")
         for dock in self.findChildren(QDockWidget):
             self.view_menu.addAction(dock.toggleViewAction())
@@ -267,6 +286,28 @@ class MainWindow(QMainWindow):
     def reset(self) -> None:
         self._reset()
 
+    def set_function(self, name: str | None, condition: float | None = None, reset: bool = True) -> None:
+        """Descend a classic test function (name from gdsim.core.functions), or the data (None)."""
+        self.worker.pause()
+        self._function = None if name is None else make_function(name, condition)
+        is_function = self._function is not None
+        self.fit_view.setVisible(not is_function)
+        self.dataset_panel.setEnabled(not is_function)
+        for combo in (self.surface_x_combo, self.surface_y_combo):
+            combo.setEnabled(not is_function)
+        names = ("x", "y") if is_function else self._parameter_names(self.document.dataset)
+        self.controls.set_parameter_names(names)
+        if is_function:
+            self.controls.set_init(self._function.init, emit=False)
+        for action in self.problem_actions.values():
+            action.setChecked(action.data() == (name or "data"))
+        if reset:
+            self._reset()
+
+    @property
+    def function(self):
+        return self._function
+
     # --- runs ------------------------------------------------------------------------------
     def _parameter_names(self, dataset: Dataset) -> tuple[str, ...]:
         return tuple(f"w{i + 1}" for i in range(dataset.n_features)) + ("b",)
@@ -281,10 +322,14 @@ class MainWindow(QMainWindow):
         config = self.controls.config()
         if init is not None:
             config = config.replace(init=init)
-        if config.init is not None and len(config.init) != dataset.n_features + 1:
+        n_params = 2 if self._function is not None else dataset.n_features + 1
+        if config.init is not None and len(config.init) != n_params:
             config = config.replace(init=None)
         try:
-            run = TrainingRun(dataset, config)
+            if self._function is not None:
+                run = FunctionRun(self._function, config)
+            else:
+                run = TrainingRun(dataset, config)
         except ValueError as exc:
             self._run = None
             self._run_id += 1
@@ -323,6 +368,8 @@ class MainWindow(QMainWindow):
 
     # --- slots ---------------------------------------------------------------------------
     def _on_dataset_changed(self, dataset: Dataset) -> None:
+        if self._function is not None:
+            self.set_function(None, reset=False)
         was_running = self.worker.is_running
         previous = self._run.dataset if self._run is not None else None
         preset = PRESETS.get(dataset.name)
@@ -362,6 +409,13 @@ class MainWindow(QMainWindow):
         epochs = self.controls.config().epochs
         if epochs != self._run.epochs:
             self.worker.set_epochs(epochs)
+
+    def _ask_bowl_condition(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        value, ok = QInputDialog.getDouble(self, "Bowl", "Condition number κ (≥ 1):", 10.0, 1.0, 1e6, 2)
+        if ok:
+            self.set_function("bowl", value)
 
     def _speed_changed(self, speed: float) -> None:
         self.worker.set_speed(speed)
@@ -411,10 +465,17 @@ class MainWindow(QMainWindow):
             return
         names = self._run.parameter_names
         i, j = self.surface_model.axes
-        title = f"{self._run.problem.loss.upper()} loss"
-        self.surface_view.set_surface(surface.values, surface.xs, surface.ys, names[i], names[j], title)
-        opt = self.surface_model.optimum
-        self.surface_view.set_optimum(None if opt is None else (opt[i], opt[j]))
+        if self._function is not None:
+            title = self._function.title  # the formula is in the surface's tooltip
+            self.surface_view.setToolTip(self._function.formula)
+            self.surface_view.set_surface(surface.values, surface.xs, surface.ys, "x", "y", title)
+            minima = self.surface_model.minima
+            self.surface_view.set_optimum(minima if len(minima) else None, "known minimum")
+        else:
+            title = f"{self._run.problem.loss.upper()} loss"
+            self.surface_view.set_surface(surface.values, surface.xs, surface.ys, names[i], names[j], title)
+            opt = self.surface_model.optimum
+            self.surface_view.set_optimum(None if opt is None else (opt[i], opt[j]))
         if self._last_frame is None:
             p = self._run.params
             self.surface_view.set_path(np.array([[p[i], p[j]]]))
@@ -441,6 +502,8 @@ class MainWindow(QMainWindow):
         frame = self.worker.take_frame()
         if frame is not None:
             self._on_frame(frame)
+        # Let the plots paint before the worker takes the GIL back.
+        QTimer.singleShot(0, self.worker.frame_drawn)
 
     def _on_frame(self, frame: Frame) -> None:
         if frame.run_id != self._run_id or self._run is None:
@@ -455,7 +518,8 @@ class MainWindow(QMainWindow):
                                   self._epoch_boundaries(frame))
         self._fix_loss_x_range()
         self._draw_fit(snap.params)
-        self.dataset_panel.highlight_rows(snap.batch_rows if self._run.mode != "batch" else [])
+        if self._function is None:
+            self.dataset_panel.highlight_rows(snap.batch_rows if self._run.mode != "batch" else [])
         self._draw_status(snap)
         if snap.done:
             self._set_running(False)
@@ -474,6 +538,8 @@ class MainWindow(QMainWindow):
 
     def _draw_fit(self, params: np.ndarray) -> None:
         run = self._run
+        if self._function is not None:
+            return  # no data to fit: the fit plot is hidden
         theta = run.standardizer.params_to_original(params) if run.standardizer else params
         optimum = self.surface_model.optimum_original
         picture = fit_picture(run.dataset, run.problem, theta, optimum)

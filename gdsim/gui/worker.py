@@ -21,7 +21,8 @@ from ..core.training import Snapshot, TrainingRun
 MAX_FRAMES_PER_SECOND = 60
 # At full speed the worker steps in slices of about this long between checks
 # of its command flags, so pause/stop answer within a few milliseconds.
-SLICE_SECONDS = 0.004
+SLICE_SECONDS = 0.008
+GUI_WAIT_SECONDS = 0.1
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,12 @@ class TrainingWorker(QObject):
         self._dirty = False
         self._latest: Frame | None = None
         self._frame_lock = threading.Lock()
+        # Handshake (opt-in): after publishing a frame the worker waits, up to
+        # GUI_WAIT_SECONDS, until the GUI says it has drawn it. The training
+        # thread holds Python's GIL while it steps, so without this pause the
+        # GUI thread's (Python) painting is starved and the window stutters.
+        self.wait_for_gui = False
+        self._gui_ready = True
 
     def take_frame(self) -> Frame | None:
         """The newest frame not yet taken (GUI thread), or None."""
@@ -80,8 +87,23 @@ class TrainingWorker(QObject):
         with self._frame_lock:
             waiting = self._latest is not None
             self._latest = frame
+        if self.wait_for_gui:
+            with self._cond:
+                self._gui_ready = False
         if not waiting:
             self.frame_ready.emit()
+
+    def frame_drawn(self) -> None:
+        """The GUI has drawn the last frame (GUI thread); stepping may go on."""
+        with self._cond:
+            self._gui_ready = True
+            self._cond.notify()
+
+    def _wait_for_gui(self) -> None:
+        with self._cond:
+            self._cond.wait_for(lambda: self._gui_ready or self._quit or not self._running,
+                                timeout=GUI_WAIT_SECONDS)
+            self._gui_ready = True
 
     # --- commands (any thread) ------------------------------------------------------
     def set_run(self, run: TrainingRun, run_id: int) -> None:
@@ -183,6 +205,8 @@ class TrainingWorker(QObject):
                 run.run_epoch()
                 force = True
             if running:
+                if self.wait_for_gui and not self._gui_ready:
+                    self._wait_for_gui()
                 if speed > 0:
                     # Paced: as many steps as the clock allows, then sleep a little.
                     now = time.perf_counter()

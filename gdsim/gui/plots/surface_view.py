@@ -438,17 +438,22 @@ class SurfaceView(pg.PlotWidget):
 
     # ------------------------------------------------------------------ optimum
 
-    def set_optimum(self, point) -> None:
-        """Star marker at the least-squares optimum; None (or non-finite) hides it."""
+    def set_optimum(self, point, label: str = "least-squares optimum") -> None:
+        """Star marker(s) at the optimum (one point, or several (k, 2) for a function
+        with several minima); None (or non-finite) hides them."""
         p = style.finite_points(point) if point is not None else np.empty((0, 2))
+        in_legend = self._optimum_in_legend
+        if in_legend and in_legend != label:
+            self.legend.removeItem(self.optimum_item)
+            self._optimum_in_legend = in_legend = False
         if len(p):
-            self.optimum_item.setData([p[0, 0]], [p[0, 1]])
-            if not self._optimum_in_legend:
-                self.legend.addItem(self.optimum_item, "least-squares optimum")
-                self._optimum_in_legend = True
+            self.optimum_item.setData(p[:, 0], p[:, 1])
+            if not in_legend:
+                self.legend.addItem(self.optimum_item, label)
+                self._optimum_in_legend = label
         else:
             self.optimum_item.setData([], [])
-            if self._optimum_in_legend:
+            if in_legend:
                 self.legend.removeItem(self.optimum_item)
                 self._optimum_in_legend = False
         self._update_legend_visibility()
