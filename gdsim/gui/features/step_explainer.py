@@ -1,0 +1,258 @@
+"""Step explainer: the lecture's arithmetic for the iteration just taken.
+
+A dock (objectName ``stepExplainer``) toggled by Teach ▸ Step explainer
+(``actionStepExplainer``, also on the run toolbar).  It renders
+``gdsim.core.explain.explain_last_step`` as HTML: the mini-batch rows with
+ŷ and ŷ − y, each partial derivative with its formula and value, the
+optimizer's state terms with their equations, and each parameter's update in
+numbers.  It computes nothing itself.
+
+It follows ``window.frame_drawn`` only while visible, recomputes only when the
+iteration changed, and at most ``MAX_UPDATES_PER_SECOND`` times a second, so a
+fast run is not slowed (the worker steps on its own thread; one explanation
+costs one mini-batch gradient on the GUI thread).
+"""
+
+from __future__ import annotations
+
+import html
+import time
+
+import numpy as np
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QFont
+from PySide6.QtWidgets import QDockWidget, QTextBrowser
+
+from ...core.explain import StepExplanation, explain_last_step, format_number
+
+PLACEHOLDER = "Press Step to see the arithmetic of one iteration."
+MAX_UPDATES_PER_SECOND = 8
+BUSY_FRACTION = 0.1
+MAX_TABLE_ROWS = 10
+DOCK_HEIGHT = 430
+# A recomputation that does not reproduce the run's parameters was read while the
+# worker was stepping: try again shortly, a few times.
+RETRIES = 4
+MONO = "'DejaVu Sans Mono', 'Liberation Mono', monospace"
+STYLE = f"""
+body {{ font-size: 13pt; }}
+h3 {{ margin-top: 10px; margin-bottom: 2px; font-size: 13pt; color: #1a4d8f; }}
+td, th {{ padding: 2px 8px; }}
+.batch td, .batch th {{ white-space: nowrap; }}
+th {{ background-color: #e8eef7; font-weight: bold; }}
+.num {{ font-family: {MONO}; }}
+.eq {{ font-family: {MONO}; }}
+.upd {{ font-family: {MONO}; font-weight: bold; }}
+.note {{ color: #555555; font-size: 11pt; }}
+.warn {{ color: #b00020; }}
+"""
+
+
+def _e(text: str) -> str:
+    return html.escape(str(text), quote=False)
+
+
+def _num(v: float) -> str:
+    return f'<span class="num">{_e(format_number(v))}</span>'
+
+
+def render_html(e: StepExplanation) -> str:
+    """The explanation as rich text for a QTextBrowser."""
+    rows = [int(r) for r in e.row_numbers[:MAX_TABLE_ROWS]]
+    shown_rows = ", ".join(str(r) for r in rows) + (" …" if e.batch_size > len(rows) else "")
+    where = "all rows (batch gradient descent)" if e.mode == "batch" else \
+        f"{e.mode} of {e.batch_size} row{'s' if e.batch_size != 1 else ''}: {shown_rows} (highlighted in the dataset)"
+    parts = ["<html><body>"]  # STYLE is the browser document's default style sheet
+    parts.append(
+        f"<p><b>Iteration {e.iteration}</b> &nbsp;·&nbsp; epoch {e.epoch}, iteration "
+        f"{e.iteration_in_epoch} of {e.iterations_per_epoch} in this epoch &nbsp;·&nbsp; {_e(where)}</p>")
+    before = ", ".join(f"{_e(n)} = {_num(v)}" for n, v in zip(e.parameter_names, e.params_before))
+    parts.append(f"<p>Parameters before the step: {before}</p>")
+
+    # --- left: the mini-batch, its loss and gradient; right: the update and the optimizer's terms
+    parts.append('<table width="100%" cellspacing="0" cellpadding="0"><tr><td valign="top" width="50%">')
+    parts.append(_batch_table(e))
+    reduction = "mean over the n rows" if e.reduction == "mean" else "sum over the rows (no 1/n)"
+    parts.append(f"<h3>Loss: {_e(e.loss_title)} ({_e(e.torch_loss)}), {reduction}</h3>")
+    parts.append(f'<div class="eq">{_e(e.loss_formula)} = {_e(format_number(e.loss))}'
+                 f'&nbsp;&nbsp;(n = {e.batch_size})</div>')
+    parts.append("<h3>Gradient of the mini-batch loss</h3>")
+    for g in e.gradient_terms:
+        parts.append(f'<div class="eq">{_e(g.text)}</div>')
+    parts.append('</td><td valign="top" width="50%" style="padding-left: 24px;">')
+    parts.append('<h3 style="margin-top: 0px;">Update: θ after the step (the numbers the run now holds)</h3>')
+    for u in e.updates:
+        parts.append(f'<div class="upd">{_e(u.text)}</div>')
+    parts.append(f"<h3>Optimizer: {_e(e.optimizer_text())}</h3>")
+    parts.append(_state_html(e))
+    parts.append("</td></tr></table>")
+    notes = [e.number_note]
+    if e.standardized:
+        notes.append("x̃ = the standardised feature (x − mean) / standard deviation: training uses it.")
+    parts.append(f'<p class="note">{_e(" ".join(notes))}</p>')
+    parts.append("</body></html>")
+    return "".join(parts)
+
+
+def _batch_table(e: StepExplanation) -> str:
+    d = len(e.feature_names)
+    head = ["row"]
+    for j, name in enumerate(e.feature_names):
+        label = "x" if d == 1 else f"x{j + 1}"
+        head.append(_e(label) if name == label else f"{_e(label)}<br>{_e(name)}")
+        if e.standardized:
+            head.append(f"x̃{'' if d == 1 else j + 1}<br>(std.)")
+    head += ["y" if e.target_name == "y" else f"y<br>{_e(e.target_name)}", "ŷ", "ŷ − y"]
+    out = ['<table class="batch" border="1" cellspacing="0" cellpadding="3" style="border-color: #b8c4d6;">',
+           "<tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr>"]
+    n = e.batch_size
+    for k in range(min(e.rows_shown, MAX_TABLE_ROWS)):
+        cells = [str(int(e.row_numbers[k]))]
+        for j in range(d):
+            cells.append(_num(e.X_b_original[k, j]))
+            if e.standardized:
+                cells.append(_num(e.X_b[k, j]))
+        cells += [_num(e.y_b[k]), _num(e.predictions[k]), _num(e.residuals[k])]
+        out.append("<tr>" + "".join(f'<td align="right">{c}</td>' for c in cells) + "</tr>")
+    shown = min(e.rows_shown, MAX_TABLE_ROWS)
+    if n > shown:
+        out.append(f'<tr><td colspan="{len(head)}">… and {n - shown} more rows '
+                   f"(the sums use all {n})</td></tr>")
+    out.append("</table>")
+    return "".join(out)
+
+
+def _values(names, values) -> str:
+    return ", ".join(f"{_e(n)}: {_num(v)}" for n, v in zip(names, np.asarray(values)))
+
+
+def _state_html(e: StepExplanation) -> str:
+    hyper = e.hyper
+    if e.optimizer_name == "sgd" and hyper.get("momentum", 0) == 0 and hyper.get("weight_decay", 0) == 0:
+        return ('<div class="note">Plain SGD keeps no state: the update uses the gradient directly '
+                f"(lr = {_e(format_number(e.lr))}).</div>")
+    out = []
+    for t in e.state_terms:
+        if t.details:
+            out.append(f'<div class="eq"><i>{_e(t.equation)}</i></div>')
+            out += [f'<div class="eq">&nbsp;&nbsp;{_e(line)}</div>' for line in t.details]
+        elif t.per_parameter:
+            out.append(f'<div class="eq"><i>{_e(t.equation)}</i>: {_values(e.parameter_names, t.value)}</div>')
+        else:
+            out.append(f'<div class="eq"><i>{_e(t.equation)}</i> = {_num(t.value)}</div>')
+    return "".join(out)
+
+
+class StepExplainer(QDockWidget):
+    """The dock; ``refresh()`` shows the window's current run's last step."""
+
+    def __init__(self, window) -> None:
+        super().__init__("Step explainer — the arithmetic of the last iteration", window)
+        self.setObjectName("stepExplainer")
+        self.window_ = window
+        self.browser = QTextBrowser(objectName="stepExplainerText")
+        self.browser.setOpenLinks(False)
+        font = QFont(self.browser.font())
+        font.setPointSizeF(max(font.pointSizeF(), 9.0) * 1.3)
+        self.browser.setFont(font)
+        self.browser.setLineWrapMode(QTextBrowser.WidgetWidth)
+        self.browser.setUndoRedoEnabled(False)
+        self.browser.document().setDefaultStyleSheet(STYLE)
+        self.setWidget(self.browser)
+        self.explanation: StepExplanation | None = None
+        self._key: tuple | None = None
+        self._last_render = 0.0
+        self._interval = 1.0 / MAX_UPDATES_PER_SECOND
+        self._retries = 0
+        self._timer = QTimer(self, singleShot=True)
+        self._timer.timeout.connect(self.refresh)
+        self._show_message(PLACEHOLDER)
+        window.frame_drawn.connect(self._on_frame)
+        window.run_changed.connect(self._on_run_changed)
+        self.visibilityChanged.connect(lambda visible: visible and self.refresh(force=True))
+
+    def text(self) -> str:
+        return self.browser.toPlainText()
+
+    def _show_message(self, text: str, warn: bool = False) -> None:
+        cls = "warn" if warn else "note"
+        self.browser.setHtml("<html><body>"
+                             f'<p class="{cls}" style="font-size: 14pt;">{_e(text)}</p></body></html>')
+
+    def _on_run_changed(self, run) -> None:
+        self._key = None
+        self.explanation = None
+        self._retries = 0
+        if self.isVisible():
+            self.refresh(force=True)
+
+    def _on_frame(self, frame) -> None:
+        if self.isVisible():
+            self.refresh()
+
+    def refresh(self, force: bool = False) -> None:
+        """Show the last step of the current run (recomputed only when it changed)."""
+        run = self.window_.current_run
+        if run is None:
+            self._key = None
+            self._show_message("The settings are invalid: see the status line.", warn=True)
+            return
+        key = (id(run), run.iteration)
+        if key == self._key and not force:
+            return
+        now = time.monotonic()
+        wait = self._last_render + self._interval - now
+        if wait > 0 and not force:
+            if not self._timer.isActive():
+                self._timer.start(int(wait * 1000) + 1)
+            return
+        self._last_render = now
+        try:
+            self._show(run, key)
+        finally:
+            # at most MAX_UPDATES_PER_SECOND, and at most BUSY_FRACTION of the GUI thread's time
+            cost = time.monotonic() - now
+            self._interval = max(1.0 / MAX_UPDATES_PER_SECOND, cost / BUSY_FRACTION)
+
+    def _show(self, run, key: tuple) -> None:
+        explanation = explain_last_step(run, max_rows=MAX_TABLE_ROWS)
+        if explanation is None:
+            self._key, self.explanation = key, None
+            self._show_message(PLACEHOLDER)
+            return
+        if not explanation.matches_run:
+            if self._retries < RETRIES:
+                self._retries += 1
+                self._timer.start(20)
+                return
+            self._retries = 0
+            if self.explanation is not None and self._key == key:
+                return  # still showing the numbers this step used
+            self._key = key
+            self._show_message(
+                f"The optimizer settings changed after iteration {explanation.iteration}; "
+                "press Step to see the arithmetic of the next iteration.", warn=True)
+            return
+        self._retries = 0
+        self._key = (id(run), explanation.iteration)
+        self.explanation = explanation
+        self.browser.setHtml(render_html(explanation))
+
+
+def install(window) -> None:
+    dock = StepExplainer(window)
+    window.add_dock(dock, Qt.BottomDockWidgetArea, visible=False)
+    action = QAction("Step explainer", window, objectName="actionStepExplainer", checkable=True)
+    action.setToolTip("Show the arithmetic of the last iteration: ŷ, residuals, gradient, optimizer terms, update")
+    sized = []
+
+    def toggled(on: bool) -> None:
+        dock.setVisible(on)
+        if on and not sized and not dock.isFloating():
+            sized.append(True)  # a comfortable height the first time; the user's size after that
+            window.resizeDocks([dock], [DOCK_HEIGHT], Qt.Vertical)
+
+    action.toggled.connect(toggled)
+    dock.toggleViewAction().toggled.connect(action.setChecked)
+    window.menu("&Teach").addAction(action)
+    window.toolbar.addAction(action)
