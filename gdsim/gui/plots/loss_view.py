@@ -241,11 +241,23 @@ class LossView(pg.PlotWidget):
         x, y = self._visible(self._xdisp(extra["x"]), extra["y"])
         extra["item"].setData(x, y)
 
-    def clear_extra_series(self) -> None:
+    def update_extra_series(self, handle, x, y) -> None:
+        """Replace the data of one overlay added by ``add_extra_series``."""
         for extra in self._extras:
+            if extra["item"] is handle:
+                extra["x"], extra["y"] = style.finite_xy(_as_float(x), _as_float(y))
+                self._draw_extra(extra)
+
+    def remove_extra_series(self, handle) -> None:
+        """Remove one overlay added by ``add_extra_series`` (others stay)."""
+        for extra in [e for e in self._extras if e["item"] is handle]:
             self.legend.removeItem(extra["item"])
             self.plot_item.removeItem(extra["item"])
-        self._extras.clear()
+            self._extras.remove(extra)
+
+    def clear_extra_series(self) -> None:
+        for extra in list(self._extras):
+            self.remove_extra_series(extra["item"])
 
     def extra_series(self) -> list[pg.PlotDataItem]:
         return [e["item"] for e in self._extras]
