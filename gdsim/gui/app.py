@@ -18,7 +18,7 @@ class _Parser(argparse.ArgumentParser):
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = _Parser(prog="gdsim", description="Open the gdsim window.")
-    parser.add_argument("file", nargs="?", help="a CSV file to open")
+    parser.add_argument("file", nargs="?", help="a CSV file or a .gdsim session to open")
     parser.add_argument("--preset", help="open on this built-in dataset")
     parser.add_argument("--screenshot", metavar="FILE.png", help="save a picture of the window and exit")
     parser.add_argument("--steps", type=int, default=0, help="with --screenshot: run N iterations first")
@@ -44,7 +44,13 @@ def application():
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
     dataset = None
-    if args.file:
+    session = None
+    if args.file and args.file.lower().endswith(".gdsim"):
+        from ..core.session import load_session
+
+        session = load_session(args.file)  # a bad file: one sentence, exit 2
+        dataset = session.dataset
+    elif args.file:
         from ..core.csvio import read_csv
 
         dataset = read_csv(args.file)
@@ -56,6 +62,10 @@ def main(argv: list[str]) -> int:
     from .main_window import MainWindow
 
     window = MainWindow(dataset=dataset)
+    if session is not None:
+        from .features.sessions import apply_session
+
+        apply_session(window, session, args.file)
     if args.screenshot:
         return screenshot(app, window, args.screenshot, args.steps)
     window.show()

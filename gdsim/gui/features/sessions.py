@@ -1,0 +1,295 @@
+"""Sessions: save and reopen the whole state (File → Save Session, Open Session, Open Recent).
+
+A ``.gdsim`` file (gdsim.core.session) holds the dataset bit for bit, every
+setting, the speed, the surface axes and the pinned runs.  Opening one that
+is corrupt or foreign shows one sentence and changes nothing.  Opening
+replaces the data through the undo stack (Ctrl+Z brings the old table back).
+Saving (atomic) marks the document saved, so closing does not ask.
+
+Recent files, the last folder and the window geometry are kept with
+``QSettings`` (INI format, user scope, "gdsim"/"gdsim"); tests point that
+location at a temporary folder with ``QSettings.setPath``. The geometry is
+neither restored nor saved on the offscreen platform (no real screen there).
+
+``gdsim FILE.gdsim`` opens a session through ``apply_session``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
+
+from ...core.session import EXTENSION, Session, SessionError, load_session, save_session
+
+MAX_RECENT = 8
+FILTER = f"gdsim sessions (*{EXTENSION});;All files (*)"
+RECENT_KEY = "recentSessions"
+LAST_DIR_KEY = "lastDirectory"
+GEOMETRY_KEY = "windowGeometry"
+STATE_KEY = "windowState"
+
+
+def settings() -> QSettings:
+    """gdsim's preferences (recent files, last folder, window geometry)."""
+    return QSettings(QSettings.IniFormat, QSettings.UserScope, "gdsim", "gdsim")
+
+
+def _string_list(value) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value] if value else []
+    return [str(v) for v in value if v]
+
+
+def recent_files() -> list[str]:
+    return _string_list(settings().value(RECENT_KEY))
+
+
+def remember_recent(path: str | os.PathLike) -> list[str]:
+    path = str(Path(path).resolve())
+    files = [path] + [f for f in recent_files() if f != path]
+    files = files[:MAX_RECENT]
+    s = settings()
+    s.setValue(RECENT_KEY, files)
+    s.setValue(LAST_DIR_KEY, str(Path(path).parent))
+    s.sync()
+    return files
+
+
+def forget_recent(path: str) -> None:
+    s = settings()
+    s.setValue(RECENT_KEY, [f for f in recent_files() if f != path])
+    s.sync()
+
+
+def last_directory() -> str:
+    value = settings().value(LAST_DIR_KEY)
+    return str(value) if value and Path(str(value)).is_dir() else ""
+
+
+def _pins_of(window):
+    """The window's pinned runs (duck typing: the pinned-runs feature may be absent)."""
+    getter = getattr(window, "pinned_runs", None)
+    if callable(getter):
+        return tuple(getter())
+    pins = getattr(window, "pins", None)
+    for name in ("pinned_runs", "records"):
+        getter = getattr(pins, name, None)
+        if callable(getter):
+            return tuple(getter())
+    return ()
+
+
+def capture_session(window) -> Session:
+    """The window's current state as a Session."""
+    return Session(
+        dataset=window.document.dataset,
+        config=window.controls.config(),
+        speed=float(window.controls.speed()),
+        surface_axes=tuple(int(a) for a in window.surface_model.axes),
+        pins=_pins_of(window),
+    )
+
+
+def apply_session(window, session: Session, path: str | os.PathLike | None = None) -> None:
+    """Show ``session`` in ``window``: data (undoable), settings, speed, axes, pins; marked saved."""
+    window.worker.pause()
+    window.document.replace_dataset(session.dataset, "Open session")
+    window.controls.set_n_rows(session.dataset.n_rows)
+    window.controls.set_config(session.config)
+    window.controls.set_speed(session.speed)
+    if session.surface_axes is not None:
+        window.surface_model.axes = tuple(session.surface_axes)  # the next run keeps valid axes
+    window.reset()
+    pins = getattr(window, "pins", None)
+    add = getattr(window, "add_pin", None) or getattr(pins, "add_pin", None)
+    if pins is not None and callable(getattr(pins, "clear", None)):
+        pins.clear()
+    if callable(add):
+        for pin in session.pins:
+            add(pin)
+    window.document.mark_saved()
+    controller = getattr(window, "sessions", None)
+    if controller is not None and path is not None:
+        controller.set_path(path)
+
+
+class SessionsController(QObject):
+    """The File menu's session actions and the recent-files submenu."""
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self._window = window
+        self.path: Path | None = None
+        self.last_error = ""
+        menu = window.menu("&File")
+        first = menu.actions()[0] if menu.actions() else None
+
+        self.open_action = QAction("Open Session…", window, objectName="actionOpenSession")
+        self.open_action.setShortcut(QKeySequence("Ctrl+Shift+O"))
+        self.open_action.setToolTip("Open a saved session: data, settings and pinned runs")
+        self.open_action.triggered.connect(self.open_interactive)
+        self.save_action = QAction("Save Session", window, objectName="actionSaveSession")
+        self.save_action.setShortcut(QKeySequence("Ctrl+S"))
+        self.save_action.setShortcutContext(Qt.ApplicationShortcut)
+        self.save_action.setToolTip("Save the data, every setting and the pinned runs")
+        self.save_action.triggered.connect(self.save_interactive)
+        self.save_as_action = QAction("Save Session As…", window, objectName="actionSaveSessionAs")
+        self.save_as_action.triggered.connect(self.save_as_interactive)
+        self.recent_menu = QMenu("Open Recent Session", window, objectName="menuRecentSessions")
+        self.recent_menu.aboutToShow.connect(self.refresh_recent_menu)
+        self.clear_recent_action = QAction("Clear Recent Sessions", window,
+                                           objectName="actionClearRecentSessions")
+        self.clear_recent_action.triggered.connect(self.clear_recent)
+        if first is not None:
+            menu.insertAction(first, self.open_action)
+            menu.insertMenu(first, self.recent_menu)
+            menu.insertAction(first, self.save_action)
+            menu.insertAction(first, self.save_as_action)
+            menu.insertSeparator(first)
+        else:
+            menu.addAction(self.open_action)
+            menu.addMenu(self.recent_menu)
+            menu.addAction(self.save_action)
+            menu.addAction(self.save_as_action)
+        window.addAction(self.save_action)
+        self.refresh_recent_menu()
+        self._restore_geometry()
+        window.installEventFilter(self)
+
+    # --- public -------------------------------------------------------------------------
+    def set_path(self, path: str | os.PathLike) -> None:
+        self.path = Path(path)
+        from ..main_window import APP_TITLE
+
+        self._window.setWindowTitle(f"{self.path.name} — {APP_TITLE}")
+
+    def save(self, path: str | os.PathLike) -> bool:
+        """Save the session to ``path`` (atomic); False with a message when it cannot be written."""
+        path = Path(path)
+        window = self._window
+        try:
+            save_session(path, capture_session(window))
+        except OSError as exc:
+            self._error("Cannot save session", f"Could not save {path.name}: {exc.strerror or exc}.")
+            return False
+        window.document.mark_saved()
+        self.set_path(path)
+        remember_recent(path)
+        self.refresh_recent_menu()
+        window.status_label.setText(f"Saved the session to {path.name}.")
+        return True
+
+    def open(self, path: str | os.PathLike) -> bool:
+        """Open a session; a bad file shows one sentence and leaves everything as it was."""
+        try:
+            session = load_session(path)
+        except SessionError as exc:
+            self._error("Cannot open session", str(exc))
+            return False
+        apply_session(self._window, session, path)
+        remember_recent(path)
+        self.refresh_recent_menu()
+        self.last_error = ""
+        return True
+
+    def save_interactive(self) -> bool:
+        if self.path is not None:
+            return self.save(self.path)
+        return self.save_as_interactive()
+
+    def save_as_interactive(self) -> bool:
+        name = self.path.name if self.path else _default_name(self._window)
+        start = str(Path(last_directory() or os.getcwd()) / name)
+        path, _ = QFileDialog.getSaveFileName(self._window, "Save Session", start, FILTER)
+        if not path:
+            return False
+        if not path.lower().endswith(EXTENSION):
+            path += EXTENSION
+        return self.save(path)
+
+    def open_interactive(self) -> bool:
+        path, _ = QFileDialog.getOpenFileName(self._window, "Open Session", last_directory(), FILTER)
+        return self.open(path) if path else False
+
+    def recent_files(self) -> list[str]:
+        return recent_files()
+
+    def refresh_recent_menu(self) -> None:
+        menu = self.recent_menu
+        menu.clear()
+        files = recent_files()
+        for n, file in enumerate(files):
+            action = menu.addAction(f"&{n + 1} {Path(file).name}")
+            action.setObjectName(f"actionRecentSession{n}")
+            action.setToolTip(file)
+            action.setStatusTip(file)
+            action.setData(file)
+            action.triggered.connect(lambda _checked=False, f=file: self.open_recent(f))
+        if files:
+            menu.addSeparator()
+            menu.addAction(self.clear_recent_action)
+        else:
+            empty = menu.addAction("(no recent sessions)")
+            empty.setEnabled(False)
+        menu.menuAction().setEnabled(True)
+
+    def open_recent(self, path: str) -> bool:
+        if not Path(path).is_file():
+            forget_recent(path)
+            self.refresh_recent_menu()
+            self._error("Cannot open session", f"Cannot open {Path(path).name}: the file is no longer there.")
+            return False
+        return self.open(path)
+
+    def clear_recent(self) -> None:
+        s = settings()
+        s.remove(RECENT_KEY)
+        s.sync()
+        self.refresh_recent_menu()
+
+    # --- internals ----------------------------------------------------------------------
+    def _error(self, title: str, text: str) -> None:
+        self.last_error = text
+        box = QMessageBox(QMessageBox.Warning, title, text, QMessageBox.Ok, self._window)
+        box.setObjectName("sessionErrorBox")
+        box.setAttribute(Qt.WA_DeleteOnClose, True)
+        box.open()  # not modal-blocking: the window keeps running
+
+    @staticmethod
+    def _real_screen() -> bool:
+        return QGuiApplication.platformName() not in ("offscreen", "minimal")
+
+    def _restore_geometry(self) -> None:
+        if not self._real_screen():
+            return
+        s = settings()
+        geometry = s.value(GEOMETRY_KEY)
+        if geometry is not None:
+            self._window.restoreGeometry(geometry)
+        state = s.value(STATE_KEY)
+        if state is not None:
+            self._window.restoreState(state)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt name)
+        if obj is self._window and event.type() == QEvent.Close and self._real_screen():
+            s = settings()
+            s.setValue(GEOMETRY_KEY, self._window.saveGeometry())
+            s.setValue(STATE_KEY, self._window.saveState())
+            s.sync()
+        return False
+
+
+def _default_name(window) -> str:
+    name = window.document.dataset.name or "session"
+    safe = "".join(c if c.isalnum() or c in "-_ ." else "_" for c in name).strip() or "session"
+    return safe + EXTENSION
+
+
+def install(window) -> None:
+    window.sessions = SessionsController(window)
