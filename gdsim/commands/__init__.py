@@ -7,4 +7,8 @@ and imports no Qt.
 COMMANDS: tuple[str, ...] = (
     "train",
     "presets",
+    "race",
+    "sweep",
+    "code",
+    "animate",
 )

@@ -8,8 +8,10 @@ iterations; the worker emits ``Frame`` objects at a bounded rate (at most
 
 from __future__ import annotations
 
+import atexit
 import threading
 import time
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -254,6 +256,9 @@ class WorkerThread(QThread):
         self.setObjectName("gdsim-training")
         self.worker = TrainingWorker(frame_factory)
         self.start()
+        # A script that ends without closing its window must not leave a running
+        # QThread behind ("QThread: Destroyed while thread is still running").
+        _LIVE_THREADS.add(self)
 
     def run(self) -> None:
         self.worker.work()
@@ -261,4 +266,15 @@ class WorkerThread(QThread):
     def shutdown(self, timeout_ms: int = 5000) -> bool:
         """Stop the loop and wait for the thread; True when it ended."""
         self.worker.quit()
-        return self.wait(timeout_ms)
+        ended = self.wait(timeout_ms)
+        _LIVE_THREADS.discard(self)
+        return ended
+
+
+_LIVE_THREADS: "weakref.WeakSet[WorkerThread]" = weakref.WeakSet()
+
+
+@atexit.register
+def _stop_live_threads() -> None:
+    for thread in list(_LIVE_THREADS):
+        thread.shutdown()

@@ -202,8 +202,9 @@ def test_frames_are_bounded_at_full_speed(qtbot, window):
     qtbot.mouseClick(button(window, "startButton"), Qt.LeftButton)
     qtbot.wait(1000)
     qtbot.mouseClick(button(window, "pauseButton"), Qt.LeftButton)
-    assert len(window.run_history()) > 2000  # it stepped far faster than it drew
-    assert 5 <= len(frames) <= 70
+    # It stepped many times per drawn frame, and drew no more than ~60 frames a second.
+    assert len(window.run_history()) > 5 * len(frames)
+    assert 1 <= len(frames) <= 70
 
 
 def test_close_during_run_stops_worker(qtbot):

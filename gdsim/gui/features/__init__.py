@@ -9,6 +9,13 @@ to ``window.menu(...)``/``window.toolbar``, its docks with
 from importlib import import_module
 
 FEATURES: tuple[str, ...] = (
+    "race",
+    "view3d",
+    "lr_sweep",
+    "step_explainer",
+    "equivalent_code",
+    "pinned_runs", "optimum_distance", "loss_annotations",
+    "sessions", "exports",
 )
 
 
