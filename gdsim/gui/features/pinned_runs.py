@@ -217,16 +217,7 @@ class PinsController(QObject):
         pin["curve"] = None
         if item is None:
             return
-        lv = self._window.loss_view
-        if hasattr(lv, "remove_extra_series"):
-            lv.remove_extra_series(item)
-            return
-        # LossView has no remove-one method yet: take out only our own item.
-        lv.legend.removeItem(item)
-        lv.plot_item.removeItem(item)
-        extras = getattr(lv, "_extras", None)
-        if extras is not None:
-            extras[:] = [e for e in extras if e["item"] is not item]
+        self._window.loss_view.remove_extra_series(item)
 
     def _remove_items(self, pin) -> None:
         self._remove_ghost(pin)

@@ -236,15 +236,7 @@ class RaceFeature(QObject):
         """Take out only the race's loss curves (other features have theirs too)."""
         loss_view = self.window.loss_view
         for item in self._curves:
-            if hasattr(loss_view, "remove_extra_series"):
-                loss_view.remove_extra_series(item)
-                continue
-            # LossView has no remove-one method yet: take out only our own item.
-            loss_view.legend.removeItem(item)
-            loss_view.plot_item.removeItem(item)
-            extras = getattr(loss_view, "_extras", None)
-            if extras is not None:
-                extras[:] = [e for e in extras if e["item"] is not item]
+            loss_view.remove_extra_series(item)
         self._curves = []
 
     def _draw_losses(self, curves) -> None:
@@ -258,7 +250,7 @@ class RaceFeature(QObject):
             with np.errstate(invalid="ignore"):
                 beyond = np.flatnonzero(y > cap)
             ys.append(y[: beyond[0]] if beyond.size else y)
-        if hasattr(loss_view, "update_extra_series") and len(self._curves) == len(ys):
+        if len(self._curves) == len(ys):
             for item, y in zip(self._curves, ys):
                 loss_view.update_extra_series(item, np.arange(len(y)), y)
             return
