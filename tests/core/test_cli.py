@@ -90,7 +90,9 @@ def test_train_on_csv_with_target(tmp_path):
 
 def test_core_and_cli_never_import_qt():
     code = (
-        "import sys, gdsim, gdsim.cli, gdsim.api, gdsim.core.training, gdsim.core.options;"
+        "import sys, pkgutil, importlib, gdsim, gdsim.cli, gdsim.api, gdsim.core, gdsim.commands;"
+        "[importlib.import_module(m.name) for p in (gdsim.core, gdsim.commands)"
+        " for m in pkgutil.walk_packages(p.__path__, p.__name__ + '.')];"
         "gdsim.cli.main(['train', '--epochs', '2']);"
         "bad = [m for m in sys.modules if m.startswith(('PySide6', 'pyqtgraph', 'PyQt'))];"
         "print(bad); sys.exit(1 if bad else 0)"
