@@ -203,3 +203,30 @@ def test_csv_written_by_the_panel_reads_back(qtbot, tmp_path):
     path = tmp_path / "out.csv"
     assert w.dataset_panel.export_csv(path)
     assert read_csv(path).equals(w.document.dataset.with_name(read_csv(path).name))
+
+
+def test_50_mb_csv_loads_with_progress_and_a_live_event_loop(qtbot, tmp_path):
+    from PySide6.QtCore import QTimer
+
+    rng = np.random.default_rng(0)
+    path = tmp_path / "big.csv"
+    values = np.round(rng.standard_normal((2_000_000, 3)) * 1000, 6)
+    with open(path, "w") as f:
+        f.write("x1,x2,y\n")
+        np.savetxt(f, values, delimiter=",", fmt="%.6f")
+    assert path.stat().st_size > 50e6
+    w = make_window(qtbot)
+    messages, ticks = [], []
+    label = w.dataset_panel.findChild(object, "datasetMessage")
+    original = w.dataset_panel.show_info
+    w.dataset_panel.show_info = lambda text: (messages.append(text), original(text))
+    timer = QTimer(interval=5)
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start()
+    assert w.dataset_panel.import_csv(path)
+    timer.stop()
+    assert w.document.dataset.n_rows == 2_000_000
+    assert sum("%" in m for m in messages) >= 5  # progress was shown as it went
+    assert ticks  # the event loop kept running during the load
+    assert "Imported 2000000 rows" in label.text()
+    assert w.current_run is not None and w.current_run.dataset.n_rows == 2_000_000
