@@ -127,6 +127,7 @@ class TrainingWorker(QObject):
         with self._cond:
             self._running = False
             self._pending_steps = self._pending_epochs = 0
+            self._dirty = True  # one last frame, so the window shows where it stopped
             self._cond.notify()
 
     def step(self, iterations: int = 1) -> None:
@@ -221,7 +222,8 @@ class TrainingWorker(QObject):
                         time.sleep(min(0.01, 1.0 / speed / 2))
                 else:
                     deadline = time.perf_counter() + SLICE_SECONDS
-                    while time.perf_counter() < deadline and not run.done:
+                    # Pause and stop take effect within one small chunk.
+                    while time.perf_counter() < deadline and not run.done and self._running:
                         run.advance(64)
                 if run.done:
                     with self._cond:

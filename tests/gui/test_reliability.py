@@ -114,6 +114,7 @@ def test_start_and_stop_100_times(qtbot):
         assert not w.worker.is_running
         if k % 10 == 0:
             qtbot.mouseClick(w.findChild(QPushButton, "resetButton"), Qt.LeftButton)
+    qtbot.wait(50)  # the chunk of steps under way when Pause was clicked ends
     n = len(w.run_history())
     qtbot.wait(200)
     assert len(w.run_history()) == n  # really stopped

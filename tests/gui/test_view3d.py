@@ -36,8 +36,9 @@ def test_heights_are_finite_and_start_at_zero():
     assert np.isfinite(h).all() and h.min() == 0.0
 
 
-def test_under_xvfb_the_mesh_and_path_are_drawn():
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+def test_under_xvfb_the_mesh_and_path_are_drawn(tmp_path):
+    # Own settings folder: a real window saves and restores its layout (QSettings).
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "XDG_CONFIG_HOME": str(tmp_path)}
     env.pop("QT_QPA_PLATFORM", None)  # a real X server this time
     proc = subprocess.run(
         ["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24", sys.executable,
