@@ -23,7 +23,7 @@ from ..core.training import Snapshot, TrainingRun
 MAX_FRAMES_PER_SECOND = 60
 # At full speed the worker steps in slices of about this long between checks
 # of its command flags, so pause/stop answer within a few milliseconds.
-SLICE_SECONDS = 0.008
+SLICE_SECONDS = 0.016
 GUI_WAIT_SECONDS = 0.1
 
 

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtWidgets import QGraphicsItem
 from PySide6 import QtCore
 from PySide6.QtCore import Qt, Signal
 
@@ -212,6 +213,9 @@ class SurfaceView(pg.PlotWidget):
         self.contour_item = pg.PlotCurveItem(pen=style.pen(style.CONTOUR_COLOR, width=1.2),
                                              connect="pairs")
         self.contour_item.setZValue(-5)
+        # Contours change only with the surface, but the moving path makes the
+        # view repaint them every frame: keep them as a cached picture.
+        self.contour_item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.plot_item.addItem(self.contour_item)
         self.colorbar = pg.ColorBarItem(values=(0.0, 1.0), colorMap=style.SURFACE_COLORMAP,
                                         label="loss", interactive=False, width=18,
