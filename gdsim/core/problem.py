@@ -123,11 +123,7 @@ class Problem:
 
     def loss_of_logits(self, z: np.ndarray, y: np.ndarray) -> np.ndarray:
         """Per-row loss terms for logits ``z`` (any shape broadcasting with y), unreduced."""
-        if self.loss == "bce":
-            return np.maximum(z, 0.0) - z * y + np.log1p(np.exp(-np.abs(z)))
-        pred = sigmoid(z) if self.model == "logistic" else z
-        diff = pred - y
-        return diff * diff if self.loss == "mse" else np.abs(diff)
+        return self._terms_and_dz(z, y, 1.0, need_grad=False)[0]
 
     def _loss_and_dz(self, z: np.ndarray, y: np.ndarray, need_grad: bool) -> tuple[float, np.ndarray | None]:
         n = y.shape[0]
@@ -172,9 +168,6 @@ class Problem:
             if need_grad:
                 dz = dpred * p * (1.0 - p) if self.model == "logistic" else dpred
         return terms, dz
-
-    def residuals(self, theta: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
-        return self.predict(theta, X) - y
 
     def parameter_names(self, n_features: int) -> tuple[str, ...]:
         return tuple(f"w{i + 1}" for i in range(n_features)) + ("b",)
