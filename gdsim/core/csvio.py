@@ -29,14 +29,13 @@ import codecs
 import csv
 import os
 import re
-import secrets
-import stat
 import warnings
 from pathlib import Path
 from typing import Callable
 
 import numpy as np
 
+from .atomic import atomic_write_bytes
 from .dataset import DataError, Dataset, parse_number
 
 __all__ = ["read_csv", "parse_csv_text", "write_csv", "dataset_to_csv_text", "CHUNK_LINES"]
@@ -100,34 +99,9 @@ def dataset_to_csv_text(dataset: Dataset) -> str:
 
 
 def write_csv(dataset: Dataset, path: str | os.PathLike[str]) -> None:
-    """Save atomically: write a temporary file in the same folder, fsync it,
-    then ``os.replace`` it over ``path``.  If anything fails, an existing file
-    at ``path`` is left whole, the temporary file is removed and the OSError
-    propagates.  An existing file's permission bits are kept.
-    """
-    p = Path(path)
-    data = dataset_to_csv_text(dataset).encode("utf-8")
-    folder = p.parent
-    tmp = folder / f".{p.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    fd = os.open(tmp, flags, 0o666)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        try:
-            os.chmod(tmp, stat.S_IMODE(os.stat(p).st_mode))
-        except OSError:
-            pass  # no previous file (or no right to read its mode): keep umask default
-        os.replace(tmp, p)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    _fsync_folder(folder)
+    """Save atomically (gdsim.core.atomic): a failure leaves an existing file whole,
+    and an existing file's permission bits are kept."""
+    atomic_write_bytes(path, dataset_to_csv_text(dataset).encode("utf-8"))
 
 
 # ---------------------------------------------------------------------------
@@ -378,17 +352,3 @@ def _quote_name(name: str) -> str:
     return name
 
 
-def _fsync_folder(folder: Path) -> None:
-    """Make the rename durable where the platform allows it (best effort)."""
-    if os.name != "posix":
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
