@@ -61,7 +61,6 @@ class MainWindow(QMainWindow):
         self._run: TrainingRun | None = None
         self._run_id = 0
         self._last_frame: Frame | None = None
-        self._error = ""
         self._notice = ""
         self._function = None  # a ClassicFunction while the problem is a test function
         self.ask_before_discarding = True  # closing with unsaved edits asks first
@@ -339,7 +338,6 @@ class MainWindow(QMainWindow):
             self.run_changed.emit(None)
             return
         self._config = config
-        self._error = ""
         self._run = run
         self._run_id += 1
         self._last_frame = None
@@ -360,7 +358,6 @@ class MainWindow(QMainWindow):
         self.controls.set_running(running)
 
     def _show_error(self, text: str) -> None:
-        self._error = text
         self.status_label.setStyleSheet("color: #b00020;")
         self.status_label.setText(text)
         for key in ("start", "pause", "step", "step_epoch"):
