@@ -126,7 +126,7 @@ def row_large_adam(torch: Any | None, sizes: StepSizes) -> list[Row]:
                         "≥ 1.5× torch", ratio >= 1.5,
                         f"gdsim {fmt_time(step)}, torch {fmt_time(median(t_torch) / steps)} a step"))
     floor_ratio = median_ratio([t / steps for t in t_gd], t_floor)
-    rows.append(Row("2b", f"  same step vs two numpy passes (X@v, Xᵀ@r)", f"{floor_ratio:.2f}× floor",
+    rows.append(Row("2b", "  same step vs two numpy passes (X@v, Xᵀ@r)", f"{floor_ratio:.2f}× floor",
                     "≤ 2.5× floor", floor_ratio <= 2.5,
                     f"gdsim {fmt_time(step)}, floor {fmt_time(median(t_floor))}"))
     return rows

@@ -1,7 +1,5 @@
 """Training runs: batching, history, status, and agreement with torch loops."""
 
-import json
-import math
 import sys
 from pathlib import Path
 

@@ -21,3 +21,13 @@ def type_into_cell(qtbot, panel, row, col, text):
         QTest.keyClicks(editor, text)
     QTest.keyClick(editor, Qt.Key_Return)
     qtbot.waitUntil(lambda: view.indexWidget(ix) is None, timeout=2000)
+
+
+def choose(box, data_or_text):
+    """Pick the entry with this item data (or containing this text), as from the popup."""
+    index = box.findData(data_or_text)
+    if index < 0:
+        index = box.findText(data_or_text, Qt.MatchContains)
+    assert index >= 0, f"{data_or_text!r} not in {box.objectName()}"
+    box.setCurrentIndex(index)
+    box.activated.emit(index)  # what a pick from the popup also sends

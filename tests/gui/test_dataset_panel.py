@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl  # noqa: E402
 from PySide6.QtGui import QDropEvent, QKeySequence  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
-from PySide6.QtWidgets import QInputDialog, QLineEdit  # noqa: E402
+from PySide6.QtWidgets import QInputDialog  # noqa: E402
 
 from gdsim.core.csvio import read_csv  # noqa: E402
 from gdsim.core.dataset import Dataset  # noqa: E402

@@ -1,6 +1,5 @@
 """Teach ▸ Equivalent code, driven through the real window: action, tabs, Copy."""
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
@@ -9,17 +8,6 @@ from PySide6.QtWidgets import (
 
 from gdsim.core.codegen import keras_script, torch_script
 from gdsim.gui.features.equivalent_code import ORIGIN
-from gdsim.gui.main_window import MainWindow
-
-
-@pytest.fixture
-def window(qtbot):
-    w = MainWindow()
-    w.ask_before_discarding = False
-    qtbot.addWidget(w)
-    w.show()
-    yield w
-    w.shutdown()
 
 
 def open_dialog(qtbot, w) -> QDialog:

@@ -13,22 +13,11 @@ from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QMenu, QPushButton
 
-from gdsim.gui.main_window import MainWindow
 
 
 @pytest.fixture(autouse=True)
 def private_settings(tmp_path_factory):
     QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(tmp_path_factory.mktemp("settings")))
-
-
-@pytest.fixture
-def window(qtbot):
-    w = MainWindow()
-    w.ask_before_discarding = False
-    qtbot.addWidget(w)
-    w.show()
-    yield w
-    w.shutdown()
 
 
 def action(w, name) -> QAction:

@@ -6,22 +6,12 @@ import time
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, Qt, QThread
+from PySide6.QtCore import Qt, QThread
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QComboBox, QLineEdit, QPushButton, QTableView
+from PySide6.QtWidgets import QComboBox, QPushButton
 
 from gdsim.gui.main_window import MainWindow
-from helpers import type_into_cell
-
-
-@pytest.fixture
-def window(qtbot):
-    w = MainWindow()
-    w.ask_before_discarding = False  # pytest-qt closes the window before this fixture ends
-    qtbot.addWidget(w)
-    w.show()
-    yield w
-    w.shutdown()
+from helpers import choose, type_into_cell
 
 
 def button(w, name) -> QPushButton:
@@ -30,15 +20,6 @@ def button(w, name) -> QPushButton:
 
 def combo(w, name) -> QComboBox:
     return w.findChild(QComboBox, name)
-
-
-def choose(box: QComboBox, data_or_text):
-    index = box.findData(data_or_text)
-    if index < 0:
-        index = box.findText(data_or_text, Qt.MatchContains)
-    assert index >= 0, f"{data_or_text!r} not in {box.objectName()}"
-    box.setCurrentIndex(index)
-    box.activated.emit(index)  # what a pick from the popup also sends
 
 
 def full_speed(w):

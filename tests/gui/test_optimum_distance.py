@@ -8,26 +8,7 @@ from PySide6.QtWidgets import QAbstractSpinBox, QCheckBox, QComboBox, QDockWidge
 
 from gdsim.core.surface import least_squares_optimum
 from gdsim.gui.features.optimum_distance import NO_OPTIMUM_TEXT
-from gdsim.gui.main_window import MainWindow
-
-
-@pytest.fixture
-def window(qtbot):
-    w = MainWindow()
-    w.ask_before_discarding = False
-    qtbot.addWidget(w)
-    w.show()
-    yield w
-    w.shutdown()
-
-
-def choose(box: QComboBox, data_or_text):
-    index = box.findData(data_or_text)
-    if index < 0:
-        index = box.findText(data_or_text, Qt.MatchContains)
-    assert index >= 0, f"{data_or_text!r} not in {box.objectName()}"
-    box.setCurrentIndex(index)
-    box.activated.emit(index)
+from helpers import choose
 
 
 def run_to_end(qtbot, w):

@@ -8,17 +8,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractSpinBox, QComboBox, QPushButton
 
 from gdsim.core.compare import PinnedRun
-from gdsim.gui.main_window import MainWindow
-
-
-@pytest.fixture
-def window(qtbot):
-    w = MainWindow()
-    w.ask_before_discarding = False
-    qtbot.addWidget(w)
-    w.show()
-    yield w
-    w.shutdown()
+from helpers import choose
 
 
 def action(w, name) -> QAction:
@@ -29,15 +19,6 @@ def action(w, name) -> QAction:
 
 def click(qtbot, w, name):
     qtbot.mouseClick(w.findChild(QPushButton, name), Qt.LeftButton)
-
-
-def choose(box: QComboBox, data_or_text):
-    index = box.findData(data_or_text)
-    if index < 0:
-        index = box.findText(data_or_text, Qt.MatchContains)
-    assert index >= 0, f"{data_or_text!r} not in {box.objectName()}"
-    box.setCurrentIndex(index)
-    box.activated.emit(index)
 
 
 def full_speed(w):

@@ -9,25 +9,7 @@ from PySide6.QtWidgets import QComboBox, QDockWidget, QPushButton, QTableWidget,
 
 from gdsim.core.training import TrainingConfig, TrainingRun
 from gdsim.gui.main_window import MainWindow
-
-
-@pytest.fixture
-def window(qtbot):
-    w = MainWindow()
-    w.ask_before_discarding = False
-    qtbot.addWidget(w)
-    w.show()
-    yield w
-    w.shutdown()
-
-
-def choose(box: QComboBox, data_or_text):
-    index = box.findData(data_or_text)
-    if index < 0:
-        index = box.findText(data_or_text, Qt.MatchContains)
-    assert index >= 0, f"{data_or_text!r} not in {box.objectName()}"
-    box.setCurrentIndex(index)
-    box.activated.emit(index)
+from helpers import choose
 
 
 def set_speed(w, value):

@@ -9,7 +9,7 @@ import random
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt, QThread
-from PySide6.QtWidgets import QComboBox, QPushButton, QTableView
+from PySide6.QtWidgets import QComboBox, QPushButton
 
 from gdsim.core.csvio import read_csv
 from gdsim.gui.main_window import MainWindow
@@ -51,7 +51,6 @@ def consistent(w: MainWindow) -> None:
 def test_monkey_300_actions(qtbot, tmp_path, seed):
     rng = random.Random(seed)
     w = make_window(qtbot)
-    table = w.findChild(QTableView, "datasetTable")
     combos = [w.findChild(QComboBox, n) for n in
               ("modelCombo", "lossCombo", "optimizerCombo", "batchModeCombo", "speedCombo")]
     preset_combo = w.dataset_panel.findChild(QComboBox, "presetCombo")

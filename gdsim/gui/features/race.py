@@ -277,7 +277,7 @@ class RaceFeature(QObject):
             self._draw(self._last_frame)
 
     def _draw(self, frame: RaceFrame) -> None:
-        race, snap = self._race, frame.snapshot
+        snap = frame.snapshot
         i, j = self._axes()
         if i is not None:
             for handle, params in zip(self._handles, frame.params):

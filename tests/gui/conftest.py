@@ -1,0 +1,14 @@
+import pytest
+
+from gdsim.gui.main_window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot):
+    """The main window on the default preset, shown; closed and its thread stopped after."""
+    w = MainWindow()
+    w.ask_before_discarding = False  # pytest-qt closes it before this fixture ends
+    qtbot.addWidget(w)
+    w.show()
+    yield w
+    w.shutdown()
