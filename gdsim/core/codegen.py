@@ -384,15 +384,7 @@ def torch_script(dataset: Dataset, config: TrainingConfig, *, data_path: str | N
         f"    full_loss = loss_fn({forward}(X), y).item()  # on the whole dataset",
         'result = {"params": w.tolist() + b.tolist(), "loss": full_loss}',
     ]
-    if plan.config.standardize:
-        out += [
-            "# the same model on the original (unstandardised) features",
-            "w_original = w / std",
-            "b_original = b - (w_original * mean).sum()",
-            'result["params_original"] = w_original.tolist() + b_original.tolist()',
-        ]
-    out += ["print(json.dumps(result, indent=2))", ""]
-    return "\n".join(out)
+    return "\n".join(out + _result_lines(plan))
 
 
 # --- Keras ----------------------------------------------------------------------------------
@@ -619,15 +611,7 @@ def keras_script(dataset: Dataset, config: TrainingConfig, *, data_path: str | N
         "full_loss = float(loss_fn(y, model.predict(X, verbose=0)))  # on the whole dataset",
         'result = {"params": w.tolist() + b.tolist(), "loss": full_loss}',
     ]
-    if plan.config.standardize:
-        out += [
-            "# the same model on the original (unstandardised) features",
-            "w_original = w / std",
-            "b_original = b - (w_original * mean).sum()",
-            'result["params_original"] = w_original.tolist() + b_original.tolist()',
-        ]
-    out += ["print(json.dumps(result, indent=2))", ""]
-    return "\n".join(out)
+    return "\n".join(out + _result_lines(plan))
 
 
 def _wrap_comment(text: str, width: int = 88) -> list[str]:
@@ -649,3 +633,16 @@ def generate(framework: str, dataset: Dataset, config: TrainingConfig, **options
     if framework == "keras":
         return keras_script(dataset, config, **options)
     raise ValueError(f"Unknown framework '{framework}'; choose torch or keras.")
+
+
+def _result_lines(plan) -> list[str]:
+    """The scripts' common ending: parameters in original units when standardised, then JSON."""
+    out = []
+    if plan.config.standardize:
+        out += [
+            "# the same model on the original (unstandardised) features",
+            "w_original = w / std",
+            "b_original = b - (w_original * mean).sum()",
+            'result["params_original"] = w_original.tolist() + b_original.tolist()',
+        ]
+    return out + ["print(json.dumps(result, indent=2))", ""]

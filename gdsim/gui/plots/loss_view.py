@@ -15,7 +15,6 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore
-from PySide6.QtCore import Qt
 
 from . import style
 
@@ -364,12 +363,8 @@ class LossView(pg.PlotWidget):
         return self.vb.mapViewToScene(QtCore.QPointF(vx, vy))
 
     def _on_scene_clicked(self, ev) -> None:
-        if ev.button() != Qt.MouseButton.LeftButton or ev.double():
-            return
-        pos = ev.scenePos()
-        if not self.vb.sceneBoundingRect().contains(pos):
-            return
-        if self.legend.isVisible() and self.legend.sceneBoundingRect().contains(pos):
+        pos = style.plot_click_position(self, ev)
+        if pos is None:
             return
         self.handle_click(pos)
 

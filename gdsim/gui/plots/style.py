@@ -14,6 +14,7 @@ from typing import Iterable
 import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtGui
+from PySide6.QtCore import Qt
 
 pg.setConfigOptions(antialias=True)
 
@@ -317,3 +318,16 @@ def as_index_array(indices: Iterable[int] | None) -> np.ndarray:
     if arr.size == 0:
         return np.empty(0, dtype=np.int64)
     return arr.astype(np.int64).ravel()
+
+
+def plot_click_position(view, ev):
+    """Scene position of a plain left click inside ``view``'s plot area (not on its
+    legend), or None for any other click. ``view`` has ``vb`` and ``legend``."""
+    if ev.button() != Qt.MouseButton.LeftButton or ev.double():
+        return None
+    pos = ev.scenePos()
+    if not view.vb.sceneBoundingRect().contains(pos):
+        return None
+    if view.legend.isVisible() and view.legend.sceneBoundingRect().contains(pos):
+        return None
+    return pos

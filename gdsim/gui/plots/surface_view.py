@@ -555,12 +555,8 @@ class SurfaceView(pg.PlotWidget):
     # ------------------------------------------------------------------ clicks
 
     def _on_scene_clicked(self, ev) -> None:
-        if ev.button() != Qt.MouseButton.LeftButton or ev.double():
-            return
-        pos = ev.scenePos()
-        if not self.vb.sceneBoundingRect().contains(pos):
-            return
-        if self.legend.isVisible() and self.legend.sceneBoundingRect().contains(pos):
+        pos = style.plot_click_position(self, ev)
+        if pos is None:
             return
         pt = self.vb.mapSceneToView(pos)
         x, y = float(pt.x()), float(pt.y())
