@@ -15,6 +15,10 @@ from .surface import LossSurface, QuadraticStats, default_window, least_squares_
 QUADRATIC_GRID = 160  # grid side when the surface costs O(grid)
 DIRECT_ELEMENTS = 4_000_000  # grid points × rows evaluated for one direct surface
 MAX_GROWTH = 8.0  # the window never grows past this multiple of its first size
+# With three or more parameters the surface is a slice at the current values
+# of the others; it is recomputed once one of them has moved by this fraction
+# of its size (at least 1), not at every step of a fast run.
+HELD_TOLERANCE = 0.01
 
 
 class SurfaceTracker:
@@ -86,7 +90,8 @@ class SurfaceTracker:
         if params.size > 2 and self._held is not None:
             others = np.ones(params.size, bool)
             others[[i, j]] = False
-            if not np.array_equal(params[others], self._held[others]):
+            held = self._held[others]
+            if (np.abs(params[others] - held) > HELD_TOLERANCE * np.maximum(np.abs(held), 1.0)).any():
                 changed = True
         if changed:
             self._surface = None
@@ -99,8 +104,16 @@ class SurfaceTracker:
             return False
         fx, fy = self._first_size
         cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-        hx = min(max((x1 - x0) / 2, abs(x - cx) * 1.3), fx * MAX_GROWTH / 2)
-        hy = min(max((y1 - y0) / 2, abs(y - cy) * 1.3), fy * MAX_GROWTH / 2)
+        # An axis the point leaves at least doubles: a path drifting outwards
+        # (logistic weights on separable data) regrows the surface a handful
+        # of times, not at every frame.
+        hx, hy = (x1 - x0) / 2, (y1 - y0) / 2
+        if not x0 + mx <= x <= x1 - mx:
+            hx = max(2 * hx, abs(x - cx) * 1.3)
+        if not y0 + my <= y <= y1 - my:
+            hy = max(2 * hy, abs(y - cy) * 1.3)
+        hx = min(hx, fx * MAX_GROWTH / 2)
+        hy = min(hy, fy * MAX_GROWTH / 2)
         new = (cx - hx, cx + hx, cy - hy, cy + hy)
         if np.allclose(new, self._window):
             return False

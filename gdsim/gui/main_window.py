@@ -23,12 +23,13 @@ from ..core.surface_tracker import SurfaceTracker
 from ..core.training import TrainingConfig, TrainingRun
 from .controls import ControlsPanel
 from .dataset import DatasetDocument, DatasetPanel
-from .plots import FitView, LossView, SurfaceView
-from .worker import Frame, WorkerThread
+from .plots import FitView, LossView, SurfaceView, style
+from .worker import Frame, PaintFence, WorkerThread
 
 APP_TITLE = "gdsim — gradient descent simulator"
 PRESETS = {p.id: p for p in list_presets()}
 LOSS_FULL_RANGE_ITERATIONS = 20_000
+SURFACE_COOLDOWN_MS = 100
 RUN_SHORTCUTS = {
     "start": "F5", "pause": "F6", "step": "F10", "step_epoch": "Shift+F10", "reset": "Ctrl+R",
 }
@@ -67,9 +68,13 @@ class MainWindow(QMainWindow):
         self._thread = WorkerThread()
         self._thread.worker.frame_ready.connect(self._on_frame_ready)
         self._thread.worker.wait_for_gui = True
+        self._paint_fence = PaintFence(self, self._thread.worker.frame_drawn)
         self.surface_model = SurfaceTracker()
-        self._surface_timer = QTimer(self, singleShot=True, interval=100)
-        self._surface_timer.timeout.connect(self._redraw_surface)
+        # The surface follows the run at most every SURFACE_COOLDOWN_MS, and
+        # while running only inside a frame (the worker waits while it draws).
+        self._surface_due = False
+        self._surface_timer = QTimer(self, singleShot=True, interval=SURFACE_COOLDOWN_MS)
+        self._surface_timer.timeout.connect(self._on_surface_cooldown)
 
         self.document = DatasetDocument(dataset, parent=self)
         self._build_views()
@@ -333,6 +338,7 @@ class MainWindow(QMainWindow):
             self._run = None
             self._run_id += 1
             self._surface_timer.stop()
+            self._surface_due = False
             self.worker.pause()
             self._show_error(str(exc))
             self.run_changed.emit(None)
@@ -357,9 +363,14 @@ class MainWindow(QMainWindow):
         self.buttons["pause"].setEnabled(running or resumable)
         self.controls.set_running(running)
 
-    def _show_error(self, text: str) -> None:
-        self.status_label.setStyleSheet("color: #b00020;")
+    def _set_status(self, text: str, color: str) -> None:
+        if self.status_label.property("textColor") != color:  # restyling lays the window out again
+            self.status_label.setProperty("textColor", color)
+            self.status_label.setStyleSheet(f"color: {color};")
         self.status_label.setText(text)
+
+    def _show_error(self, text: str) -> None:
+        self._set_status(text, "#b00020")
         for key in ("start", "pause", "step", "step_epoch"):
             self.buttons[key].setEnabled(False)
 
@@ -480,6 +491,19 @@ class MainWindow(QMainWindow):
             self._draw_loss_initial()
             self._draw_status(self._run.snapshot())
 
+    def _follow_surface(self, params: np.ndarray) -> None:
+        if self.surface_model.follow(params):
+            self._surface_due = True
+        if self._surface_due and not self._surface_timer.isActive():
+            self._surface_due = False
+            self._redraw_surface()
+            self._surface_timer.start()
+
+    def _on_surface_cooldown(self) -> None:
+        if self._surface_due and not self.worker.is_running:  # else the next frame redraws it
+            self._surface_due = False
+            self._redraw_surface()
+
     def _draw_loss_initial(self) -> None:
         h = self._run.history
         self.loss_view.set_series(h.iteration, h.batch_loss, h.iteration, h.full_loss)
@@ -499,22 +523,22 @@ class MainWindow(QMainWindow):
         frame = self.worker.take_frame()
         if frame is not None:
             self._on_frame(frame)
-        # Let the plots paint before the worker takes the GIL back.
-        QTimer.singleShot(0, self.worker.frame_drawn)
+        self._paint_fence.arm()  # the worker steps on once the plots are painted
 
     def _on_frame(self, frame: Frame) -> None:
         if frame.run_id != self._run_id or self._run is None:
             return  # from a run that has been replaced
         self._last_frame = frame
         snap = frame.snapshot
-        if self.surface_model.follow(snap.params) and not self._surface_timer.isActive():
-            self._surface_timer.start()
+        self._follow_surface(snap.params)
         self._draw_path(frame)
         full = frame.full_loss
         self.loss_view.set_series(frame.iterations, frame.batch_loss, frame.iterations, full,
-                                  self._epoch_boundaries(frame))
+                                  self._epoch_boundaries(frame), series_key=frame.run_id)
         self._fix_loss_x_range()
         self._draw_fit(snap.params)
+        for view in (self.surface_view, self.loss_view, self.fit_view):
+            style.settle_ranges(view)
         if self._function is None:
             self.dataset_panel.highlight_rows(snap.batch_rows if self._run.mode != "batch" else [])
         self._draw_status(snap)
@@ -531,7 +555,7 @@ class MainWindow(QMainWindow):
 
     def _draw_path(self, frame: Frame) -> None:
         i, j = self.surface_model.axes
-        self.surface_view.set_path(frame.params[:, [i, j]])
+        self.surface_view.set_path(_column_pair(frame.params, i, j), series_key=frame.run_id)
 
     def _draw_fit(self, params: np.ndarray) -> None:
         run = self._run
@@ -580,8 +604,7 @@ class MainWindow(QMainWindow):
             color = "#0b6e2e"
         elif snap.iteration == 0:
             text = f"{self._notice or 'Ready: press Start (' + RUN_SHORTCUTS['start'] + ').'} {text}"
-        self.status_label.setStyleSheet(f"color: {color};")
-        self.status_label.setText(text)
+        self._set_status(text, color)
         for key in ("start", "step", "step_epoch"):
             self.buttons[key].setEnabled(True)
         self.buttons["pause"].setEnabled(not snap.done and (snap.iteration > 0 or self.worker.is_running))
@@ -615,3 +638,11 @@ class MainWindow(QMainWindow):
     def shutdown(self) -> None:
         """Stop the training thread (idempotent)."""
         self._thread.shutdown()
+
+
+def _column_pair(a: np.ndarray, i: int, j: int) -> np.ndarray:
+    """``a[:, [i, j]]`` as a view (no copy of a long history) when i != j."""
+    if i == j:
+        return a[:, [i, j]]
+    stop = j + 1 if j > i else (j - 1 if j > 0 else None)
+    return a[:, i:stop:j - i]

@@ -17,6 +17,8 @@ import pyqtgraph as pg
 from . import style
 
 MODES = ("line_fit", "logistic_1d", "decision_boundary", "predicted_vs_actual")
+#: at most this many data rows are drawn (evenly spaced rows of a bigger table)
+MAX_DRAWN_ROWS = 5000
 
 
 def _f(a) -> np.ndarray:
@@ -45,6 +47,7 @@ class FitView(pg.PlotWidget):
         self.plot_item.setMenuEnabled(False)
         self._mode: str | None = None
         self._rows = np.empty((0, 2))  # displayed position of every data row (NaN if dropped)
+        self._labels = np.empty(0)  # class of every row (decision boundary)
 
         self.data_item = pg.PlotDataItem(
             pen=None, symbol="o", symbolSize=9, symbolPen=pg.mkPen("w", width=1),
@@ -85,19 +88,21 @@ class FitView(pg.PlotWidget):
     def mode(self) -> str | None:
         return self._mode
 
-    def _enter(self, mode: str, entries: list[tuple[pg.GraphicsObject, str]]) -> None:
-        if mode != self._mode:
-            self.legend.clear()
-            for item, name in entries:
-                self.legend.addItem(item, name)
-            self._mode = mode
-            self.vb.enableAutoRange()
-        # hide the items not used by this mode
+    def _enter(self, mode: str, entries: list[tuple[pg.GraphicsObject, str]]) -> bool:
+        """Switch to ``mode`` (legend, autorange, unused items emptied); True when it changed."""
+        if mode == self._mode:
+            return False
+        self.legend.clear()
+        for item, name in entries:
+            self.legend.addItem(item, name)
+        self._mode = mode
+        self.vb.enableAutoRange()
         used = {id(item) for item, _ in entries}
         for item in (self.data_item, *self.class_items, self.model_item, self.optimum_item,
                      self.diagonal_item):
             if id(item) not in used:
                 item.setData([], [])
+        return True
 
     def _data_box(self) -> tuple[float, float, float, float]:
         ok = np.isfinite(self._rows).all(axis=1)
@@ -118,12 +123,25 @@ class FitView(pg.PlotWidget):
         else:
             item.setData(pts[:, 0], pts[:, 1], connect="finite")
 
-    def _set_rows(self, x, y) -> tuple[np.ndarray, np.ndarray]:
+    def _set_rows(self, x, y) -> bool:
+        """Remember the rows' positions; False when they are the ones already shown."""
         n = min(len(x), len(y))
-        self._rows = np.column_stack((x[:n], y[:n])) if n else np.empty((0, 2))
-        ok = np.isfinite(self._rows).all(axis=1)
+        rows = np.column_stack((x[:n], y[:n])) if n else np.empty((0, 2))
+        if rows.shape == self._rows.shape and np.array_equal(rows, self._rows, equal_nan=True):
+            return False
+        self._rows = rows
         self.highlight_item.setData(pos=np.empty((0, 2)))
-        return self._rows[ok, 0], self._rows[ok, 1]
+        return True
+
+    def _drawn_rows(self, mask=None) -> tuple[np.ndarray, np.ndarray]:
+        """x and y of the finite rows (where ``mask``), thinned to MAX_DRAWN_ROWS."""
+        ok = np.isfinite(self._rows).all(axis=1)
+        if mask is not None:
+            ok &= mask
+        rows = self._rows[ok]
+        if len(rows) > MAX_DRAWN_ROWS:
+            rows = rows[np.linspace(0, len(rows) - 1, MAX_DRAWN_ROWS).round().astype(np.int64)]
+        return rows[:, 0], rows[:, 1]
 
     # ------------------------------------------------------------------ presentations
 
@@ -135,9 +153,9 @@ class FitView(pg.PlotWidget):
             entries.append((self.optimum_item, "least-squares optimum"))
         if self._mode == "line_fit" and (optimum_line is not None) != self._has_optimum_entry():
             self._mode = None  # legend entries change
-        self._enter("line_fit", entries)
-        dx, dy = self._set_rows(_f(x), _f(y))
-        self.data_item.setData(dx, dy)
+        entered = self._enter("line_fit", entries)
+        if self._set_rows(_f(x), _f(y)) or entered:
+            self.data_item.setData(*self._drawn_rows())
         self._set_line(self.model_item, line_x, line_y)
         if optimum_line is not None:
             self._set_line(self.optimum_item, optimum_line[0], optimum_line[1])
@@ -151,13 +169,13 @@ class FitView(pg.PlotWidget):
     def show_logistic_1d(self, x, y, curve_x, curve_p, x_label: str = "x",
                          y_label: str = "P(y = 1)") -> None:
         """0/1 targets as points and the sigmoid probability curve."""
-        self._enter("logistic_1d", [(self.data_item, "data (0 / 1)"),
-                                    (self.model_item, "model probability")])
-        dx, dy = self._set_rows(_f(x), _f(y))
-        self.data_item.setData(dx, dy)
+        entered = self._enter("logistic_1d", [(self.data_item, "data (0 / 1)"),
+                                              (self.model_item, "model probability")])
+        if self._set_rows(_f(x), _f(y)) or entered:
+            self.data_item.setData(*self._drawn_rows())
+            self.vb.enableAutoRange(axis="x")
+            self.vb.setYRange(-0.08, 1.08, padding=0)
         self._set_line(self.model_item, curve_x, curve_p)
-        self.vb.enableAutoRange(axis="x")
-        self.vb.setYRange(-0.08, 1.08, padding=0)
         style.label_axes(self, x_label, y_label)
 
     def show_decision_boundary(self, x1, x2, labels, boundary=None, x_label: str = "x1",
@@ -165,15 +183,17 @@ class FitView(pg.PlotWidget):
         """Points coloured by class (0 blue circles, 1 orange triangles) + boundary line."""
         entries = [(self.class_items[0], "class 0"), (self.class_items[1], "class 1"),
                    (self.model_item, "decision boundary")]
-        self._enter("decision_boundary", entries)
+        entered = self._enter("decision_boundary", entries)
         a, b, lab = _f(x1), _f(x2), _f(labels)
         n = min(len(a), len(b), len(lab))
         a, b, lab = a[:n], b[:n], lab[:n]
-        self._set_rows(a, b)
-        ok = np.isfinite(a) & np.isfinite(b) & np.isfinite(lab)
-        one = lab >= 0.5
-        self.class_items[0].setData(a[ok & ~one], b[ok & ~one])
-        self.class_items[1].setData(a[ok & one], b[ok & one])
+        labels_changed = not np.array_equal(lab, self._labels, equal_nan=True)
+        if self._set_rows(a, b) or labels_changed or entered:
+            self._labels = lab
+            ok = np.isfinite(lab)
+            one = lab >= 0.5
+            self.class_items[0].setData(*self._drawn_rows(ok & ~one))
+            self.class_items[1].setData(*self._drawn_rows(ok & one))
         if boundary is not None:
             self._set_line(self.model_item, boundary[0], boundary[1])
         else:
@@ -182,10 +202,11 @@ class FitView(pg.PlotWidget):
 
     def show_predicted_vs_actual(self, actual, predicted, label: str = "y") -> None:
         """Scatter of (actual, predicted) with the y = x diagonal of a perfect model."""
-        self._enter("predicted_vs_actual", [(self.data_item, "rows"),
-                                            (self.diagonal_item, "perfect: predicted = actual")])
-        ax, py = self._set_rows(_f(actual), _f(predicted))
-        self.data_item.setData(ax, py)
+        entered = self._enter("predicted_vs_actual", [(self.data_item, "rows"),
+                                                      (self.diagonal_item, "perfect: predicted = actual")])
+        if self._set_rows(_f(actual), _f(predicted)) or entered:
+            self.data_item.setData(*self._drawn_rows())
+        ax, py = self._drawn_rows()
         if len(ax):
             lo = float(min(ax.min(), py.min()))
             hi = float(max(ax.max(), py.max()))

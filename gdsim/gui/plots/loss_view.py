@@ -2,10 +2,12 @@
 
 Pure display: the caller hands over the history arrays.  Two long-lived
 ``PlotDataItem`` s (mini-batch and full-dataset loss) are updated with
-``setData`` and use ``clipToView`` + peak ``autoDownsample`` (pyqtgraph's
-``scrollingPlots.py`` / ``PlotSpeedTest.py`` recipe), so a million iterations
-stay fluid.  NaN/inf never reach pyqtgraph, and in log mode neither do values
-<= 0.
+``setData``.  They draw a reduced copy of the series (the minimum and maximum
+of each bin of iterations, ``gdsim.core.decimate``) of at most a few thousand
+points; a live run passes ``series_key`` so each frame reduces only the new
+iterations, and a million iterations stay fluid.  Hover and pinning read the
+full-resolution series.  NaN/inf never reach pyqtgraph, and in log mode
+neither do values <= 0.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore
 
+from ...core.decimate import PeakDecimator
 from . import style
 
 #: at most this many epoch boundary lines are drawn
@@ -60,11 +63,10 @@ class LossView(pg.PlotWidget):
         self._extras: list[dict[str, Any]] = []
         self._hover_text = ""
         self._last_hover_scene_pos: QtCore.QPointF | None = None
-        # displayed full-dataset series (x in display units, y in data units)
-        self._disp_full_x = np.empty(0)
-        self._disp_full_y = np.empty(0)
-        self._disp_full_it = np.empty(0)
-        self._full_sorted = True
+        self._series_key: object = None
+        self._batch_peaks = PeakDecimator()
+        self._full_peaks = PeakDecimator()
+        self._full_display_cache: tuple | None = None
 
         fast = dict(skipFiniteCheck=True)
         self.epoch_item = pg.PlotDataItem(pen=style.pen(style.EPOCH_LINE_COLOR, width=1),
@@ -73,12 +75,18 @@ class LossView(pg.PlotWidget):
         self.plot_item.addItem(self.epoch_item, ignoreBounds=True)
         self.batch_item = pg.PlotDataItem(pen=style.pen(style.BATCH_LOSS_COLOR, width=1.2), **fast)
         self.batch_item.setZValue(1)
-        self.plot_item.addItem(self.batch_item)
+        self.plot_item.addItem(self.batch_item, ignoreBounds=True)
         self.full_item = pg.PlotDataItem(pen=style.pen(style.FULL_LOSS_COLOR, width=3.0), **fast)
         self.full_item.setZValue(3)
-        self.plot_item.addItem(self.full_item)
+        self.plot_item.addItem(self.full_item, ignoreBounds=True)
+        # Auto-range follows this invisible box around the two curves, not the
+        # curves themselves: it changes in steps, so the axes are not redrawn
+        # at every frame of a live run.
+        self.bounds_item = pg.PlotDataItem(pen=pg.mkPen(0, 0, 0, 0))
+        self.plot_item.addItem(self.bounds_item)
+        self._bounds: tuple[float, float, float, float] | None = None  # view coordinates
         for item in (self.batch_item, self.full_item):
-            self._make_fast(item)
+            style.draw_as_segments(item)
 
         self.annotation_dots = pg.PlotDataItem(
             pen=None, symbol="o", symbolSize=12, symbolPen=pg.mkPen("w", width=2),
@@ -113,11 +121,20 @@ class LossView(pg.PlotWidget):
     # ------------------------------------------------------------------ data in
 
     def set_series(self, iterations, batch_loss, full_iterations, full_loss,
-                   epoch_boundaries=None) -> None:
-        """Replace both curves (and the epoch boundaries, in iterations)."""
-        self._it, self._batch = style.finite_xy(_as_float(iterations), _as_float(batch_loss))
-        self._full_it, self._full = style.finite_xy(_as_float(full_iterations),
-                                                    _as_float(full_loss))
+                   epoch_boundaries=None, series_key=None) -> None:
+        """Replace both curves (and the epoch boundaries, in iterations).
+
+        ``series_key``: the same (not None) key as the previous call promises
+        that the new arrays extend the previous ones (only their last element
+        may differ), so only the new iterations are reduced: a live run.
+        Iterations must increase.
+        """
+        if series_key is None or series_key != self._series_key:
+            self._batch_peaks.reset()
+            self._full_peaks.reset()
+        self._series_key = series_key
+        self._it, self._batch = _as_float(iterations), _as_float(batch_loss)
+        self._full_it, self._full = _as_float(full_iterations), _as_float(full_loss)
         eb = _as_float(epoch_boundaries)
         self._epochs = eb[np.isfinite(eb)]
         self._render()
@@ -125,12 +142,16 @@ class LossView(pg.PlotWidget):
     def clear(self) -> None:  # noqa: D401 - keep PlotWidget-like name
         """Remove every series, note and overlay."""
         self._it = self._batch = self._full_it = self._full = self._epochs = np.empty(0)
+        self._series_key = None
+        self._batch_peaks.reset()
+        self._full_peaks.reset()
         self._annotations.clear()
         self.clear_extra_series()
         self._render()
 
     def set_log_scale(self, enabled: bool) -> None:
         self._log = bool(enabled)
+        self._bounds = None
         self.plot_item.setLogMode(x=False, y=self._log)
         self._update_labels()
         self._render()
@@ -147,6 +168,7 @@ class LossView(pg.PlotWidget):
             raise ValueError("iterations_per_epoch must be >= 1")
         self._x_mode = mode
         self._ipe = ipe
+        self._bounds = None
         self._update_labels()
         self._render()
         self.vb.enableAutoRange()
@@ -178,20 +200,47 @@ class LossView(pg.PlotWidget):
                 return x[m], y[m]
         return x, y
 
+    def _reduced(self, peaks: PeakDecimator, it: np.ndarray, y: np.ndarray):
+        """The drawn points of one series: (x in display units, y), finite, at most a few thousand."""
+        n = min(len(it), len(y))
+        pos, val = peaks.update(y[:n])
+        x = it[pos]
+        ok = np.isfinite(x)
+        return self._visible(self._xdisp(x[ok]), val[ok])
+
     def _render(self) -> None:
-        bx, by = self._visible(self._xdisp(self._it), self._batch)
-        fx, fy = self._visible(self._xdisp(self._full_it), self._full)
-        f_it = self._full_it[self._full > 0] if self._log else self._full_it
+        self._full_display_cache = None
+        bx, by = self._reduced(self._batch_peaks, self._it, self._batch)
+        fx, fy = self._reduced(self._full_peaks, self._full_it, self._full)
         self.batch_item.setData(bx, by)
         self.full_item.setData(fx, fy)
-        self._disp_full_x, self._disp_full_y, self._disp_full_it = fx, fy, f_it
-        self._full_sorted = bool(len(fx) < 2 or np.all(np.diff(fx) >= 0))
-        self._draw_epoch_lines(np.concatenate((by, fy)))
+        ys = np.concatenate((by, fy))
+        self._update_bounds(np.concatenate((bx, fx)), ys)
+        self._draw_epoch_lines(ys)
         for extra in self._extras:
             self._draw_extra(extra)
         self._draw_annotations()
         if self._last_hover_scene_pos is not None and self.hover_label.isVisible():
             self._update_hover(self._last_hover_scene_pos)
+
+    def _update_bounds(self, xs: np.ndarray, ys: np.ndarray) -> None:
+        """Move the auto-range box only when the curves leave it or fill less than half of it."""
+        if len(xs) == 0:
+            self._bounds = None
+            self.bounds_item.setData([], [])
+            return
+        vy = self._ydisp(ys)
+        data = (float(xs.min()), float(xs.max()), float(vy.min()), float(vy.max()))
+        box = self._bounds
+        if box is not None and _fits(data[0:2], box[0:2]) and _fits(data[2:4], box[2:4]):
+            return
+        x0, x1, y0, y1 = data
+        x_span = max(x1 - x0, 1.0)
+        y_span = max(y1 - y0, abs(y1) * 1e-3, 1e-12)
+        box = (x0, x1 + 0.25 * x_span, y0 - 0.1 * y_span, y1 + 0.1 * y_span)
+        self._bounds = box
+        low, high = (10.0 ** box[2], 10.0 ** box[3]) if self._log else box[2:4]
+        self.bounds_item.setData([box[0], box[1]], [low, high])
 
     def _draw_epoch_lines(self, ys: np.ndarray) -> None:
         b = self._epochs
@@ -228,6 +277,8 @@ class LossView(pg.PlotWidget):
         item.setZValue(2)
         self.plot_item.addItem(item)
         self._make_fast(item)
+        if not dashed:
+            style.draw_as_segments(item)
         if name:
             self.legend.addItem(item, name)
         fx, fy = style.finite_xy(_as_float(x), _as_float(y))
@@ -267,11 +318,23 @@ class LossView(pg.PlotWidget):
         """The text currently shown next to the cursor ('' when hidden)."""
         return self._hover_text
 
+    def _full_display(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+        """The full-dataset series at full resolution, for hover and pinning:
+        (x in display units, loss, iteration, x sorted), finite (and > 0 in log
+        mode); computed when first needed after a change."""
+        if self._full_display_cache is None:
+            it, y = style.finite_xy(self._full_it, self._full)
+            x, y_vis = self._visible(self._xdisp(it), y)
+            f_it = it[y > 0] if self._log else it
+            is_sorted = bool(len(x) < 2 or np.all(np.diff(x) >= 0))
+            self._full_display_cache = (x, y_vis, f_it, is_sorted)
+        return self._full_display_cache
+
     def _nearest_by_x(self, vx: float) -> int | None:
-        x = self._disp_full_x
+        x, _, _, is_sorted = self._full_display()
         if len(x) == 0:
             return None
-        if self._full_sorted:
+        if is_sorted:
             i = int(np.searchsorted(x, vx))
             if i <= 0:
                 return 0
@@ -298,8 +361,9 @@ class LossView(pg.PlotWidget):
         if i is None:
             self._hide_hover()
             return
-        k = self._disp_full_it[i]
-        v = self._disp_full_y[i]
+        x, y, its, _ = self._full_display()
+        k = its[i]
+        v = y[i]
         self._hover_text = f"iteration {style.format_iteration(k)} · loss {style.format_value(v)}"
         self.hover_label.setText(self._hover_text)
         (xr0, xr1), (yr0, yr1) = self.vb.viewRange()
@@ -308,7 +372,7 @@ class LossView(pg.PlotWidget):
         self.hover_label.setAnchor((1.0 if right else 0.0, 0.0 if high else 1.0))
         self.hover_label.setPos(pt.x(), pt.y())
         self.hover_label.show()
-        self.hover_dot.setData([self._disp_full_x[i]], [v])
+        self.hover_dot.setData([x[i]], [v])
 
     # ------------------------------------------------------------------ annotations
 
@@ -342,7 +406,10 @@ class LossView(pg.PlotWidget):
 
     def _draw_annotations(self) -> None:
         xs, ys = [], []
-        xall = self._disp_full_x
+        if not self._annotations:
+            self.annotation_dots.setData(xs, ys)
+            return
+        xall = self._full_display()[0]
         xmid = (float(xall.min()) + 0.6 * float(xall.max() - xall.min())) if len(xall) else 0.0
         for a in self._annotations:
             x = float(self._xdisp(np.array([a["iteration"]]))[0])
@@ -381,7 +448,7 @@ class LossView(pg.PlotWidget):
                 self.remove_annotation(i)
                 return
         # 2) otherwise pin the nearest full-dataset point within reach
-        x = self._disp_full_x
+        x, full_y, full_it, is_sorted = self._full_display()
         if len(x) == 0:
             return
         pt = self.vb.mapSceneToView(scene_pos)
@@ -389,7 +456,7 @@ class LossView(pg.PlotWidget):
         if not (pw > 0 and ph > 0):
             return
         win = PIN_RADIUS_PX * pw
-        if self._full_sorted:
+        if is_sorted:
             lo = int(np.searchsorted(x, pt.x() - win, side="left"))
             hi = int(np.searchsorted(x, pt.x() + win, side="right"))
             cand = np.arange(lo, hi)
@@ -397,14 +464,19 @@ class LossView(pg.PlotWidget):
             cand = np.nonzero(np.abs(x - pt.x()) <= win)[0]
         if len(cand) == 0:
             return
-        vy = self._ydisp(self._disp_full_y[cand])
+        vy = self._ydisp(full_y[cand])
         d = np.hypot((x[cand] - pt.x()) / pw, (vy - pt.y()) / ph)
         j = int(np.argmin(d))
         if d[j] > PIN_RADIUS_PX:
             return
         i = int(cand[j])
-        k = float(self._disp_full_it[i])
-        v = float(self._disp_full_y[i])
+        k = float(full_it[i])
+        v = float(full_y[i])
         if any(a["iteration"] == k for a in self._annotations):
             return
         self.add_annotation(k, v)
+
+
+def _fits(data: tuple[float, float], box: tuple[float, float]) -> bool:
+    """``data`` (lo, hi) lies inside ``box`` and spans at least half of it."""
+    return box[0] <= data[0] and data[1] <= box[1] and data[1] - data[0] >= 0.5 * (box[1] - box[0])

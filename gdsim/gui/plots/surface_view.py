@@ -23,12 +23,13 @@ from PySide6.QtWidgets import QGraphicsItem
 from PySide6 import QtCore
 from PySide6.QtCore import Qt, Signal
 
+from ...core.decimate import PATH_POINTS, PathDecimator
 from . import style
 
 #: at most this many points of a path are handed to Qt
-MAX_PATH_POINTS = 5000
-#: at most this many small dots are drawn on the main path
-MAX_PATH_DOTS = 1500
+MAX_PATH_POINTS = PATH_POINTS
+#: at most this many small dots (iterates) are drawn on the main path
+MAX_PATH_DOTS = 400
 #: number of contour lines
 N_CONTOURS = 10
 
@@ -38,44 +39,8 @@ N_CONTOURS = 10
 
 def downsample_path_indices(points: np.ndarray, max_points: int = MAX_PATH_POINTS,
                             box: tuple[float, float, float, float] | None = None) -> np.ndarray:
-    """Indices of at most ``max_points`` rows of ``points`` to draw.
-
-    Half of the budget is spread uniformly over the iterations, the other half
-    uniformly over the (box-clipped) arc length, so the big early steps keep
-    their shape while the long slow tail is thinned.  The first and the last
-    index are always kept.
-    """
-    n = len(points)
-    if n <= max_points:
-        return np.arange(n)
-    half = max(2, max_points // 2)
-    by_iter = np.linspace(0, n - 1, half).round().astype(np.int64)
-    px, py = points[:, 0], points[:, 1]
-    if box is not None:
-        if px.min() < box[0] or px.max() > box[1]:
-            px = np.clip(px, box[0], box[1])
-        if py.min() < box[2] or py.max() > box[3]:
-            py = np.clip(py, box[2], box[3])
-    # L1 step length is enough to spread samples along the path
-    with np.errstate(over="ignore", invalid="ignore"):
-        step = np.abs(np.diff(px))
-        step += np.abs(np.diff(py))
-    if not np.isfinite(step).all():
-        step[~np.isfinite(step)] = 0.0
-    arc = np.concatenate(([0.0], np.cumsum(step)))
-    total = arc[-1]
-    if total > 0:
-        targets = np.linspace(0.0, total, max_points - half)
-        by_arc = np.searchsorted(arc, targets, side="left").clip(0, n - 1)
-        idx = np.union1d(by_iter, by_arc)
-    else:
-        idx = by_iter
-    if len(idx) > max_points:  # union may overshoot by a few; thin evenly, keep ends
-        keep = np.linspace(0, len(idx) - 1, max_points).round().astype(np.int64)
-        idx = idx[keep]
-    idx[0] = 0
-    idx[-1] = n - 1
-    return np.unique(idx)
+    """Indices of at most ``max_points`` rows of ``points`` (k, 2) to draw (first and last kept)."""
+    return PathDecimator(max_points).indices(points[:, 0], points[:, 1], box)
 
 
 def contour_segments(t: np.ndarray, xs: np.ndarray, ys: np.ndarray,
@@ -209,10 +174,12 @@ class SurfaceView(pg.PlotWidget):
         # heatmap
         self.image_item = pg.ImageItem(axisOrder="row-major")
         self.image_item.setZValue(-10)
+        self.image_item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # like the contours
         self.plot_item.addItem(self.image_item)
         self.contour_item = pg.PlotCurveItem(pen=style.pen(style.CONTOUR_COLOR, width=1.2),
                                              connect="pairs")
         self.contour_item.setZValue(-5)
+        style.draw_as_segments(self.contour_item)
         # Contours change only with the surface, but the moving path makes the
         # view repaint them every frame: keep them as a cached picture.
         self.contour_item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
@@ -236,6 +203,7 @@ class SurfaceView(pg.PlotWidget):
             shadowPen=style.pen(style.PATH_OUTLINE, width=4.0),
             connect="finite",
         )
+        style.draw_as_segments(self.path_item)
         self.path_item.setZValue(10)
         self.plot_item.addItem(self.path_item, ignoreBounds=True)
         self.dots_item = pg.ScatterPlotItem(
@@ -269,6 +237,9 @@ class SurfaceView(pg.PlotWidget):
 
         self.scene().sigMouseClicked.connect(self._on_scene_clicked)
         self._path_points = np.empty((0, 2))
+        self._path_key: object = None
+        self._dots = np.empty((0, 2))  # the dots drawn
+        self._path_decimator = PathDecimator(MAX_PATH_POINTS)
 
     # ------------------------------------------------------------------ surface
 
@@ -326,7 +297,7 @@ class SurfaceView(pg.PlotWidget):
         self.offview_label.setPos(x0, y1)
         # redraw paths against the new clipping box
         if len(self._path_points):
-            self.set_path(self._path_points)
+            self.set_path(self._path_points, self._path_key)
 
     @staticmethod
     def _colour_values(v: np.ndarray, log_color: bool):
@@ -387,40 +358,55 @@ class SurfaceView(pg.PlotWidget):
         x0, x1, y0, y1 = self._extent
         return x0 <= p[0] <= x1 and y0 <= p[1] <= y1
 
-    def _prepare_path(self, points, max_points: int = MAX_PATH_POINTS):
-        p = style.finite_points(points)
+    def _prepare_path(self, points, max_points: int = MAX_PATH_POINTS,
+                      decimator: PathDecimator | None = None):
+        """(finite points, the rows to draw, those rows clipped to the drawing box)."""
+        if decimator is None:
+            p = style.finite_points(points)
+            decimator = PathDecimator(max_points)
+        else:  # a live run's history: finite by construction
+            p = np.asarray(points, dtype=float)
         if len(p) == 0:
             return p, p, p
         box = self._box(p)
-        idx = downsample_path_indices(p, max_points, box)
-        q = p[idx]
+        q = p[decimator.indices(p[:, 0], p[:, 1], box)]
         drawn = style.clip_polyline(q, box)
         return p, q, drawn
 
     # ------------------------------------------------------------------ main path
 
-    def set_path(self, points) -> None:
-        """Draw the descent path (k, 2); rows with NaN/inf are dropped."""
-        p, q, drawn = self._prepare_path(points)
+    def set_path(self, points, series_key=None) -> None:
+        """Draw the descent path (k, 2); rows with NaN/inf are dropped.
+
+        ``series_key``: the same (not None) key as the previous call promises
+        that ``points`` extends the previous path and is finite (a live run's
+        history), so each frame only measures the new steps.
+        """
+        if series_key is None or series_key != self._path_key:
+            self._path_decimator.reset()
+        self._path_key = series_key
+        live = self._path_decimator if series_key is not None else None
+        p, q, drawn = self._prepare_path(points, decimator=live)
         self._path_points = p
         if len(p) == 0:
             self.path_item.setData([], [])
             self.dots_item.setData([], [])
+            self._dots = np.empty((0, 2))
             self.start_item.setData([], [])
             self.current_item.setData([], [])
             self.offview_label.hide()
             return
         self.path_item.setData(drawn[:, 0], drawn[:, 1], connect="finite")
-        # small dots on the steps that are inside the plotted region
+        # Small dots on the first iterates inside the plotted region: there the
+        # single steps are visible; later the path is a line.  Unchanged dots
+        # (a long live run) are not handed to Qt again.
+        dots = p[:MAX_PATH_DOTS]
         if self._extent is not None:
             x0, x1, y0, y1 = self._extent
-            ins = (q[:, 0] >= x0) & (q[:, 0] <= x1) & (q[:, 1] >= y0) & (q[:, 1] <= y1)
-            dots = q[ins]
-        else:
-            dots = q
-        if len(dots) > MAX_PATH_DOTS:
-            dots = dots[np.linspace(0, len(dots) - 1, MAX_PATH_DOTS).round().astype(np.int64)]
-        self.dots_item.setData(pos=dots)
+            dots = dots[(dots[:, 0] >= x0) & (dots[:, 0] <= x1) & (dots[:, 1] >= y0) & (dots[:, 1] <= y1)]
+        if not np.array_equal(dots, self._dots):
+            self._dots = dots.copy()
+            self.dots_item.setData(pos=dots)
         box = self._box(p)
 
         def _inbox(pt):
