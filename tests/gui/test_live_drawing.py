@@ -1,0 +1,129 @@
+"""Drawing a long live run: bounded work per frame, same picture, paint before the worker resumes."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6 import QtCore
+from PySide6.QtWidgets import QWidget
+
+from gdsim.core.decimate import LOSS_BINS, PATH_POINTS
+from gdsim.gui.plots import FitView, LossView, SurfaceView, style
+from gdsim.gui.worker import PaintFence
+
+
+def _show(qtbot, widget, size=(700, 500)):
+    qtbot.addWidget(widget)
+    widget.resize(*size)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def _xy(item):
+    x, y = item.getData()
+    return np.asarray(x, float), np.asarray(y, float)
+
+
+def _loss(n, seed=0):
+    rng = np.random.default_rng(seed)
+    it = np.arange(n, dtype=float)
+    full = 5 * np.exp(-it / (n / 4)) + 0.5
+    return it, full * (1 + 0.3 * rng.normal(size=n)) ** 2, full
+
+
+def test_live_loss_curve_is_bounded_keeps_extremes_and_ends_at_the_latest(qtbot):
+    view = _show(qtbot, LossView())
+    it, batch, full = _loss(300_000)
+    for n in (10, 5_000, 120_000, 300_000):  # frames of one live run
+        view.set_series(it[:n], batch[:n], it[:n], full[:n], series_key=7)
+        bx, by = _xy(view.batch_item)
+        assert len(bx) <= 2 * LOSS_BINS + 2
+        assert bx[-1] == n - 1 and by[-1] == batch[n - 1]
+        assert by.max() == batch[:n].max() and by.min() == batch[:n].min()
+        np.testing.assert_array_equal(by, batch[bx.astype(int)])  # real samples
+    # the same picture as drawing the whole run at once (no key)
+    live = _xy(view.full_item)
+    fresh = _show(qtbot, LossView())
+    fresh.set_series(it, batch, it, full)
+    assert _xy(fresh.full_item)[1].max() == live[1].max()
+    assert _xy(fresh.full_item)[0][-1] == live[0][-1]
+
+
+def test_live_loss_axes_move_in_steps_not_every_frame(qtbot):
+    view = _show(qtbot, LossView())
+    it, batch, full = _loss(100_000)
+    boxes = set()
+    for n in range(1_000, 100_001, 1_000):
+        view.set_series(it[:n], batch[:n], it[:n], full[:n], series_key=1)
+        style.settle_ranges(view)
+        boxes.add(tuple(np.round(np.ravel(view.getPlotItem().getViewBox().viewRange()), 9)))
+    assert len(boxes) < 25  # 100 frames, a handful of ranges
+    (x0, x1), _ = view.getPlotItem().getViewBox().viewRange()
+    assert x0 <= 0 and x1 >= 99_999  # the whole run is in view
+
+
+def test_hover_reads_the_full_resolution_series(qtbot):
+    view = _show(qtbot, LossView())
+    it, batch, full = _loss(50_000)
+    view.set_series(it, batch, it, full, series_key=3)
+    assert view._nearest_by_x(12_345.2) == 12_345  # not a decimated neighbour
+
+
+def test_live_path_equals_the_path_drawn_at_once(qtbot):
+    view = _show(qtbot, SurfaceView())
+    xs = np.linspace(-2, 2, 41)
+    view.set_surface(np.add.outer(xs ** 2, xs ** 2), xs, xs, "w", "b", "")
+    t = np.linspace(0, 40, 200_000)
+    path = np.column_stack((1.5 * np.exp(-t / 10) * np.cos(t), 1.5 * np.exp(-t / 10) * np.sin(t)))
+    for n in (50, 3_000, 80_000, 200_000):
+        view.set_path(path[:n], series_key=5)
+    live = _xy(view.path_item)
+    view.set_path(path)  # no key: from scratch
+    once = _xy(view.path_item)
+    np.testing.assert_array_equal(live[0], once[0])
+    assert len(live[0]) <= PATH_POINTS + 1
+    assert np.array_equal(view.path_points(), path)
+    x, y = view.current_item.getData()
+    assert (x[0], y[0]) == tuple(path[-1])
+
+
+def test_fit_view_keeps_unchanged_data_and_thins_big_tables(qtbot, monkeypatch):
+    view = _show(qtbot, FitView())
+    x = np.linspace(0, 1, 20)
+    y = (x > 0.5).astype(float)
+    curve = (np.linspace(0, 1, 50), np.linspace(0, 1, 50))
+    view.show_logistic_1d(x, y, *curve)
+    calls = []
+    original = view.data_item.setData
+    monkeypatch.setattr(view.data_item, "setData", lambda *a, **k: (calls.append(1), original(*a, **k)))
+    view.show_logistic_1d(x, y, *curve)  # a frame: only the model moved
+    assert calls == []
+    view.show_logistic_1d(x, 1 - y, *curve)  # new data is drawn
+    assert calls == [1]
+    big = np.linspace(0, 1, 100_000)
+    view.show_predicted_vs_actual(big, big + 0.1)
+    dx, _ = _xy(view.data_item)
+    assert len(dx) == 5_000 and dx[0] == 0 and dx[-1] == 1
+
+
+def test_paint_fence_releases_after_the_paint(qtbot):
+    events = []
+
+    class Canvas(QWidget):
+        def paintEvent(self, event):  # noqa: N802
+            events.append("paint")
+
+    widget = _show(qtbot, Canvas(), (200, 100))
+    fence = PaintFence(widget, lambda: events.append("release"))
+    qtbot.wait(50)
+    events.clear()
+    widget.update()  # what drawing a frame into the plots does
+    fence.arm()
+    qtbot.waitUntil(lambda: "release" in events, timeout=2000)
+    assert events[0] == "paint" and events[-1] == "release"
+    # nothing to paint: released on the next turn of the event loop
+    events.clear()
+    fence.arm()
+    qtbot.waitUntil(lambda: events == ["release"], timeout=2000)
+    QtCore.QCoreApplication.processEvents()
+    assert events == ["release"]
