@@ -29,7 +29,7 @@ from .worker import Frame, PaintFence, WorkerThread
 APP_TITLE = "gdsim — gradient descent simulator"
 PRESETS = {p.id: p for p in list_presets()}
 LOSS_FULL_RANGE_ITERATIONS = 20_000
-SURFACE_COOLDOWN_MS = 100
+SURFACE_COOLDOWN_MS = 250
 RUN_SHORTCUTS = {
     "start": "F5", "pause": "F6", "step": "F10", "step_epoch": "Shift+F10", "reset": "Ctrl+R",
 }

@@ -57,22 +57,27 @@ def contour_segments(t: np.ndarray, xs: np.ndarray, ys: np.ndarray,
     v10 = t[:-1, 1:]
     v01 = t[1:, :-1]
     v11 = t[1:, 1:]
-    iy, ix = np.mgrid[0:ny - 1, 0:nx - 1]
-    ix = ix.ravel().astype(float)
-    iy = iy.ravel().astype(float)
-    corners = [c.ravel() for c in (v00, v10, v01, v11)]
-    a00, a10, a01, a11 = corners
-    # edges: bottom (00-10), right (10-11), top (01-11), left (00-01)
-    edges = ((a00, a10), (a10, a11), (a01, a11), (a00, a01))
+    iy_all, ix_all = np.mgrid[0:ny - 1, 0:nx - 1]
+    ix_all = ix_all.ravel().astype(float)
+    iy_all = iy_all.ravel().astype(float)
+    corners_all = [c.ravel() for c in (v00, v10, v01, v11)]
     out = []
     for level in levels:
-        below = [c < level for c in corners]
-        b00, b10, b01, b11 = below
+        below_all = [c < level for c in corners_all]
+        # only the cells the level crosses (a thin band) get the arithmetic
+        some = below_all[0] | below_all[1] | below_all[2] | below_all[3]
+        every = below_all[0] & below_all[1] & below_all[2] & below_all[3]
+        cells = np.nonzero(some & ~every)[0]
+        if len(cells) == 0:
+            continue
+        a00, a10, a01, a11 = (c[cells] for c in corners_all)
+        b00, b10, b01, b11 = (b[cells] for b in below_all)
+        ix, iy = ix_all[cells], iy_all[cells]
+        # edges: bottom (00-10), right (10-11), top (01-11), left (00-01)
+        edges = ((a00, a10), (a10, a11), (a01, a11), (a00, a01))
         eb = ((b00, b10), (b10, b11), (b01, b11), (b00, b01))
         cross = np.stack([p ^ q for p, q in eb], axis=1)  # (ncell, 4)
         count = cross.sum(axis=1)
-        if not count.any():
-            continue
         pts = np.empty((len(ix), 4, 2))
         with np.errstate(divide="ignore", invalid="ignore"):
             fr = [np.clip(np.nan_to_num((level - va) / (vb - va), nan=0.5), 0.0, 1.0)
