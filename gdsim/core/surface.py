@@ -12,6 +12,7 @@ are evaluated directly, in chunks of bounded memory.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 
@@ -71,19 +72,29 @@ class QuadraticStats:
 
 @dataclass(frozen=True)
 class LossSurface:
-    """Loss values (len(ys), len(xs)) over θ_i = xs, θ_j = ys."""
+    """Loss values (len(ys), len(xs)) over θ_i = xs, θ_j = ys.
+
+    ``preview``: a quick estimate (coarse grid, a sample of the rows) shown
+    while the exact surface is computed.
+    """
 
     values: np.ndarray
     xs: np.ndarray
     ys: np.ndarray
     i: int
     j: int
+    preview: bool = False
 
 
 def loss_surface(problem: Problem, X: np.ndarray, y: np.ndarray, theta: np.ndarray,
                  i: int, j: int, xs: np.ndarray, ys: np.ndarray,
-                 stats: QuadraticStats | None = None) -> LossSurface:
-    """The loss over the grid θ_i ∈ xs, θ_j ∈ ys, other parameters as in ``theta``."""
+                 stats: QuadraticStats | None = None,
+                 should_stop: Callable[[], bool] | None = None) -> LossSurface | None:
+    """The loss over the grid θ_i ∈ xs, θ_j ∈ ys, other parameters as in ``theta``.
+
+    ``should_stop`` (for a background computation) is asked between slices of
+    the work; once it answers True the result is None.
+    """
     xs = np.asarray(xs, dtype=np.float64)
     ys = np.asarray(ys, dtype=np.float64)
     if i == j:
@@ -92,7 +103,9 @@ def loss_surface(problem: Problem, X: np.ndarray, y: np.ndarray, theta: np.ndarr
         stats = stats or QuadraticStats.from_data(X, y)
         values = stats.grid(theta, i, j, xs, ys, problem.reduction)
     else:
-        values = _direct_grid(problem, X, y, theta, i, j, xs, ys)
+        values = _direct_grid(problem, X, y, theta, i, j, xs, ys, should_stop)
+        if values is None:
+            return None
     values.flags.writeable = False
     return LossSurface(values, xs, ys, i, j)
 
@@ -103,7 +116,8 @@ def _column(X: np.ndarray, k: int) -> np.ndarray:
 
 
 def _direct_grid(problem: Problem, X: np.ndarray, y: np.ndarray, theta: np.ndarray,
-                 i: int, j: int, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+                 i: int, j: int, xs: np.ndarray, ys: np.ndarray,
+                 should_stop: Callable[[], bool] | None = None) -> np.ndarray | None:
     base = np.array(theta, dtype=np.float64)
     base[i] = base[j] = 0.0
     z0 = problem.logits(base, X)  # logits without θ_i, θ_j
@@ -117,6 +131,8 @@ def _direct_grid(problem: Problem, X: np.ndarray, y: np.ndarray, theta: np.ndarr
         # z for every (a, row): (len(xs), rows)
         za = zb[np.newaxis, :] + xs[:, np.newaxis] * cib[np.newaxis, :]
         for r, bval in enumerate(ys):
+            if should_stop is not None and should_stop():
+                return None
             terms = problem.loss_of_logits(za + bval * cjb[np.newaxis, :], yb[np.newaxis, :])
             partial = terms.sum(axis=1)
             if start == 0:

@@ -8,17 +8,46 @@ recomputed when the window or the parameters held fixed change.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Callable
+
 import numpy as np
 
+from .problem import Problem
 from .surface import LossSurface, QuadraticStats, default_window, least_squares_optimum, loss_surface
 
 QUADRATIC_GRID = 160  # grid side when the surface costs O(grid)
-DIRECT_ELEMENTS = 4_000_000  # grid points × rows evaluated for one direct surface
+DIRECT_ELEMENTS = 4_000_000  # grid points × rows evaluated for one direct surface (animations)
+DIRECT_GRID = 128  # grid side of a direct (BCE, MAE, logistic MSE) surface: O(grid² × rows)
+# A direct surface bigger than this many grid points × rows is first shown as
+# a preview of about this size (coarser grid, sampled rows) and computed
+# exactly off the GUI thread (``take_job``).
+PREVIEW_ELEMENTS = 1_000_000
+PREVIEW_MIN_GRID = 24
 MAX_GROWTH = 8.0  # the window never grows past this multiple of its first size
 # With three or more parameters the surface is a slice at the current values
 # of the others; it is recomputed once one of them has moved by this fraction
 # of its size (at least 1), not at every step of a fast run.
 HELD_TOLERANCE = 0.01
+
+
+@dataclass(frozen=True)
+class SurfaceJob:
+    """The exact surface behind a preview, to compute on another thread."""
+
+    generation: int
+    problem: Problem
+    X: np.ndarray
+    y: np.ndarray
+    params: np.ndarray
+    i: int
+    j: int
+    xs: np.ndarray
+    ys: np.ndarray
+
+    def compute(self, should_stop: Callable[[], bool] | None = None) -> LossSurface | None:
+        return loss_surface(self.problem, self.X, self.y, self.params, self.i, self.j,
+                            self.xs, self.ys, should_stop=should_stop)
 
 
 class SurfaceTracker:
@@ -34,6 +63,8 @@ class SurfaceTracker:
         self._held: np.ndarray | None = None  # parameters the surface was drawn with
         self._params: np.ndarray | None = None
         self._surface: LossSurface | None = None
+        self._generation = 0  # counts the surfaces computed; a job from an older one is stale
+        self._job: SurfaceJob | None = None
 
     def set_run(self, run) -> None:
         """Follow ``run`` (a TrainingRun); resets the window."""
@@ -121,11 +152,25 @@ class SurfaceTracker:
         return True
 
     def grid_size(self) -> int:
+        """Side of the exact surface's grid."""
         run = self._run
         if getattr(run, "function", None) is not None or (
                 run.problem.model == "linear" and run.problem.loss == "mse"):
             return QUADRATIC_GRID
-        return int(np.clip(np.sqrt(DIRECT_ELEMENTS / max(run.dataset.n_rows, 1)), 24, 120))
+        return DIRECT_GRID
+
+    def take_job(self) -> SurfaceJob | None:
+        """The exact surface still to compute behind the current preview (once), or None."""
+        job, self._job = self._job, None
+        return job
+
+    def accept(self, job: SurfaceJob, surface: LossSurface) -> bool:
+        """Show ``surface`` (from ``job``) unless the surface has changed since; True if shown."""
+        current = self._surface
+        if job.generation != self._generation or current is None or not current.preview:
+            return False  # the window, axes, held parameters or run changed meanwhile
+        self._surface = surface
+        return True
 
     def surface(self, force: bool = False) -> LossSurface | None:
         """The surface for the current window and held parameters (cached)."""
@@ -138,16 +183,34 @@ class SurfaceTracker:
         x0, x1, y0, y1 = self._window
         n = self.grid_size()
         xs, ys = np.linspace(x0, x1, n), np.linspace(y0, y1, n)
+        self._generation += 1
+        self._job = None
+        self._held = self._params.copy()
         function = getattr(run, "function", None)
         if function is not None:
             values = function.grid(xs, ys)
             values.flags.writeable = False
             self._surface = LossSurface(values, xs, ys, 0, 1)
-            self._held = self._params.copy()
             return self._surface
-        stats = run.quadratic_stats
-        if stats is None and run.problem.model == "linear" and run.problem.loss == "mse":
-            stats = QuadraticStats.from_data(run.X, run.y)
-        self._surface = loss_surface(run.problem, run.X, run.y, self._params, i, j, xs, ys, stats)
-        self._held = self._params.copy()
+        quadratic = run.problem.model == "linear" and run.problem.loss == "mse"
+        n_rows = run.X.shape[0]
+        if quadratic or n * n * n_rows <= PREVIEW_ELEMENTS:
+            stats = run.quadratic_stats
+            if stats is None and quadratic:
+                stats = QuadraticStats.from_data(run.X, run.y)
+            self._surface = loss_surface(run.problem, run.X, run.y, self._params, i, j, xs, ys, stats)
+            return self._surface
+        self._job = SurfaceJob(self._generation, run.problem, run.X, run.y, self._params.copy(),
+                               i, j, xs, ys)
+        self._surface = self._preview(run, i, j, x0, x1, y0, y1)
         return self._surface
+
+    def _preview(self, run, i: int, j: int, x0: float, x1: float, y0: float, y1: float) -> LossSurface:
+        """A coarse grid over a fixed sample of the rows: about PREVIEW_ELEMENTS evaluations."""
+        n_rows = run.X.shape[0]
+        side = int(np.clip(np.sqrt(PREVIEW_ELEMENTS / n_rows), PREVIEW_MIN_GRID, DIRECT_GRID))
+        sample = min(n_rows, max(1, PREVIEW_ELEMENTS // (side * side)))
+        rows = np.sort(np.random.default_rng(0).choice(n_rows, size=sample, replace=False))
+        xs, ys = np.linspace(x0, x1, side), np.linspace(y0, y1, side)
+        s = loss_surface(run.problem, run.X[rows], run.y[rows], self._params, i, j, xs, ys)
+        return LossSurface(s.values, s.xs, s.ys, s.i, s.j, preview=True)

@@ -24,6 +24,7 @@ from ..core.training import TrainingConfig, TrainingRun
 from .controls import ControlsPanel
 from .dataset import DatasetDocument, DatasetPanel
 from .plots import FitView, LossView, SurfaceView, style
+from .surface_refiner import SurfaceRefiner
 from .worker import Frame, PaintFence, WorkerThread
 
 APP_TITLE = "gdsim — gradient descent simulator"
@@ -70,6 +71,8 @@ class MainWindow(QMainWindow):
         self._thread.worker.wait_for_gui = True
         self._paint_fence = PaintFence(self, self._thread.worker.frame_drawn)
         self.surface_model = SurfaceTracker()
+        self._refiner = SurfaceRefiner(self)
+        self._refiner.finished.connect(self._on_surface_refined)
         # The surface follows the run at most every SURFACE_COOLDOWN_MS, and
         # while running only inside a frame (the worker waits while it draws).
         self._surface_due = False
@@ -339,6 +342,7 @@ class MainWindow(QMainWindow):
             self._run_id += 1
             self._surface_timer.stop()
             self._surface_due = False
+            self._refiner.cancel()
             self.worker.pause()
             self._show_error(str(exc))
             self.run_changed.emit(None)
@@ -471,6 +475,16 @@ class MainWindow(QMainWindow):
         surface = self.surface_model.surface(force=force)
         if surface is None:
             return
+        job = self.surface_model.take_job()
+        if job is not None:
+            self._refiner.submit(job)  # the exact surface replaces this preview when done
+        self._show_surface(surface)
+
+    def _on_surface_refined(self, job, surface) -> None:
+        if self._run is not None and self.surface_model.accept(job, surface):
+            self._show_surface(surface)
+
+    def _show_surface(self, surface) -> None:
         names = self._run.parameter_names
         i, j = self.surface_model.axes
         if self._function is not None:
@@ -481,6 +495,8 @@ class MainWindow(QMainWindow):
             self.surface_view.set_optimum(minima if len(minima) else None, "known minimum")
         else:
             title = f"{self._run.problem.loss.upper()} loss"
+            if surface.preview:
+                title += " (preview from a sample of the rows; computing the exact surface…)"
             self.surface_view.set_surface(surface.values, surface.xs, surface.ys, names[i], names[j], title)
             opt = self.surface_model.optimum
             self.surface_view.set_optimum(None if opt is None else (opt[i], opt[j]))
@@ -636,7 +652,8 @@ class MainWindow(QMainWindow):
         return answer == QMessageBox.Discard
 
     def shutdown(self) -> None:
-        """Stop the training thread (idempotent)."""
+        """Stop the training and surface threads (idempotent)."""
+        self._refiner.cancel(wait=True)
         self._thread.shutdown()
 
 

@@ -66,3 +66,60 @@ def test_optimum_is_none_when_not_unique():
 def test_default_window_contains_start_and_optimum():
     x0, x1, y0, y1 = default_window(np.zeros(2), 0, 1, np.array([3.0, 2.0]))
     assert x0 < 0 < 3 < x1 and y0 < 0 < 2 < y1
+
+
+# --- the window's surface: a preview at once, the exact surface off the GUI thread ----------
+
+def _tracked(n_rows, model="logistic"):
+    from gdsim.core.presets import large_synthetic
+    from gdsim.core.surface_tracker import SurfaceTracker
+    from gdsim.core.training import TrainingConfig, TrainingRun
+
+    run = TrainingRun(large_synthetic(n_rows, model=model), TrainingConfig(model=model, epochs=1))
+    tracker = SurfaceTracker()
+    tracker.set_run(run)
+    return run, tracker
+
+
+def test_small_direct_surfaces_are_exact_at_once():
+    _, tracker = _tracked(40)
+    surface = tracker.surface()
+    assert not surface.preview and surface.values.shape == (128, 128)
+    assert tracker.take_job() is None
+
+
+def test_big_direct_surface_previews_then_accepts_the_exact_one():
+    from gdsim.core.surface_tracker import PREVIEW_ELEMENTS
+
+    run, tracker = _tracked(5_000)
+    preview = tracker.surface()
+    assert preview.preview
+    side = preview.values.shape[0]
+    assert side < 128 and side * side * 5_000 > PREVIEW_ELEMENTS // 2  # cheap, not degenerate
+    job = tracker.take_job()
+    assert job is not None and tracker.take_job() is None  # handed out once
+    exact = job.compute()
+    brute = loss_surface(run.problem, run.X, run.y, run.params, 0, 1, job.xs, job.ys)
+    np.testing.assert_array_equal(exact.values, brute.values)
+    assert not exact.preview
+    # the preview estimates the exact values on its own grid (rows are sampled)
+    on_grid = loss_surface(run.problem, run.X, run.y, run.params, 0, 1, preview.xs, preview.ys).values
+    assert np.max(np.abs(preview.values - on_grid) / on_grid) < 0.2
+    assert tracker.accept(job, exact) and tracker.surface() is exact
+
+
+def test_a_stale_exact_surface_is_refused():
+    run, tracker = _tracked(5_000)
+    tracker.surface()
+    job = tracker.take_job()
+    tracker.set_axes(0, 2)  # the user picked other axes meanwhile
+    tracker.surface()
+    assert not tracker.accept(job, job.compute())
+    assert tracker.surface().preview
+
+
+def test_an_exact_surface_can_be_cancelled():
+    _, tracker = _tracked(5_000)
+    tracker.surface()
+    job = tracker.take_job()
+    assert job.compute(should_stop=lambda: True) is None

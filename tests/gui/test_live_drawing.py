@@ -127,3 +127,23 @@ def test_paint_fence_releases_after_the_paint(qtbot):
     qtbot.waitUntil(lambda: events == ["release"], timeout=2000)
     QtCore.QCoreApplication.processEvents()
     assert events == ["release"]
+
+
+def test_big_surface_shows_a_preview_then_the_exact_surface(qtbot):
+    from gdsim.core.presets import large_synthetic
+    from gdsim.core.training import TrainingConfig
+    from gdsim.gui.main_window import MainWindow
+
+    window = MainWindow(dataset=large_synthetic(4_000, model="logistic"),
+                        config=TrainingConfig(model="logistic"))
+    window.ask_before_discarding = False
+    qtbot.addWidget(window)
+    window.show()
+    title = window.surface_view.getPlotItem().titleLabel
+    assert "preview" in title.text
+    assert window.surface_model.surface().values.shape[0] < 128
+    qtbot.waitUntil(lambda: not window.surface_model.surface().preview, timeout=60_000)
+    assert "preview" not in title.text
+    image = window.surface_view.image_item.image
+    assert image.shape == (128, 128)
+    window.close()
