@@ -6,6 +6,8 @@ import argparse
 import sys
 import time
 
+from PySide6.QtCore import QObject
+
 APP_NAME = "gdsim"
 
 
@@ -90,14 +92,56 @@ def run_to(app, window, iterations: int, timeout: float = 120.0) -> None:
     app.processEvents()
 
 
-def screenshot(app, window, path: str, steps: int) -> int:
-    window.resize(1600, 1000)
-    window.show()
-    app.processEvents()
-    run_to(app, window, steps)
-    for _ in range(5):
+def wait_for_first_frame(app, window, timeout: float = 10.0) -> None:
+    """Until the window has drawn the worker's first frame of its current run."""
+    deadline = time.monotonic() + timeout
+    while window.current_run is not None and window._last_frame is None \
+            and time.monotonic() < deadline:
         app.processEvents()
-        time.sleep(0.02)
+        if window._last_frame is None:
+            time.sleep(0.001)
+
+
+def settle(app, max_passes: int = 100) -> None:
+    """Process events until a pass delivers none.
+
+    Painting can lay the window out again (pyqtgraph widens an axis to fit the
+    tick labels it has just drawn), which asks for another paint: once a pass
+    finds nothing to do, the window on the screen is final.
+    """
+    counter = _EventCounter()
+    app.installEventFilter(counter)
+    try:
+        for _ in range(max_passes):
+            counter.count = 0
+            app.processEvents()
+            if counter.count == 0:
+                break
+    finally:
+        app.removeEventFilter(counter)
+
+
+class _EventCounter(QObject):
+    """Counts the events delivered to the application's objects."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt name)
+        self.count += 1
+        return False
+
+
+def screenshot(app, window, path: str, steps: int) -> int:
+    """Save a picture of the window as it opens (or after ``steps`` iterations)."""
+    window.resize(1600, 1000)
+    wait_for_first_frame(app, window)  # while hidden, so the first frame is not painted twice
+    window.show()
+    settle(app)  # the window as it opens
+    if steps > 0:
+        run_to(app, window, steps)
+        settle(app)
     ok = window.grab().save(path)
     window.document.mark_saved()
     window.close()

@@ -14,8 +14,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
-from ...core.codegen import keras_script, torch_script
-
 TABS = (("torch", "PyTorch", "torchCodeEdit"), ("keras", "Keras", "kerasCodeEdit"))
 ORIGIN = ("Made by:   gdsim's window (Teach > Equivalent code) from its current settings.",)
 INTRO = (
@@ -27,6 +25,8 @@ INTRO = (
 
 def scripts_for(dataset, config) -> dict[str, str]:
     """{"torch": ..., "keras": ...} for the dataset and config (ValueError when they cannot run)."""
+    from ...core.codegen import keras_script, torch_script  # only when the dialog is opened
+
     return {
         "torch": torch_script(dataset, config, origin=ORIGIN),
         "keras": keras_script(dataset, config, origin=ORIGIN),

@@ -6,7 +6,8 @@ the learning rate rising exponentially every iteration.  Both are computed by
 ``gdsim.core.sweep`` on their own worker thread (a ``WorkerThread`` with a
 frame factory), with a progress bar and Cancel, and shown in the dock
 ``lrSweepPanel``.  For a linear model with MSE the stability limit 2/λmax of
-the Hessian is drawn as a vertical line.
+the Hessian is drawn as a vertical line.  The dock's two plots are built the
+first time it is shown.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from PySide6.QtWidgets import (
     QTabWidget, QVBoxLayout, QWidget,
 )
 
-from ...core.sweep import LrRangeTest, LrSweep, log_space, stability_limit
 from ..controls.log_spin import LogSpinBox
 from ..plots import style
 from ..worker import WorkerThread
@@ -105,11 +105,15 @@ class LrStudyPanel(QDockWidget):
         self._range_limit = None
         self.sweep_snapshot = None
         self.range_snapshot = None
+        # the plots and their items: built by _ensure_plots when the dock is first shown
+        self.sweep_plot: pg.PlotWidget | None = None
+        self.range_plot: pg.PlotWidget | None = None
         self.tabs = QTabWidget(objectName="lrStudyTabs")
         self.tabs.addTab(self._build_sweep_tab(), "Sweep")
         self.tabs.addTab(self._build_range_tab(), "Range test")
         self.setWidget(self.tabs)
         self.setMinimumWidth(560)
+        self.visibilityChanged.connect(lambda visible: visible and self._ensure_plots())
         self._draw_sweep(None)
         self._draw_range(None)
 
@@ -153,12 +157,30 @@ class LrStudyPanel(QDockWidget):
         self.sweep_key = QLabel(objectName="lrSweepKey")
         self.sweep_key.setFont(style.font(style.LEGEND_PT))
         layout.addWidget(self.sweep_key)
-        self.sweep_plot = _plot("lrSweepPlot", "final loss")
-        layout.addWidget(self.sweep_plot, 1)
         self.sweep_label = QLabel(objectName="lrSweepLabel", wordWrap=True)
         self.sweep_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
         layout.addWidget(self.sweep_label)
+        self.sweep_log_y.toggled.connect(lambda _c: self._draw_sweep(self.sweep_snapshot))
+        self.metric_combo.currentIndexChanged.connect(self._on_metric_changed)
+        self.sweep_run_button.clicked.connect(self.start_sweep)
+        self.sweep_cancel_button.clicked.connect(self.cancel)
+        return page
 
+    def _ensure_plots(self) -> None:
+        """Build both plots (once) and draw what the studies have so far."""
+        if self.sweep_plot is not None:
+            return
+        self._build_sweep_plot()
+        self._build_range_plot()
+        for plot in (self.sweep_plot, self.range_plot):
+            plot.show()  # now, not on the next event-loop pass, when the dock is showing already
+        self._draw_sweep(self.sweep_snapshot)
+        self._draw_range(self.range_snapshot)
+
+    def _build_sweep_plot(self) -> None:
+        self.sweep_plot = _plot("lrSweepPlot", "final loss")
+        layout = self.sweep_label.parentWidget().layout()
+        layout.insertWidget(layout.indexOf(self.sweep_label), self.sweep_plot, 1)
         item = self.sweep_plot.getPlotItem()
         self.sweep_line = pg.PlotDataItem(pen=style.pen(POINT_COLOR, 2.0), connect="finite",
                                           skipFiniteCheck=True)
@@ -177,11 +199,6 @@ class LrStudyPanel(QDockWidget):
                                               position=0.06, color=(90, 90, 90), anchors=[(0, 1), (0, 1)]))
         item.addItem(self.start_line, ignoreBounds=True)
         self.sweep_limit_line = self._limit_line(item)
-        self.sweep_log_y.toggled.connect(lambda _c: self._draw_sweep(self.sweep_snapshot))
-        self.metric_combo.currentIndexChanged.connect(self._on_metric_changed)
-        self.sweep_run_button.clicked.connect(self.start_sweep)
-        self.sweep_cancel_button.clicked.connect(self.cancel)
-        return page
 
     def _limit_line(self, item) -> pg.InfiniteLine:
         line = pg.InfiniteLine(angle=90, pen=style.pen(LIMIT_COLOR, 2.5, dashed=True), label="",
@@ -220,12 +237,18 @@ class LrStudyPanel(QDockWidget):
         self.range_progress = QProgressBar(objectName="lrRangeProgress", minimum=0, maximum=1000)
         self.range_progress.setFormat("")
         layout.addWidget(self.range_progress)
-        self.range_plot = _plot("lrRangePlot", "loss after the step")
-        layout.addWidget(self.range_plot, 1)
         self.range_label = QLabel(objectName="lrRangeLabel", wordWrap=True)
         self.range_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
         layout.addWidget(self.range_label)
+        self.range_log_y.toggled.connect(lambda _c: self._draw_range(self.range_snapshot))
+        self.range_run_button.clicked.connect(self.start_range_test)
+        self.range_cancel_button.clicked.connect(self.cancel)
+        return page
 
+    def _build_range_plot(self) -> None:
+        self.range_plot = _plot("lrRangePlot", "loss after the step")
+        layout = self.range_label.parentWidget().layout()
+        layout.insertWidget(layout.indexOf(self.range_label), self.range_plot, 1)
         item = self.range_plot.getPlotItem()
         self.range_curve = pg.PlotDataItem(pen=style.pen(style.FULL_LOSS_COLOR, 2.5), connect="finite",
                                            skipFiniteCheck=True)
@@ -237,10 +260,6 @@ class LrStudyPanel(QDockWidget):
         self.range_suggest_line.label.setFont(style.font(style.TEXT_PT, bold=True))
         item.addItem(self.range_suggest_line, ignoreBounds=True)
         self.range_limit_line = self._limit_line(item)
-        self.range_log_y.toggled.connect(lambda _c: self._draw_range(self.range_snapshot))
-        self.range_run_button.clicked.connect(self.start_range_test)
-        self.range_cancel_button.clicked.connect(self.cancel)
-        return page
 
     # --- running -----------------------------------------------------------------------
     @property
@@ -263,6 +282,7 @@ class LrStudyPanel(QDockWidget):
 
     def _present(self) -> None:
         """Show the panel; the first time as a floating window over the main window."""
+        self._ensure_plots()
         if not self.isVisible() and not self._shown_once:
             self.setFloating(True)
             w = self._main
@@ -275,6 +295,8 @@ class LrStudyPanel(QDockWidget):
         self.raise_()
 
     def start_sweep(self) -> None:
+        from ...core.sweep import LrSweep, log_space
+
         self._present()
         self.tabs.setCurrentIndex(0)
         lo, hi = self.sweep_from.value(), self.sweep_to.value()
@@ -290,6 +312,8 @@ class LrStudyPanel(QDockWidget):
         self._launch(study, "sweep")
 
     def start_range_test(self) -> None:
+        from ...core.sweep import LrRangeTest, stability_limit
+
         self._present()
         self.tabs.setCurrentIndex(1)
         try:
@@ -355,12 +379,17 @@ class LrStudyPanel(QDockWidget):
 
     # --- drawing: sweep ------------------------------------------------------------------
     def _draw_sweep(self, snap) -> None:
-        log_y = self.sweep_log_y.isChecked()
         metric = self.metric_combo.currentData() if snap is None else snap.metric
+        self._set_key(metric, snap)
+        if self.sweep_plot is not None:  # else drawn when the dock is first shown
+            self._plot_sweep(snap, metric)
+        self._sweep_status(snap)
+
+    def _plot_sweep(self, snap, metric: str) -> None:
+        log_y = self.sweep_log_y.isChecked()
         item = self.sweep_plot.getPlotItem()
         item.setLogMode(x=True, y=log_y)
         style.label_axes(self.sweep_plot, None, METRIC_LABELS[metric] + (" (log scale)" if log_y else ""))
-        self._set_key(metric, snap)
         points = () if snap is None else snap.points
         ok_x, ok_y, grew_x, div_x = [], [], [], []
         for p in points:
@@ -405,7 +434,6 @@ class LrStudyPanel(QDockWidget):
             pad = max(hi - lo, 0.5) * 0.05
             item.setXRange(lo - pad, hi + pad, padding=0)
         item.enableAutoRange(axis="y")
-        self._sweep_status(snap)
 
     def _set_key(self, metric: str, snap) -> None:
         grew = "did not converge in time" if metric == "iterations" else "ended above its starting loss"
@@ -470,19 +498,19 @@ class LrStudyPanel(QDockWidget):
 
     # --- drawing: range test ---------------------------------------------------------------
     def _draw_range(self, snap) -> None:
+        if self.range_plot is not None:  # else drawn when the dock is first shown
+            self._plot_range(snap)
+        self._range_status(snap)
+
+    def _plot_range(self, snap) -> None:
         log_y = self.range_log_y.isChecked()
         item = self.range_plot.getPlotItem()
         item.setLogMode(x=True, y=log_y)
         style.label_axes(self.range_plot, None, "loss after the step" + (" (log scale)" if log_y else ""))
-        bar = self.range_progress
         if snap is None:
             self.range_curve.setData([], [])
             self.range_suggest_line.setVisible(False)
             self.range_limit_line.setVisible(False)
-            bar.setValue(0)
-            bar.setFormat("")
-            self.range_label.setText("One run whose learning rate rises exponentially every iteration "
-                                     "(Analyze ▸ Learning-rate range test…).")
             return
         lrs, losses = style.finite_xy(snap.lrs, snap.losses)
         if log_y:
@@ -497,6 +525,16 @@ class LrStudyPanel(QDockWidget):
         self._set_limit_line(self.range_limit_line, self._range_limit, True)
         item.setXRange(math.log10(snap.lr_min), math.log10(snap.lr_max), padding=0.02)
         item.enableAutoRange(axis="y")
+
+    def _range_status(self, snap) -> None:
+        bar = self.range_progress
+        if snap is None:
+            bar.setValue(0)
+            bar.setFormat("")
+            self.range_label.setText("One run whose learning rate rises exponentially every iteration "
+                                     "(Analyze ▸ Learning-rate range test…).")
+            return
+        suggested = snap.suggested_lr
         bar.setValue(int(round(1000 * snap.progress)))
         n = len(snap.lrs)
         if snap.done:

@@ -3,7 +3,8 @@
 Only linear regression with MSE has a closed-form optimum θ* (least squares,
 ``window.surface_model.optimum``); for anything else the dock says so.  θ* and
 the path are both in training units (standardised when standardisation is
-on), and the axis label says which.
+on), and the axis label says which.  The plot is built the first time the dock
+is shown.
 """
 
 from __future__ import annotations
@@ -48,6 +49,20 @@ class OptimumDistanceDock(QDockWidget):
         font.setPointSizeF(font.pointSizeF() * 1.2)
         self.message.setFont(font)
         lay.addWidget(self.message)
+        self._layout = lay
+        # the plot and its items: built by _ensure_plot when the dock is first shown
+        # (or first has a curve to draw)
+        self.plot: pg.PlotWidget | None = None
+        self.curve: pg.PlotDataItem | None = None
+        self.current_dot: pg.PlotDataItem | None = None
+        self.setWidget(body)
+        self.setMinimumWidth(320)
+        self.visibilityChanged.connect(self._on_visibility)
+        self._set_available(False)
+
+    def _ensure_plot(self) -> None:
+        if self.plot is not None:
+            return
         self.plot = pg.PlotWidget(background=style.BACKGROUND)
         self.plot.setObjectName("optimumDistancePlot")
         style.apply_plot_style(self.plot)
@@ -62,23 +77,24 @@ class OptimumDistanceDock(QDockWidget):
                                            symbolPen=pg.mkPen("w", width=2),
                                            symbolBrush=pg.mkBrush(style.CURRENT_COLOR))
         item.addItem(self.current_dot)
-        item.setLogMode(x=False, y=True)
-        lay.addWidget(self.plot, 1)
-        self.setWidget(body)
-        self.setMinimumWidth(320)
+        item.setLogMode(x=False, y=self.log_check.isChecked())
         self.plot.setMinimumHeight(220)
-        self.visibilityChanged.connect(self._on_visibility)
-        self._set_available(False)
+        self.plot.setVisible(False)  # _set_available shows it
+        self._layout.addWidget(self.plot, 1)
 
     # --- drawing ------------------------------------------------------------------------
     def _set_available(self, available: bool) -> None:
+        if available:
+            self._ensure_plot()
         self.message.setVisible(not available)
-        self.plot.setVisible(available)
+        if self.plot is not None:
+            self.plot.setVisible(available)
         self.log_check.setEnabled(available)
         if not available:
             self.value_label.setText("")
-            self.curve.setData([], [])
-            self.current_dot.setData([], [])
+            if self.curve is not None:
+                self.curve.setData([], [])
+                self.current_dot.setData([], [])
 
     def _units(self) -> str:
         run = self._window.current_run
@@ -114,11 +130,13 @@ class OptimumDistanceDock(QDockWidget):
             self.value_label.setText("")
 
     def _on_log_toggled(self, log: bool) -> None:
-        self.plot.getPlotItem().setLogMode(x=False, y=log)
+        if self.plot is not None:
+            self.plot.getPlotItem().setLogMode(x=False, y=log)
         self._redraw()
 
     def _on_visibility(self, visible: bool) -> None:
         if visible:
+            self._ensure_plot()
             if not self._sized and not self.isFloating():
                 self._sized = True
                 self._window.resizeDocks([self], [380], Qt.Vertical)
@@ -132,7 +150,8 @@ class OptimumDistanceDock(QDockWidget):
             return
         h = run.history  # a fresh run: row 0 only, which is never rewritten
         self.update_from(np.arange(1), np.array(h.params[:1]))
-        self.plot.getPlotItem().enableAutoRange()
+        if self.plot is not None:
+            self.plot.getPlotItem().enableAutoRange()
 
     def on_frame_drawn(self, frame) -> None:
         self.update_from(frame.iterations, frame.params)

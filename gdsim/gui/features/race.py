@@ -3,23 +3,27 @@
 The panel (gdsim.gui.race_panel) holds the settings; this module builds a core
 ``Race`` from the window's current dataset and controls, runs it on its own
 ``WorkerThread`` and draws every entry's path on the loss surface and its
-full-dataset loss on the loss plot, each in its palette colour.
+full-dataset loss on the loss plot, each in its palette colour.  The dock is
+there from the start; the panel in it is built when it is first shown.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget
 
-from ...core.race import Race, RaceSnapshot
 from ..plots.style import palette_color
 from ..plots.surface_view import downsample_path_indices
-from ..race_panel import RacePanel
 from ..worker import WorkerThread
+
+if TYPE_CHECKING:
+    from ...core.race import Race, RaceSnapshot
+    from ..race_panel import RacePanel
 
 PANEL_WIDTH = 440
 #: a diverging entry's loss curve stops above this multiple of the largest starting loss
@@ -62,9 +66,9 @@ class RaceFeature(QObject):
     def __init__(self, window) -> None:
         super().__init__(window)
         self.window = window
-        self.panel = RacePanel()
+        self._panel: RacePanel | None = None  # built by _ensure_panel
         self.dock = QDockWidget("Optimizer race", window, objectName="racePanel")
-        self.dock.setWidget(self.panel)
+        self.dock.visibilityChanged.connect(lambda visible: visible and self._ensure_panel())
         window.add_dock(self.dock, Qt.RightDockWidgetArea, visible=False)
         self._tabified = False
 
@@ -82,8 +86,6 @@ class RaceFeature(QObject):
         self._loss_cap = float("inf")
         self._last_frame: RaceFrame | None = None
 
-        self.panel.start_requested.connect(self.start)
-        self.panel.stop_requested.connect(self.stop)
         window.controls.speed_changed.connect(self._on_speed_changed)
         window.run_changed.connect(self._on_run_changed)
         for combo in (window.surface_x_combo, window.surface_y_combo):
@@ -92,6 +94,22 @@ class RaceFeature(QObject):
         window.destroyed.connect(self.shutdown)
 
     # --- public ---------------------------------------------------------------------------
+    @property
+    def panel(self) -> RacePanel:
+        """The settings and results panel in the dock (built the first time it is needed)."""
+        return self._ensure_panel()
+
+    def _ensure_panel(self) -> RacePanel:
+        if self._panel is None:
+            from ..race_panel import RacePanel
+
+            self._panel = RacePanel()
+            self._panel.start_requested.connect(self.start)
+            self._panel.stop_requested.connect(self.stop)
+            self.dock.setWidget(self._panel)
+            self._panel.show()  # now, not on the next event-loop pass if the dock is showing
+        return self._panel
+
     @property
     def race(self) -> Race | None:
         return self._race
@@ -116,12 +134,15 @@ class RaceFeature(QObject):
                 and self.window.dockWidgetArea(data_dock) == self.window.dockWidgetArea(self.dock):
             self.window.tabifyDockWidget(data_dock, self.dock)
             self._tabified = True
+        self._ensure_panel()  # before the dock shows
         self.dock.show()
         self.dock.raise_()
         self.window.resizeDocks([self.dock], [PANEL_WIDTH], Qt.Horizontal)
 
     def start(self) -> None:
         """A new race of the panel's rows on the window's current data and settings."""
+        from ...core.race import Race
+
         window = self.window
         try:
             entries = self.panel.entries()
@@ -181,7 +202,8 @@ class RaceFeature(QObject):
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)
         if watched is self.window and event.type() == QEvent.Close:
             self.shutdown()
-            self.panel.set_running(False)
+            if self._panel is not None:
+                self._panel.set_running(False)
         return False
 
     def _ensure_thread(self) -> WorkerThread:

@@ -3,6 +3,10 @@
 Orbit with the left mouse button, zoom with the wheel; it follows the run
 live. Where no OpenGL context can be made (the offscreen platform, a machine
 without GL drivers) the dock says so in one sentence and nothing else changes.
+
+The dock, its action and its menu entry exist from the start; OpenGL is probed,
+and PyOpenGL and pyqtgraph.opengl are imported, only when the dock is first
+shown, so opening the window does not pay for them.
 """
 
 from __future__ import annotations
@@ -48,7 +52,7 @@ def surface_heights(values: np.ndarray) -> np.ndarray:
 
 
 class View3D:
-    """The dock and its live mesh; built only when OpenGL works."""
+    """The dock and its live mesh; the mesh is built (when OpenGL works) on first show."""
 
     def __init__(self, window) -> None:
         self.window = window
@@ -56,15 +60,9 @@ class View3D:
         self.gl_view = None
         self.mesh = None
         self.path = None
+        self._built = False
         self._scale = (1.0, 1.0, 1.0)
         self._origin = (0.0, 0.0)
-        if opengl_available():
-            self._build_gl()
-        else:
-            label = QLabel(NO_GL_MESSAGE, objectName="view3DMessage")
-            label.setWordWrap(True)
-            label.setAlignment(Qt.AlignCenter)
-            self.dock.setWidget(label)
         window.add_dock(self.dock, Qt.RightDockWidgetArea, visible=False)
         self.action = QAction("3D view", window, objectName="action3DView", checkable=True)
         self.action.toggled.connect(self._show)
@@ -74,6 +72,19 @@ class View3D:
         window.toolbar.addAction(self.action)
         window.run_changed.connect(lambda _run: self.refresh())
         window.frame_drawn.connect(self._on_frame)
+
+    def _build(self) -> None:
+        """The GL view, or the one-sentence message where OpenGL is missing (once)."""
+        if self._built:
+            return
+        self._built = True
+        if opengl_available():
+            self._build_gl()
+        else:
+            label = QLabel(NO_GL_MESSAGE, objectName="view3DMessage")
+            label.setWordWrap(True)
+            label.setAlignment(Qt.AlignCenter)
+            self.dock.setWidget(label)
 
     def _build_gl(self) -> None:
         import pyqtgraph.opengl as gl
@@ -92,16 +103,20 @@ class View3D:
         self.dock.setWidget(self.gl_view)
 
     def _show(self, visible: bool) -> None:
+        if visible:
+            self._build()  # before the dock appears, so it never shows empty
         self.dock.setVisible(visible)
         if visible:
             self.dock.raise_()  # in front of a dock it may be tabbed with
 
     @property
     def available(self) -> bool:
+        """True once the dock has been shown and draws with OpenGL."""
         return self.gl_view is not None
 
     def _on_visible(self, visible: bool) -> None:
         if visible:
+            self._build()  # shown another way: View menu, a restored layout
             self.refresh()
 
     def _on_frame(self, frame) -> None:
