@@ -13,7 +13,8 @@ measured target is missed (2 on a usage error), 0 otherwise.
 
 Modules: ``timing`` (clocks, medians, the table), ``steps`` (rows 1-3:
 training steps against torch and numpy), ``surfaces`` (rows 4-5),
-``memory`` (row 6, in a subprocess), ``runner`` (the command line).
+``memory`` (row 6, in a subprocess), ``gui`` and ``gui_probe`` (rows 7 and 9:
+the window, in subprocesses), ``startup`` (row 8), ``runner`` (the command line).
 """
 
 from .runner import ROW_KEYS, main, run_bench

@@ -12,11 +12,13 @@ from typing import Any, Callable, Sequence, TextIO
 
 import numpy as np
 
-from . import memory, steps, surfaces
+from . import gui, memory, startup, steps, surfaces
 from .timing import Row, format_table
 
-ROW_KEYS = ("1", "2a", "2b", "3", "4a", "4b", "4c", "5a", "5b", "5c", "6", "7")
+ROW_KEYS = ("1", "2a", "2b", "3", "4a", "4b", "4c", "5a", "5b", "5c", "6", "7a", "7b", "7c", "8", "9")
 HISTORY_ITERATIONS = {False: 1_000_000, True: 2_000}
+# Rows 7-9 start fresh processes: (GUI repeats, seconds each, start-up repeats, path iterations, frames)
+GUI_SIZES = {False: (3, 4.0, 7, 1_000_000, 30), True: (1, 1.0, 1, 5_000, 4)}
 
 
 def load_torch(wanted: bool, out: TextIO, threads: int | None = 1) -> Any | None:
@@ -48,6 +50,7 @@ def run_bench(quick: bool = False, rows: Sequence[str] | None = None, use_torch:
     torch = load_torch(use_torch, out, torch_threads)
     print(f"gdsim bench{' (quick: sizes too small for the targets to mean anything)' if quick else ''}: "
           f"{describe_machine(torch)}", file=out)
+    gui_repeats, gui_seconds, startup_repeats, path_iterations, path_frames = GUI_SIZES[quick]
     step_sizes = steps.QUICK_STEPS if quick else steps.FULL_STEPS
     surface_sizes = surfaces.QUICK_SURFACES if quick else surfaces.FULL_SURFACES
     if repeats is not None:
@@ -60,7 +63,9 @@ def run_bench(quick: bool = False, rows: Sequence[str] | None = None, use_torch:
         ("4", lambda: surfaces.row_mse_surface(surface_sizes)),
         ("5", lambda: surfaces.row_bce_surface(surface_sizes)),
         ("6", lambda: memory.row_history_memory(HISTORY_ITERATIONS[quick])),
-        ("7", lambda: [Row("7", "GUI rows (frame rate, redraw latency)", "not measured here")]),
+        ("7", lambda: gui.row_full_speed(gui_repeats, gui_seconds)),
+        ("8", lambda: startup.row_startup(startup_repeats)),
+        ("9", lambda: gui.row_long_path(path_iterations, path_frames)),
     ]
     wanted = None if not rows else {str(r) for r in rows}
     result: list[Row] = []
@@ -98,9 +103,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
                         help="torch intra-op threads for the baseline (default 1; 0 keeps torch's default)")
     args = parser.parse_args(argv)
     rows = [r.strip() for r in args.rows.split(",") if r.strip()]
-    bad = [r for r in rows if r not in {"1", "2", "3", "4", "5", "6", "7"}]
+    bad = [r for r in rows if r not in {str(k) for k in range(1, 10)}]
     if bad:
-        parser.error(f"unknown row {bad[0]!r}; rows are 1 to 7")
+        parser.error(f"unknown row {bad[0]!r}; rows are 1 to 9")
     if args.repeats is not None and args.repeats < 1:
         parser.error("--repeats must be at least 1")
     if args.torch_threads < 0:

@@ -230,14 +230,17 @@ class LossView(pg.PlotWidget):
             self.bounds_item.setData([], [])
             return
         vy = self._ydisp(ys)
-        data = (float(xs.min()), float(xs.max()), float(vy.min()), float(vy.max()))
+        x0, x1, y0, y1 = float(xs.min()), float(xs.max()), float(vy.min()), float(vy.max())
+        # a flat curve (a single point) still gets a readable range: ±5% of its value
+        min_y_span = max(0.1 * max(abs(y0), abs(y1)), 1e-12)
         box = self._bounds
-        if box is not None and _fits(data[0:2], box[0:2]) and _fits(data[2:4], box[2:4]):
+        if box is not None and _fits((x0, x1), box[0:2], 1.0) and _fits((y0, y1), box[2:4], min_y_span):
             return
-        x0, x1, y0, y1 = data
         x_span = max(x1 - x0, 1.0)
-        y_span = max(y1 - y0, abs(y1) * 1e-3, 1e-12)
-        box = (x0, x1 + 0.25 * x_span, y0 - 0.1 * y_span, y1 + 0.1 * y_span)
+        y_span = max(y1 - y0, min_y_span)
+        mid = (y0 + y1) / 2
+        box = (x0, x1 + 0.25 * x_span, min(y0, mid - y_span / 2) - 0.1 * y_span,
+               max(y1, mid + y_span / 2) + 0.1 * y_span)
         self._bounds = box
         low, high = (10.0 ** box[2], 10.0 ** box[3]) if self._log else box[2:4]
         self.bounds_item.setData([box[0], box[1]], [low, high])
@@ -477,6 +480,7 @@ class LossView(pg.PlotWidget):
         self.add_annotation(k, v)
 
 
-def _fits(data: tuple[float, float], box: tuple[float, float]) -> bool:
-    """``data`` (lo, hi) lies inside ``box`` and spans at least half of it."""
-    return box[0] <= data[0] and data[1] <= box[1] and data[1] - data[0] >= 0.5 * (box[1] - box[0])
+def _fits(data: tuple[float, float], box: tuple[float, float], min_span: float) -> bool:
+    """``data`` (lo, hi) lies inside ``box`` and spans at least half of it (or of ``min_span``)."""
+    span = max(data[1] - data[0], min_span)
+    return box[0] <= data[0] and data[1] <= box[1] and span >= 0.5 * (box[1] - box[0])
