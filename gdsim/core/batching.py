@@ -54,7 +54,7 @@ class BatchSampler:
                 f"Invalid batch size: {self.batch_size} (the dataset has {self.n_rows} rows; "
                 f"choose 1 to {self.n_rows})."
             )
-        self._rng = np.random.default_rng(self.seed)
+        self._rng: np.random.Generator | None = None  # made at the first shuffle
         self.full_batch = self.batch_size >= self.n_rows
         self.iterations_per_epoch = iterations_per_epoch(self.n_rows, self.batch_size, self.drop_last)
         self._order: np.ndarray | None = None
@@ -64,6 +64,8 @@ class BatchSampler:
         if self.full_batch or not self.shuffle:
             self._order = None
         else:
+            if self._rng is None:
+                self._rng = np.random.default_rng(self.seed)
             self._order = self._rng.permutation(self.n_rows)
 
     def batch(self, k: int) -> slice | np.ndarray:

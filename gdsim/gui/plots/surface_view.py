@@ -43,6 +43,13 @@ def downsample_path_indices(points: np.ndarray, max_points: int = MAX_PATH_POINT
     return PathDecimator(max_points).indices(points[:, 0], points[:, 1], box)
 
 
+def _median(a: np.ndarray) -> float:
+    """np.median of a non-empty 1-D array (np.median itself imports numpy.ma, 8 ms at start-up)."""
+    k = len(a) // 2
+    part = np.partition(a, [k - 1, k] if len(a) % 2 == 0 else [k])
+    return float((part[k - 1] + part[k]) / 2 if len(a) % 2 == 0 else part[k])
+
+
 def contour_segments(t: np.ndarray, xs: np.ndarray, ys: np.ndarray,
                      levels: np.ndarray) -> np.ndarray:
     """Marching squares over the grid ``t[iy, ix]`` (finite) at ``(xs[ix], ys[iy])``.
@@ -315,7 +322,7 @@ class SurfaceView(pg.PlotWidget):
         if log_color:
             d = v - vmin
             pos = d[finite & (d > 0)]
-            scale = 1e-3 * float(np.median(pos)) if pos.size else 1.0
+            scale = 1e-3 * _median(pos) if pos.size else 1.0
             if not (scale > 0 and np.isfinite(scale)):
                 scale = 1.0
 
