@@ -15,9 +15,9 @@ from __future__ import annotations
 import numpy as np
 
 #: the loss plots keep at most twice this many points (a minimum and a maximum per bin)
-LOSS_BINS = 512
+LOSS_BINS = 320
 #: the surface path keeps at most this many points
-PATH_POINTS = 1000
+PATH_POINTS = 640
 
 
 class PeakDecimator:

@@ -165,6 +165,7 @@ class MainWindow(QMainWindow):
 
         self.progress = QProgressBar(objectName="progressBar")
         self.progress.setMaximumWidth(260)
+        self.progress.setMinimumWidth(self.progress.fontMetrics().horizontalAdvance("000000000 / 000000000") + 24)
         self.progress.setTextVisible(True)
         self.status_label = QLabel(objectName="statusLabel")
         self.status_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
