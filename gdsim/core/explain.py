@@ -429,7 +429,7 @@ def explain_last_step(run: Any, max_rows: int | None = None) -> StepExplanation 
 
     problem = run.problem
     X_b, y_b = run.X[rows], run.y[rows]
-    loss, grad = problem.loss_and_grad(theta, X_b, y_b)
+    loss, grad = run.loss_and_grad(theta, rows)
     trace: dict = {}
     new, _ = opt.update(grad, prev_state, theta, lr, trace=trace)
     new = np.array(new, dtype=np.float64)

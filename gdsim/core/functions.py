@@ -134,6 +134,7 @@ class FunctionRun(TrainingRun):
         self.iterations_per_epoch = 1
         self.mode = "batch"
         self.full_batch = True
+        self._all_rows = slice(0, 0)  # no data rows
         self._start(config, 2)
 
     @property
@@ -143,9 +144,8 @@ class FunctionRun(TrainingRun):
     def full_loss(self, theta: np.ndarray) -> float:
         return self.function.loss_and_grad(theta)[0]
 
-    def _batch_loss_and_grad(self, theta: np.ndarray):
-        loss, grad = self.function.loss_and_grad(theta)
-        return slice(0, 0), loss, grad
+    def loss_and_grad(self, theta: np.ndarray, rows: slice) -> tuple[float, np.ndarray]:
+        return self.function.loss_and_grad(theta)
 
     def distance_to_minimum(self) -> float | None:
         """Distance from the current point to the nearest known minimum."""

@@ -7,7 +7,7 @@ while the headless command line simply runs it to the end.
 
 from __future__ import annotations
 
-import math
+from math import hypot, inf, isfinite, nan
 from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
@@ -17,7 +17,7 @@ from .batching import BatchSampler, descent_mode
 from .dataset import Dataset
 from .history import History
 from .optim import make_optimizer
-from .problem import NATURAL_LOSS, Problem
+from .problem import NATURAL_LOSS, SHORT_ROWS, Problem, design_matrix
 from .schedules import make_schedule
 from .standardize import Standardizer
 from .surface import QuadraticStats
@@ -31,6 +31,7 @@ CHEAP_FULL_LOSS_ROWS = 4096
 DIVERGENCE_FACTOR = 1e10
 
 STATUSES = ("ready", "running", "finished", "converged", "diverged")
+_OVER = frozenset(STATUSES[2:])  # the statuses of a run that has ended
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ class TrainingConfig:
                 f"Initial parameters need {dataset.n_features + 1} values "
                 f"(w1..w{dataset.n_features}, b); got {len(self.init)}."
             )
-        if self.init is not None and not all(math.isfinite(v) for v in self.init):
+        if self.init is not None and not all(isfinite(v) for v in self.init):
             raise ValueError("Initial parameters must be finite numbers.")
         if self.tolerance is not None and not self.tolerance > 0:
             raise ValueError(f"Invalid tolerance: {self.tolerance} (must be positive).")
@@ -151,11 +152,15 @@ class TrainingRun:
         self.iterations_per_epoch = self.sampler.iterations_per_epoch
         self.mode = descent_mode(self.batch_size, n)
         self.full_batch = self.sampler.full_batch
+        self._all_rows = slice(0, n)  # every step's rows in full-batch descent
         self.quadratic_stats = (
             QuadraticStats.from_data(self.X, self.y)
             if self.problem.model == "linear" and self.problem.loss == "mse"
             else None
         )
+        # A short table is evaluated row by row on floats (Problem.short_loss_and_grad):
+        # its design matrix [X | 1] and targets as floats, made once for every step.
+        self._short_table = (design_matrix(self.X), self.y.tolist()) if n <= SHORT_ROWS else None
         self._start(config, dataset.n_features + 1)
 
     def _start(self, config: TrainingConfig, n_params: int) -> None:
@@ -173,7 +178,7 @@ class TrainingRun:
         loss0 = self.full_loss(theta)
         self.history.append(0, self.lr, np.nan, theta, np.full(p, np.nan), np.nan, loss0)
         self._last_full_loss = loss0
-        self._divergence_limit = DIVERGENCE_FACTOR * max(abs(loss0), 1.0) if math.isfinite(loss0) else math.inf
+        self._divergence_limit = DIVERGENCE_FACTOR * max(abs(loss0), 1.0) if isfinite(loss0) else inf
         self.iteration = 0
         self.epoch = 0  # completed epochs
         self.batch_in_epoch = 0  # next mini-batch of the current epoch
@@ -183,8 +188,8 @@ class TrainingRun:
         self._prev_state = self.state
         self._prev_params = theta
         self._last_lr = self.lr
-        self._last_batch_loss = math.nan
-        self._last_grad_norm = math.nan
+        self._last_batch_loss = nan
+        self._last_grad_norm = nan
         self._loss_pending = False  # full batch: row's full loss arrives with the next step
 
     # --- information ------------------------------------------------------------
@@ -194,7 +199,7 @@ class TrainingRun:
 
     @property
     def done(self) -> bool:
-        return self.status in ("finished", "converged", "diverged")
+        return self.status in _OVER
 
     @property
     def parameter_names(self) -> tuple[str, ...]:
@@ -209,9 +214,20 @@ class TrainingRun:
 
     def full_loss(self, theta: np.ndarray) -> float:
         """Loss on the whole dataset at ``theta``."""
+        if self._short_table is not None:
+            return self.problem.short_loss_and_grad(theta, *self._short_table)[0]
         if self.quadratic_stats is not None and self.dataset.n_rows > CHEAP_FULL_LOSS_ROWS:
             return self.quadratic_stats.loss(theta, self.problem.reduction)
         return self.problem.loss_value(theta, self.X, self.y)
+
+    def loss_and_grad(self, theta: np.ndarray, rows: slice | np.ndarray) -> tuple[float, np.ndarray]:
+        """(L, ∂L/∂θ) on ``rows`` of the training data at ``theta``, exactly as a step computes them."""
+        if self._short_table is not None:
+            A, y = self._short_table
+            if not self.full_batch:
+                A, y = A[rows], self.y[rows].tolist()
+            return self.problem.short_loss_and_grad(theta, A, y)
+        return self.problem.loss_and_grad(theta, self.X[rows], self.y[rows])
 
     @property
     def current_loss(self) -> float:
@@ -271,11 +287,11 @@ class TrainingRun:
 
     def advance(self, n: int) -> int:
         """Up to ``n`` iterations without building snapshots; returns how many ran."""
-        done = 0
-        while done < n and not self.done:
+        for done in range(n):
+            if self.status in _OVER:
+                return done
             self._step()
-            done += 1
-        return done
+        return n
 
     def run_epoch(self) -> Snapshot | None:
         """Iterate to the end of the current epoch."""
@@ -296,52 +312,54 @@ class TrainingRun:
             self._step()
             yield self.snapshot()
 
-    def _batch_loss_and_grad(self, theta: np.ndarray) -> tuple[slice | np.ndarray, float, np.ndarray]:
-        """The next mini-batch's rows, and the loss and gradient on it at ``theta``."""
+    def _next_rows(self) -> slice | np.ndarray:
+        """The rows of the next mini-batch."""
         if self.batch_in_epoch == 0:
             self.sampler.start_epoch()
-        rows = self.sampler.batch(self.batch_in_epoch)
-        loss, grad = self.problem.loss_and_grad(theta, self.X[rows], self.y[rows])
-        return rows, loss, grad
+        return self.sampler.batch(self.batch_in_epoch)
 
     def _step(self) -> None:
         if self.status == "ready":
             self.status = "running"
         theta = self.params
-        rows, loss, grad = self._batch_loss_and_grad(theta)
+        rows = self._all_rows if self.full_batch else self._next_rows()
+        loss, gradient = self.loss_and_grad(theta, rows)
+        grad = gradient.tolist()  # the optimizer computes on Python floats (see gdsim.core.optim.base)
         k = self.iteration
-        if self._loss_pending and math.isfinite(loss):
+        if self._loss_pending and isfinite(loss):  # the full loss at theta: this batch's
             self._record_full_loss(k, loss)
         self._loss_pending = False
-        if not math.isfinite(loss) or not np.isfinite(grad).all():
+        # A norm is finite exactly when every component is, unless it overflows (then look at each).
+        grad_norm = hypot(*grad)
+        if not isfinite(loss) or not (isfinite(grad_norm) or all(map(isfinite, grad))):
             self._diverge(k + 1, "the loss became infinite")
             return
         lr = self.lr
-        new_theta, new_state = self.optimizer.update(grad, self.state, theta, lr)
-        if not np.isfinite(new_theta).all():
+        new_params, new_state = self.optimizer.update(grad, self.state, theta.tolist(), lr)
+        if not (isfinite(hypot(*new_params)) or all(map(isfinite, new_params))):
             self._diverge(k + 1, "a parameter became infinite")
             return
+        new_theta = np.array(new_params)
         self._prev_state, self._prev_params = self.state, theta
         self.state, self.params = new_state, new_theta
         self._last_rows, self._last_lr, self._last_batch_loss = rows, lr, loss
         self.batch_in_epoch += 1
         self.iteration = k + 1
         epoch_end = self.batch_in_epoch == self.iterations_per_epoch
-        grad_norm = float(math.sqrt(grad @ grad))
         self._last_grad_norm = grad_norm
-        full = math.nan
+        full = nan
         if self.full_batch:
             self._loss_pending = True
         elif epoch_end or self.dataset.n_rows <= CHEAP_FULL_LOSS_ROWS or self.quadratic_stats is not None:
             full = self.full_loss(new_theta)
-        self.history.append(self.epoch + 1, lr, loss, new_theta, grad, grad_norm, full)
-        if math.isfinite(full):
+        self.history.append(self.epoch + 1, lr, loss, new_theta, gradient, grad_norm, full)
+        if isfinite(full):
             self._last_full_loss = full
         if epoch_end:
             self.epoch += 1
             self.batch_in_epoch = 0
             self.lr = float(self.schedule.next_lr(self.epoch, self.lr, self.base_lr))
-        if abs(loss) > self._divergence_limit or (math.isfinite(full) and abs(full) > self._divergence_limit):
+        if abs(loss) > self._divergence_limit or (isfinite(full) and abs(full) > self._divergence_limit):
             self._diverge(k + 1, "the loss grew more than 10¹⁰-fold", keep_last=True)
         elif self.config.tolerance is not None and grad_norm < self.config.tolerance:
             self._finish("converged", f"Converged at iteration {k + 1}: ‖∇L‖ = {grad_norm:.3g} < {self.config.tolerance:g}.")
@@ -351,7 +369,7 @@ class TrainingRun:
     def _settle_loss(self) -> None:
         if self._loss_pending:
             loss = self.full_loss(self.params)
-            if math.isfinite(loss):
+            if isfinite(loss):
                 self._record_full_loss(self.iteration, loss)
             self._loss_pending = False
 

@@ -164,11 +164,11 @@ def test_adam_state_terms_with_bias_corrections():
     assert terms["bias_correction1"].details == ("c1_t = 1 − 0.9^2 = 0.19",)
     assert terms["bias_correction2"].details == ("c2_t = 1 − 0.999^2 = 0.001999",)
     g = e.gradient
-    m_prev = run._prev_state.exp_avg
+    m_prev = np.array(run._prev_state.exp_avg)  # optimizer states hold lists of floats
     m = 0.9 * m_prev + 0.1 * g
     np.testing.assert_allclose(terms["exp_avg"].value, m, rtol=1e-14)
     assert terms["exp_avg"].details[0] == f"m_t[w1] = 0.9 × {op(m_prev[0])} + 0.1 × {op(g[0])} = {fmt(m[0])}"
-    v = 0.999 * run._prev_state.exp_avg_sq + 0.001 * g * g
+    v = 0.999 * np.array(run._prev_state.exp_avg_sq) + 0.001 * g * g
     d = np.sqrt(v) / math.sqrt(1 - 0.999 ** 2) + 1e-8
     a = 0.01 / (1 - 0.9 ** 2)
     new_w1 = e.params_before[0] - a * m[0] / d[0]
@@ -189,7 +189,7 @@ def test_sgd_momentum_buffer_details():
     run.step()
     e = explain_last_step(run)
     b = {t.key: t for t in e.state_terms}["momentum_buffer"]
-    b_prev = run._prev_state.momentum_buffer
+    b_prev = np.array(run._prev_state.momentum_buffer)
     expected = 0.9 * b_prev + e.gradient
     np.testing.assert_allclose(b.value, expected, rtol=1e-14)
     assert b.details[0] == (f"b_t[w1] = 0.9 × {op(b_prev[0])} + (1 − 0) × {op(e.gradient[0])} "

@@ -5,7 +5,7 @@ import itertools
 import numpy as np
 import pytest
 
-from gdsim.core.problem import ALLOWED_LOSSES, Problem, sigmoid
+from gdsim.core.problem import ALLOWED_LOSSES, SHORT_ROWS, Problem, design_matrix, sigmoid
 
 try:
     import torch
@@ -85,10 +85,11 @@ def test_natural_loss():
 
 
 @pytest.mark.skipif(not HAVE_TORCH, reason="torch not installed")
+@pytest.mark.parametrize("n", [17, 3 * SHORT_ROWS], ids=["short-rows", "numpy-columns"])
 @pytest.mark.parametrize("model,loss,reduction", COMBOS)
-def test_loss_and_gradient_equal_torch_autograd(model, loss, reduction):
+def test_loss_and_gradient_equal_torch_autograd(model, loss, reduction, n):
     problem = Problem(model, loss, reduction)
-    X, y, theta = data(model, n=17)
+    X, y, theta = data(model, n=n)
     value, grad = problem.loss_and_grad(theta, X, y)
     t = torch.tensor(theta, dtype=torch.float64, requires_grad=True)
     Xt, yt = torch.tensor(X), torch.tensor(y)
@@ -102,3 +103,77 @@ def test_loss_and_gradient_equal_torch_autograd(model, loss, reduction):
     out.backward()
     assert value == pytest.approx(out.item(), rel=1e-12)
     np.testing.assert_allclose(grad, t.grad.numpy(), rtol=1e-10, atol=1e-14)
+
+
+# --- short batches: the per-row formulas on floats against numpy's columns ------------------
+EPS = np.finfo(np.float64).eps
+
+
+def short_cases(model, n):
+    """Data for a short batch: ordinary logits, and (logistic) huge ones of both signs."""
+    for seed in range(12):
+        X, y, theta = data(model, n=n, d=1 + seed % 3, seed=seed)
+        yield X, y, theta
+        if model == "logistic":
+            yield X, y, theta * 60.0  # |z| in the hundreds: e^(−|z|) underflows
+
+
+@pytest.mark.parametrize("n", [1, 2, 7, 11, SHORT_ROWS])
+@pytest.mark.parametrize("model,loss,reduction", COMBOS)
+def test_row_formulas_equal_numpy_formulas(model, loss, reduction, n):
+    """Same logits in: every ∂L/∂z within a few ulps of numpy's, the summed terms within the sum's rounding."""
+    problem = Problem(model, loss, reduction)
+    scale = 1.0 / n if reduction == "mean" else 1.0
+    for X, y, theta in short_cases(model, n):
+        z = problem.logits(theta, X)
+        terms, dz = problem._terms_and_dz(z, y, scale, need_grad=True)
+        total, row_dz = problem._row_terms_and_dz(z.tolist(), y.tolist(), scale)
+        assert all(type(v) is float for v in row_dz)
+        # numpy's exp and log1p may differ from the C library's by an ulp
+        np.testing.assert_array_less(np.abs(np.array(row_dz) - dz), 8 * EPS * (np.abs(dz) + scale) + 1e-300)
+        assert abs(total - terms.sum()) <= (n + 8) * EPS * terms.sum()
+        assert (terms >= 0).all()
+
+
+@pytest.mark.parametrize("n", [1, 2, 7, 11, SHORT_ROWS])
+@pytest.mark.parametrize("model,loss,reduction", COMBOS)
+def test_short_batch_equals_numpy_columns(model, loss, reduction, n):
+    """loss_and_grad of a short batch (floats) against the numpy evaluation of longer ones, to rounding.
+
+    The bound: each ∂L/∂z may differ by rounding relative to the size of the row
+    (|z|, |y|, 1), and the sums by n ulps of their absolute terms.
+    """
+    problem = Problem(model, loss, reduction)
+    scale = 1.0 / n if reduction == "mean" else 1.0
+    for X, y, theta in short_cases(model, n):
+        loss_rows, grad_rows = problem.loss_and_grad(theta, X, y)
+        loss_cols, grad_cols = problem._columns_loss_and_grad(theta, X, y)
+        assert isinstance(loss_rows, float) and grad_rows.dtype == np.float64
+        A = np.abs(design_matrix(X))
+        size = (A @ np.abs(theta) + np.abs(y) + 1.0) * scale  # of z, y and ŷ, per row
+        terms, dz = problem._terms_and_dz(problem.logits(theta, X), y, scale, need_grad=True)
+        loss_bound = 64 * EPS * (n * terms.sum() * scale + (size * (size / scale + 1.0)).sum())
+        assert abs(loss_rows - loss_cols) <= loss_bound
+        grad_bound = 64 * EPS * (A.T @ (size * (1.0 + np.abs(dz) / scale) + n * np.abs(dz)))
+        np.testing.assert_array_less(np.abs(grad_rows - grad_cols), grad_bound + 1e-300)
+        assert problem.loss_value(theta, X, y) == loss_rows
+
+
+def test_short_and_long_batches_take_their_paths():
+    """Up to SHORT_ROWS rows run on floats, longer batches on numpy columns (bit-for-bit each)."""
+    problem = Problem("logistic", "bce")
+    X, y, theta = data("logistic", n=SHORT_ROWS + 1)
+    short = problem.loss_and_grad(theta, X[:SHORT_ROWS], y[:SHORT_ROWS])
+    rows = problem.short_loss_and_grad(theta, design_matrix(X[:SHORT_ROWS]), y[:SHORT_ROWS].tolist())
+    assert short[0] == rows[0] and np.array_equal(short[1], rows[1])
+    long = problem.loss_and_grad(theta, X, y)
+    cols = problem._columns_loss_and_grad(theta, X, y)
+    assert long[0] == cols[0] and np.array_equal(long[1], cols[1])
+
+
+def test_design_matrix_appends_a_column_of_ones():
+    X = np.arange(6.0).reshape(3, 2)
+    A = design_matrix(X)
+    np.testing.assert_array_equal(A, [[0, 1, 1], [2, 3, 1], [4, 5, 1]])
+    theta = np.array([0.5, -1.0, 2.0])
+    np.testing.assert_array_equal(A @ theta, Problem.logits(theta, X))

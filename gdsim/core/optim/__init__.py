@@ -2,7 +2,8 @@
 
 Each optimizer is a frozen dataclass of hyperparameters (torch's names) with
 pure ``init(params) -> state`` and ``update(grad, state, params, lr, trace=None)
--> (new_params, new_state)``; see :mod:`gdsim.core.optim.base`.
+-> (new_params, new_state)``, computing on lists of Python floats; see
+:mod:`gdsim.core.optim.base`.
 
     >>> opt = make_optimizer("adam", lr=0.1, betas=(0.9, 0.99))
     >>> state = opt.init(params)

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from math import sqrt
 from typing import NamedTuple
 
-import numpy as np
-
-from .base import HyperParam, Optimizer, as_params
+from .base import HyperParam, Optimizer, Vector, as_params, floats, record, weight_decayed
 
 
 class AdadeltaState(NamedTuple):
     step: int
-    square_avg: np.ndarray
-    acc_delta: np.ndarray
+    square_avg: Vector
+    acc_delta: Vector
 
 
 @dataclass(frozen=True)
@@ -62,33 +61,27 @@ class Adadelta(Optimizer):
 
     def init(self, params) -> AdadeltaState:
         p = as_params(params)
-        return AdadeltaState(step=0, square_avg=np.zeros_like(p), acc_delta=np.zeros_like(p))
+        return AdadeltaState(step=0, square_avg=[0.0] * len(p), acc_delta=[0.0] * len(p))
 
     def update(self, grad, state: AdadeltaState, params, lr: float, trace: dict | None = None):
         # torch.optim.adadelta._single_tensor_adadelta
-        rho = self.rho
-        eps = self.eps
-        if self.weight_decay != 0:
-            grad = grad + self.weight_decay * params  # grad.add(param, alpha=weight_decay)
-        square_avg = state.square_avg * rho  # square_avg.mul_(rho).addcmul_(grad, grad, value=1 - rho)
-        square_avg += (1 - rho) * grad * grad
-        std = square_avg + eps  # square_avg.add(eps).sqrt_()
-        np.sqrt(std, out=std)
-        delta = state.acc_delta + eps  # acc_delta.add(eps).sqrt_()
-        np.sqrt(delta, out=delta)
-        delta /= std  # delta.div_(std).mul_(grad)
-        delta *= grad
-        acc_delta = state.acc_delta * rho  # acc_delta.mul_(rho).addcmul_(delta, delta, value=1 - rho)
-        acc_delta += (1 - rho) * delta * delta
-        step_delta = (-lr) * delta  # param.add_(delta, alpha=-lr)
-        new_params = params + step_delta
+        rho, eps = self.rho, self.eps
+        params = floats(params)
+        grad = weight_decayed(floats(grad), params, self.weight_decay)
+        new_params, square_avg, acc_delta, traced = [], [], [], []
+        for p, g, v, a in zip(params, grad, state.square_avg, state.acc_delta):
+            v = v * rho + (1 - rho) * g * g  # square_avg.mul_(rho).addcmul_(grad, grad, value=1 - rho)
+            std = sqrt(v + eps)  # square_avg.add(eps).sqrt_()
+            delta = sqrt(a + eps) / std * g  # acc_delta.add(eps).sqrt_().div_(std).mul_(grad)
+            a = a * rho + (1 - rho) * delta * delta  # acc_delta.mul_(rho).addcmul_(delta, delta, value=1 - rho)
+            u = (-lr) * delta  # param.add_(delta, alpha=-lr)
+            new_params.append(p + u)
+            square_avg.append(v)
+            acc_delta.append(a)
+            if trace is not None:
+                traced.append((std, delta, u))
         if trace is not None:
-            trace["lr"] = float(lr)
-            trace["grad"] = np.array(grad, dtype=np.float64)
-            trace["square_avg"] = square_avg
-            trace["std"] = std
-            trace["delta"] = delta
-            trace["acc_delta"] = acc_delta
-            trace["update"] = step_delta
-            trace["params"] = new_params
+            std, delta, update = zip(*traced)
+            record(trace, lr=lr, grad=grad, square_avg=square_avg, std=std, delta=delta,
+                   acc_delta=acc_delta, update=update, params=new_params)
         return new_params, AdadeltaState(state.step + 1, square_avg, acc_delta)

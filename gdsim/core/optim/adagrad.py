@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from math import sqrt
 from typing import NamedTuple
 
-import numpy as np
-
-from .base import HyperParam, Optimizer, as_params
+from .base import HyperParam, Optimizer, Vector, as_params, floats, record, weight_decayed
 
 
 class AdagradState(NamedTuple):
     step: int
-    sum: np.ndarray
+    sum: Vector
 
 
 @dataclass(frozen=True)
@@ -66,26 +65,25 @@ class Adagrad(Optimizer):
 
     def init(self, params) -> AdagradState:
         p = as_params(params)
-        return AdagradState(step=0, sum=np.full_like(p, self.initial_accumulator_value))
+        return AdagradState(step=0, sum=[self.initial_accumulator_value] * len(p))
 
     def update(self, grad, state: AdagradState, params, lr: float, trace: dict | None = None):
         # torch.optim.adagrad._single_tensor_adagrad
+        eps = self.eps
         step = state.step + 1
-        if self.weight_decay != 0:
-            grad = grad + self.weight_decay * params  # grad.add(param, alpha=weight_decay)
+        params = floats(params)
+        grad = weight_decayed(floats(grad), params, self.weight_decay)
         clr = lr / (1 + (step - 1) * self.lr_decay)
-        state_sum = state.sum + grad * grad  # state_sum.addcmul_(grad, grad, value=1)
-        std = np.sqrt(state_sum)  # state_sum.sqrt().add_(eps)
-        std += self.eps
-        delta = (-clr) * grad  # param.addcdiv_(grad, std, value=-clr)
-        delta /= std
-        new_params = params + delta
+        new_params, state_sum, traced = [], [], []
+        for p, g, s in zip(params, grad, state.sum):
+            s = s + g * g  # state_sum.addcmul_(grad, grad, value=1)
+            d = sqrt(s) + eps  # state_sum.sqrt().add_(eps)
+            u = (-clr) * g / d  # param.addcdiv_(grad, std, value=-clr)
+            new_params.append(p + u)
+            state_sum.append(s)
+            if trace is not None:
+                traced.append((d, u))
         if trace is not None:
-            trace["lr"] = float(lr)
-            trace["grad"] = np.array(grad, dtype=np.float64)
-            trace["clr"] = clr
-            trace["sum"] = state_sum
-            trace["std"] = std
-            trace["update"] = delta
-            trace["params"] = new_params
+            std, update = zip(*traced)
+            record(trace, lr=lr, grad=grad, clr=clr, sum=state_sum, std=std, update=update, params=new_params)
         return new_params, AdagradState(step, state_sum)

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import repeat
+from math import sqrt
 from typing import ClassVar, NamedTuple
 
-import numpy as np
-
-from .base import HyperParam, Optimizer, as_params, lerp
+from .base import HyperParam, Optimizer, Vector, as_params, floats, lerp, record, weight_decayed
 
 
 class AdamState(NamedTuple):
     """``max_exp_avg_sq`` is None unless amsgrad (as in torch)."""
 
     step: int
-    exp_avg: np.ndarray
-    exp_avg_sq: np.ndarray
-    max_exp_avg_sq: np.ndarray | None
+    exp_avg: Vector
+    exp_avg_sq: Vector
+    max_exp_avg_sq: Vector | None
 
 
 _ADAM_EQUATIONS = (
@@ -82,58 +82,49 @@ class Adam(Optimizer):
         self._check_bool("amsgrad")
 
     def init(self, params) -> AdamState:
-        p = as_params(params)
-        return AdamState(
-            step=0,
-            exp_avg=np.zeros_like(p),
-            exp_avg_sq=np.zeros_like(p),
-            max_exp_avg_sq=np.zeros_like(p) if self.amsgrad else None,
-        )
+        zeros = [0.0] * len(as_params(params))
+        return AdamState(step=0, exp_avg=zeros, exp_avg_sq=zeros, max_exp_avg_sq=zeros if self.amsgrad else None)
 
     def update(self, grad, state: AdamState, params, lr: float, trace: dict | None = None):
         # torch.optim.adam._single_tensor_adam (capturable=False, differentiable=False)
         beta1, beta2 = self.betas
-        weight_decay = self.weight_decay
+        weight_decay, eps, amsgrad = self.weight_decay, self.eps, self.amsgrad
+        decoupled = weight_decay != 0 and self.decoupled_weight_decay
+        params, grad = floats(params), floats(grad)
+        if decoupled:
+            decay_factor = 1 - lr * weight_decay
+            params = [p * decay_factor for p in params]  # param.mul_(1 - lr * weight_decay)
+        elif weight_decay != 0:
+            grad = weight_decayed(grad, params, weight_decay)
         step = state.step + 1
-        if weight_decay != 0:
-            if self.decoupled_weight_decay:
-                params = params * (1 - lr * weight_decay)  # param.mul_(1 - lr * weight_decay)
-            else:
-                grad = grad + weight_decay * params  # grad.add(param, alpha=weight_decay)
-        exp_avg = lerp(state.exp_avg, grad, 1 - beta1)  # exp_avg.lerp_(grad, 1 - beta1)
-        exp_avg_sq = state.exp_avg_sq * beta2  # exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
-        exp_avg_sq += (1 - beta2) * grad * grad
-
         bias_correction1 = 1 - beta1**step
         bias_correction2 = 1 - beta2**step
         step_size = lr / bias_correction1
         bias_correction2_sqrt = bias_correction2**0.5
-
-        max_exp_avg_sq = state.max_exp_avg_sq
-        if self.amsgrad:
-            max_exp_avg_sq = np.maximum(max_exp_avg_sq, exp_avg_sq)
-            denom = np.sqrt(max_exp_avg_sq)  # (max_exp_avg_sqs[i].sqrt() / bias_correction2_sqrt).add_(eps)
-        else:
-            denom = np.sqrt(exp_avg_sq)  # (exp_avg_sq.sqrt() / bias_correction2_sqrt).add_(eps)
-        denom /= bias_correction2_sqrt
-        denom += self.eps
-        delta = (-step_size) * exp_avg  # param.addcdiv_(exp_avg, denom, value=-step_size)
-        delta /= denom
-        new_params = params + delta
+        new_params, exp_avg, exp_avg_sq, max_exp_avg_sq, traced = [], [], [], [], []
+        for p, g, m, v, v_max in zip(params, grad, state.exp_avg, state.exp_avg_sq,
+                                     state.max_exp_avg_sq or repeat(0.0)):
+            m = lerp(m, g, 1 - beta1)  # exp_avg.lerp_(grad, 1 - beta1)
+            v = v * beta2 + (1 - beta2) * g * g  # exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+            v_hat = v
+            if amsgrad:
+                v_hat = v_max = max(v_max, v)  # torch.maximum(max_exp_avg_sqs[i], exp_avg_sq, out=max_exp_avg_sqs[i])
+                max_exp_avg_sq.append(v_max)
+            d = sqrt(v_hat) / bias_correction2_sqrt + eps  # (exp_avg_sq.sqrt() / bias_correction2_sqrt).add_(eps)
+            u = (-step_size) * m / d  # param.addcdiv_(exp_avg, denom, value=-step_size)
+            new_params.append(p + u)
+            exp_avg.append(m)
+            exp_avg_sq.append(v)
+            if trace is not None:
+                traced.append((d, u))
         if trace is not None:
-            trace["lr"] = float(lr)
-            if weight_decay != 0 and self.decoupled_weight_decay:
-                trace["decay_factor"] = 1 - lr * weight_decay
-                trace["decayed_params"] = params
-            trace["grad"] = np.array(grad, dtype=np.float64)
-            trace["exp_avg"] = exp_avg
-            trace["exp_avg_sq"] = exp_avg_sq
-            if self.amsgrad:
-                trace["max_exp_avg_sq"] = max_exp_avg_sq
-            trace["bias_correction1"] = bias_correction1
-            trace["bias_correction2"] = bias_correction2
-            trace["step_size"] = step_size
-            trace["denom"] = denom
-            trace["update"] = delta
-            trace["params"] = new_params
-        return new_params, AdamState(step, exp_avg, exp_avg_sq, max_exp_avg_sq)
+            denom, update = zip(*traced)
+            record(trace, lr=lr)
+            if decoupled:
+                record(trace, decay_factor=decay_factor, decayed_params=params)
+            record(trace, grad=grad, exp_avg=exp_avg, exp_avg_sq=exp_avg_sq)
+            if amsgrad:
+                record(trace, max_exp_avg_sq=max_exp_avg_sq)
+            record(trace, bias_correction1=bias_correction1, bias_correction2=bias_correction2,
+                   step_size=step_size, denom=denom, update=update, params=new_params)
+        return new_params, AdamState(step, exp_avg, exp_avg_sq, max_exp_avg_sq if amsgrad else None)

@@ -1,5 +1,5 @@
 """Shared pieces of the optimizers: the hyperparameter description, the base
-class, validation helpers and torch's ``lerp`` formula.
+class, validation helpers and torch's ``lerp`` and fused multiply-add formulas.
 
 Every optimizer is a frozen dataclass of hyperparameters with two pure methods,
 in the style of optax but with the arithmetic of torch's ``_single_tensor_*``
@@ -7,6 +7,16 @@ functions::
 
     state = opt.init(params)
     new_params, new_state = opt.update(grad, state, params, lr, trace=None)
+
+Vectors (parameters, gradients, the state's averages) are lists of Python
+floats, one per parameter, never modified once made; ``update`` also accepts
+tuples and numpy vectors.  A parameter vector is tiny (a weight per feature
+plus the bias), and at that size numpy's fixed cost of about a microsecond per
+call is all of an update, so each update loops over the parameters on floats.
+The per-parameter formulas are exactly numpy's elementwise ones (IEEE
+``+ − × ÷`` and square root are correctly rounded either way), so this form
+changes no number.  Values that only the trace shows are collected only when
+a trace is asked for.
 
 Numerics: each elementary operation is written in the order torch evaluates
 it (``grad.add(param, alpha=wd)`` is ``grad + wd * param``,
@@ -26,7 +36,9 @@ from typing import Any, ClassVar, Literal
 
 import numpy as np
 
-__all__ = ["HyperParam", "Optimizer", "fma", "lerp"]
+__all__ = ["HyperParam", "Optimizer", "Vector", "floats", "fma", "lerp", "record", "sqrt_or_nan", "weight_decayed"]
+
+Vector = list[float]
 
 
 @dataclass(frozen=True)
@@ -46,39 +58,35 @@ class HyperParam:
     doc: str = ""
 
 
-def lerp(start: np.ndarray, end: np.ndarray, weight: float) -> np.ndarray:
+def lerp(start: float, end: float, weight: float) -> float:
     """torch.lerp with a scalar weight (ATen's two-branch formula).
 
     ``start + weight * (end - start)`` when ``|weight| < 0.5``, otherwise
     ``end - (end - start) * (1 - weight)``.
     """
-    if abs(weight) < 0.5:
-        out = end - start
-        out *= weight
-        out += start
-        return out
-    out = end - start
-    out *= 1.0 - weight
-    return end - out
+    if -0.5 < weight < 0.5:
+        return start + weight * (end - start)
+    return end - (end - start) * (1.0 - weight)
 
 
 _SPLIT = 134217729.0  # 2**27 + 1, Veltkamp's splitting constant for float64
 
 
-def _split(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _split(a: float) -> tuple[float, float]:
     t = _SPLIT * a
     hi = t - (t - a)
     return hi, a - hi
 
 
-def fma(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+def fma(a: float, b: float, c: float) -> float:
     """``a * b + c`` with (almost always) a single rounding, like a hardware FMA.
 
-    numpy has no fused multiply-add; this uses the error-free transformations
-    of Dekker (product) and Knuth (sum).  The result is the correctly rounded
-    value whenever ``c + a*b`` cancels (the case where it matters) and within
-    an ulp of it otherwise.  About 20 numpy operations: use only where torch's
-    FMA changes results materially (a difference of nearly equal numbers).
+    ``math.fma`` arrives only in Python 3.13; this uses the error-free
+    transformations of Dekker (product) and Knuth (sum).  The result is the
+    correctly rounded value whenever ``c + a*b`` cancels (the case where it
+    matters) and within an ulp of it otherwise.  About 20 operations: use only
+    where torch's FMA changes results materially (a difference of nearly equal
+    numbers).
     """
     p = a * b
     ahi, alo = _split(a)
@@ -88,6 +96,32 @@ def fma(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
     z = s - c
     t = (c - (s - z)) + (p - z)  # c + p == s + t exactly
     return s + (t + e)
+
+
+def sqrt_or_nan(x: float) -> float:
+    """√x, NaN for a negative x (as torch and numpy give; math.sqrt would raise)."""
+    return math.sqrt(x) if x >= 0.0 else math.nan
+
+
+def floats(values: Any) -> Vector | tuple[float, ...]:
+    """A vector as Python floats: lists and tuples as they are, numpy vectors as a new list."""
+    if type(values) is list or type(values) is tuple:
+        return values
+    return np.asarray(values, dtype=np.float64).tolist()
+
+
+def record(trace: dict, **values: Any) -> None:
+    """Put an update's intermediate values into ``trace``: vectors as float64 arrays, scalars as floats."""
+    for key, value in values.items():
+        trace[key] = np.array(value, dtype=np.float64) if isinstance(value, (list, tuple, np.ndarray)) \
+            else float(value)
+
+
+def weight_decayed(grad: Vector, params: Vector, weight_decay: float) -> Vector:
+    """``grad.add(param, alpha=weight_decay)``: the gradient of the loss plus the L2 penalty λ·θ."""
+    if weight_decay == 0:
+        return grad
+    return [g + weight_decay * p for g, p in zip(grad, params)]
 
 
 def _float(value: Any, message: str, ok: Callable[[float], bool]) -> float:
@@ -144,16 +178,16 @@ class Optimizer:
         """The hyperparameters as a dict (torch names)."""
         return {f.name: getattr(self, f.name) for f in fields(self)}  # type: ignore[arg-type]
 
-    def init(self, params: np.ndarray):  # pragma: no cover - abstract
+    def init(self, params):  # pragma: no cover - abstract
         raise NotImplementedError
 
     def update(self, grad, state, params, lr, trace=None):  # pragma: no cover - abstract
         raise NotImplementedError
 
 
-def as_params(params: Any) -> np.ndarray:
-    """Validate and copy a parameter vector for ``init``."""
+def as_params(params: Any) -> Vector:
+    """Validate a parameter vector for ``init``; its floats."""
     p = np.array(params, dtype=np.float64)
     if p.ndim != 1:
         raise ValueError(f"params must be a 1-D vector, got shape {p.shape}")
-    return p
+    return p.tolist()

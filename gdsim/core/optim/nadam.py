@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from math import sqrt
 from typing import NamedTuple
 
-import numpy as np
-
-from .base import HyperParam, Optimizer, as_params, lerp
+from .base import HyperParam, Optimizer, Vector, as_params, floats, lerp, record, weight_decayed
 
 
 class NAdamState(NamedTuple):
@@ -16,8 +15,8 @@ class NAdamState(NamedTuple):
 
     step: int
     mu_product: float
-    exp_avg: np.ndarray
-    exp_avg_sq: np.ndarray
+    exp_avg: Vector
+    exp_avg_sq: Vector
 
 
 @dataclass(frozen=True)
@@ -74,47 +73,39 @@ class NAdam(Optimizer):
         self._check("momentum_decay", "Invalid momentum_decay value: {}", lambda x: 0.0 <= x)
 
     def init(self, params) -> NAdamState:
-        p = as_params(params)
-        return NAdamState(step=0, mu_product=1.0, exp_avg=np.zeros_like(p), exp_avg_sq=np.zeros_like(p))
+        zeros = [0.0] * len(as_params(params))
+        return NAdamState(step=0, mu_product=1.0, exp_avg=zeros, exp_avg_sq=zeros)
 
     def update(self, grad, state: NAdamState, params, lr: float, trace: dict | None = None):
         # torch.optim.nadam._single_tensor_nadam (decoupled_weight_decay=False, capturable=False)
         beta1, beta2 = self.betas
-        momentum_decay = self.momentum_decay
+        eps, momentum_decay = self.eps, self.momentum_decay
         step = state.step + 1
         bias_correction2 = 1 - beta2**step
-        if self.weight_decay != 0:
-            grad = grad + self.weight_decay * params  # grad.add(param, alpha=weight_decay)
         mu = beta1 * (1.0 - 0.5 * (0.96 ** (step * momentum_decay)))
         mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * momentum_decay)))
         mu_product = state.mu_product * mu
-        exp_avg = lerp(state.exp_avg, grad, 1 - beta1)  # exp_avg.lerp_(grad, 1 - beta1)
-        exp_avg_sq = state.exp_avg_sq * beta2  # exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
-        exp_avg_sq += (1 - beta2) * grad * grad
-        denom = exp_avg_sq / bias_correction2  # exp_avg_sq.div(bias_correction2).sqrt()
-        np.sqrt(denom, out=denom)
         mu_product_next = mu_product * mu_next
-        denom += self.eps  # denom.add_(eps)
         grad_coef = -lr * (1.0 - mu) / (1.0 - mu_product)
         exp_avg_coef = (-lr * mu_next) / (1.0 - mu_product_next)
-        delta1 = grad_coef * grad  # param.addcdiv_(grad, denom, value=grad_coef)
-        delta1 /= denom
-        delta2 = exp_avg_coef * exp_avg  # param.addcdiv_(exp_avg, denom, value=exp_avg_coef)
-        delta2 /= denom
-        new_params = params + delta1
-        new_params += delta2
+        params = floats(params)
+        grad = weight_decayed(floats(grad), params, self.weight_decay)
+        new_params, exp_avg, exp_avg_sq, traced = [], [], [], []
+        for p, g, m, v in zip(params, grad, state.exp_avg, state.exp_avg_sq):
+            m = lerp(m, g, 1 - beta1)  # exp_avg.lerp_(grad, 1 - beta1)
+            v = v * beta2 + (1 - beta2) * g * g  # exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+            d = sqrt(v / bias_correction2) + eps  # exp_avg_sq.div(bias_correction2).sqrt().add_(eps)
+            # param.addcdiv_(grad, denom, value=grad_coef).addcdiv_(exp_avg, denom, value=exp_avg_coef)
+            new = p + grad_coef * g / d + exp_avg_coef * m / d
+            new_params.append(new)
+            exp_avg.append(m)
+            exp_avg_sq.append(v)
+            if trace is not None:
+                traced.append((d, new - p))
         if trace is not None:
-            trace["lr"] = float(lr)
-            trace["grad"] = np.array(grad, dtype=np.float64)
-            trace["mu"] = mu
-            trace["mu_next"] = mu_next
-            trace["mu_product"] = mu_product
-            trace["exp_avg"] = exp_avg
-            trace["exp_avg_sq"] = exp_avg_sq
-            trace["bias_correction2"] = bias_correction2
-            trace["denom"] = denom
-            trace["grad_coef"] = grad_coef
-            trace["exp_avg_coef"] = exp_avg_coef
-            trace["update"] = new_params - params
-            trace["params"] = new_params
+            denom, update = zip(*traced)
+            record(trace, lr=lr, grad=grad, mu=mu, mu_next=mu_next, mu_product=mu_product,
+                   exp_avg=exp_avg, exp_avg_sq=exp_avg_sq, bias_correction2=bias_correction2,
+                   denom=denom, grad_coef=grad_coef, exp_avg_coef=exp_avg_coef,
+                   update=update, params=new_params)
         return new_params, NAdamState(step, mu_product, exp_avg, exp_avg_sq)

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import repeat
+from math import sqrt
 from typing import NamedTuple
 
-import numpy as np
-
-from .base import HyperParam, Optimizer, as_params, fma, lerp
+from .base import HyperParam, Optimizer, Vector, as_params, floats, fma, lerp, record, sqrt_or_nan, weight_decayed
 
 
 class RMSpropState(NamedTuple):
     """``momentum_buffer`` is None unless momentum > 0, ``grad_avg`` None unless centered (as in torch)."""
 
     step: int
-    square_avg: np.ndarray
-    momentum_buffer: np.ndarray | None
-    grad_avg: np.ndarray | None
+    square_avg: Vector
+    momentum_buffer: Vector | None
+    grad_avg: Vector | None
 
 
 @dataclass(frozen=True)
@@ -70,52 +70,52 @@ class RMSprop(Optimizer):
         self._check_bool("centered")
 
     def init(self, params) -> RMSpropState:
-        p = as_params(params)
+        zeros = [0.0] * len(as_params(params))
         return RMSpropState(
             step=0,
-            square_avg=np.zeros_like(p),
-            momentum_buffer=np.zeros_like(p) if self.momentum > 0 else None,
-            grad_avg=np.zeros_like(p) if self.centered else None,
+            square_avg=zeros,
+            momentum_buffer=zeros if self.momentum > 0 else None,
+            grad_avg=zeros if self.centered else None,
         )
 
     def update(self, grad, state: RMSpropState, params, lr: float, trace: dict | None = None):
         # torch.optim.rmsprop._single_tensor_rmsprop
-        alpha = self.alpha
-        if self.weight_decay != 0:
-            grad = grad + self.weight_decay * params  # grad.add(param, alpha=weight_decay)
-        square_avg = state.square_avg * alpha  # square_avg.mul_(alpha).addcmul_(grad, grad, value=1 - alpha)
-        square_avg += (1 - alpha) * grad * grad
-        grad_avg = state.grad_avg
-        if self.centered:
-            grad_avg = lerp(grad_avg, grad, 1 - alpha)  # grad_avg.lerp_(grad, 1 - alpha)
-            # square_avg.addcmul(grad_avg, grad_avg, value=-1).sqrt_(): torch's CPU kernel
-            # fuses this multiply-add (one rounding); v_t and ḡ_t² nearly cancel when the
-            # gradient is steady, so the fused result is reproduced here (a negative
-            # round-off gives NaN, exactly as in torch).
-            avg = fma(-grad_avg, grad_avg, square_avg)
-            with np.errstate(invalid="ignore"):
-                np.sqrt(avg, out=avg)
-        else:
-            avg = np.sqrt(square_avg)
-        avg += self.eps  # avg.add_(eps)
-        buf = state.momentum_buffer
-        if self.momentum > 0:
-            buf = buf * self.momentum  # buf.mul_(momentum).addcdiv_(grad, avg)
-            buf += grad / avg
-            delta = (-lr) * buf  # param.add_(buf, alpha=-lr)
-        else:
-            delta = (-lr) * grad  # param.addcdiv_(grad, avg, value=-lr)
-            delta /= avg
-        new_params = params + delta
+        alpha, eps, momentum, centered = self.alpha, self.eps, self.momentum, self.centered
+        params = floats(params)
+        grad = weight_decayed(floats(grad), params, self.weight_decay)
+        new_params, square_avg, grad_avg, buf, traced = [], [], [], [], []
+        for p, g, v, m, b in zip(params, grad, state.square_avg,
+                                 state.grad_avg or repeat(0.0), state.momentum_buffer or repeat(0.0)):
+            v = v * alpha + (1 - alpha) * g * g  # square_avg.mul_(alpha).addcmul_(grad, grad, value=1 - alpha)
+            if centered:
+                m = lerp(m, g, 1 - alpha)  # grad_avg.lerp_(grad, 1 - alpha)
+                grad_avg.append(m)
+                # square_avg.addcmul(grad_avg, grad_avg, value=-1).sqrt_(): torch's CPU kernel
+                # fuses this multiply-add (one rounding); v_t and ḡ_t² nearly cancel when the
+                # gradient is steady, so the fused result is reproduced here (a negative
+                # round-off gives NaN, exactly as in torch).
+                a = sqrt_or_nan(fma(-m, m, v))
+            else:
+                a = sqrt(v)  # square_avg.sqrt()
+            a = a + eps  # avg.add_(eps)
+            if momentum > 0:
+                b = b * momentum + g / a  # buf.mul_(momentum).addcdiv_(grad, avg)
+                buf.append(b)
+                u = (-lr) * b  # param.add_(buf, alpha=-lr)
+            else:
+                u = (-lr) * g / a  # param.addcdiv_(grad, avg, value=-lr)
+            new_params.append(p + u)
+            square_avg.append(v)
+            if trace is not None:
+                traced.append((a, u))
         if trace is not None:
-            trace["lr"] = float(lr)
-            trace["grad"] = np.array(grad, dtype=np.float64)
-            trace["square_avg"] = square_avg
-            if self.centered:
-                trace["grad_avg"] = grad_avg
-            trace["avg"] = avg
-            if self.momentum > 0:
-                trace["momentum_buffer"] = buf
-            trace["update"] = delta
-            trace["params"] = new_params
-        return new_params, RMSpropState(state.step + 1, square_avg, buf, grad_avg)
+            avg, update = zip(*traced)
+            record(trace, lr=lr, grad=grad, square_avg=square_avg)
+            if centered:
+                record(trace, grad_avg=grad_avg)
+            record(trace, avg=avg)
+            if momentum > 0:
+                record(trace, momentum_buffer=buf)
+            record(trace, update=update, params=new_params)
+        return new_params, RMSpropState(state.step + 1, square_avg, buf if momentum > 0 else None,
+                                        grad_avg if centered else None)

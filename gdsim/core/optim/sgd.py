@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import repeat
 from typing import NamedTuple
 
-import numpy as np
-
-from .base import HyperParam, Optimizer, as_params
+from .base import HyperParam, Optimizer, Vector, as_params, floats, record, weight_decayed
 
 
 class SGDState(NamedTuple):
@@ -15,7 +14,7 @@ class SGDState(NamedTuple):
     ``momentum_buffer`` is None until the first step with momentum, as in torch."""
 
     step: int
-    momentum_buffer: np.ndarray | None
+    momentum_buffer: Vector | None
 
 
 @dataclass(frozen=True)
@@ -71,27 +70,27 @@ class SGD(Optimizer):
 
     def update(self, grad, state: SGDState, params, lr: float, trace: dict | None = None):
         # torch.optim.sgd._single_tensor_sgd
-        weight_decay = self.weight_decay
-        momentum = self.momentum
-        if weight_decay != 0:
-            grad = grad + weight_decay * params  # grad.add(param, alpha=weight_decay)
-        buf = state.momentum_buffer
-        if momentum != 0:
-            if buf is None:
-                buf = grad.copy()  # grad.detach().clone()
-            else:
-                buf = buf * momentum  # buf.mul_(momentum).add_(grad, alpha=1 - dampening)
-                buf += (1 - self.dampening) * grad
-            d_p = grad + momentum * buf if self.nesterov else buf
-        else:
-            d_p = grad
-        new_params = params + (-lr) * d_p  # param.add_(grad, alpha=-lr)
-        if trace is not None:
-            trace["lr"] = float(lr)
-            trace["grad"] = np.array(grad, dtype=np.float64)
+        momentum, dampening, nesterov = self.momentum, self.dampening, self.nesterov
+        params = floats(params)
+        grad = weight_decayed(floats(grad), params, self.weight_decay)
+        first = state.momentum_buffer is None
+        new_params, buf, traced = [], [], []
+        for p, g, b in zip(params, grad, state.momentum_buffer or repeat(0.0)):
             if momentum != 0:
-                trace["momentum_buffer"] = buf
-            trace["direction"] = np.array(d_p, dtype=np.float64)
-            trace["update"] = (-lr) * d_p
-            trace["params"] = new_params
-        return new_params, SGDState(state.step + 1, buf)
+                # buf = grad.detach().clone() at first, then buf.mul_(momentum).add_(grad, alpha=1 - dampening)
+                b = g if first else b * momentum + (1 - dampening) * g
+                buf.append(b)
+                d = g + momentum * b if nesterov else b
+            else:
+                d = g
+            u = (-lr) * d  # param.add_(d_p, alpha=-lr)
+            new_params.append(p + u)
+            if trace is not None:
+                traced.append((d, u))
+        if trace is not None:
+            direction, update = zip(*traced)
+            record(trace, lr=lr, grad=grad)
+            if momentum != 0:
+                record(trace, momentum_buffer=buf)
+            record(trace, direction=direction, update=update, params=new_params)
+        return new_params, SGDState(state.step + 1, buf if momentum != 0 else None)
