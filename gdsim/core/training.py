@@ -329,14 +329,13 @@ class TrainingRun:
         if self._loss_pending and isfinite(loss):  # the full loss at theta: this batch's
             self._record_full_loss(k, loss)
         self._loss_pending = False
-        # A norm is finite exactly when every component is, unless it overflows (then look at each).
         grad_norm = hypot(*grad)
-        if not isfinite(loss) or not (isfinite(grad_norm) or all(map(isfinite, grad))):
+        if not isfinite(loss) or not _all_finite(grad, grad_norm):
             self._diverge(k + 1, "the loss became infinite")
             return
         lr = self.lr
         new_params, new_state = self.optimizer.update(grad, self.state, theta.tolist(), lr)
-        if not (isfinite(hypot(*new_params)) or all(map(isfinite, new_params))):
+        if not _all_finite(new_params, hypot(*new_params)):
             self._diverge(k + 1, "a parameter became infinite")
             return
         new_theta = np.array(new_params)
@@ -387,3 +386,9 @@ class TrainingRun:
             f"Diverged at iteration {iteration}: {what}. "
             f"Try a smaller learning rate (e.g. {suggestion})."
         )
+
+
+def _all_finite(values: list[float], norm: float) -> bool:
+    """Every value is finite, given their norm: it is finite exactly when they all are,
+    unless it overflowed (then each is looked at)."""
+    return isfinite(norm) or all(map(isfinite, values))

@@ -41,6 +41,17 @@ def study_frame(study, run_id):
     return run_id, study.snapshot()
 
 
+def _row(*items) -> QHBoxLayout:
+    """A row of widgets: a str becomes its label, None the stretch."""
+    row = QHBoxLayout()
+    for item in items:
+        if item is None:
+            row.addStretch(1)
+        else:
+            row.addWidget(QLabel(item) if isinstance(item, str) else item)
+    return row
+
+
 def _lr_spin(name: str, value: float) -> LogSpinBox:
     spin = LogSpinBox()
     spin.setObjectName(name)
@@ -121,20 +132,11 @@ class LrStudyPanel(QDockWidget):
     def _build_sweep_tab(self) -> QWidget:
         page = QWidget(objectName="lrSweepPage")
         layout = QVBoxLayout(page)
-        row = QHBoxLayout()
         self.sweep_from = _lr_spin("lrSweepFromSpin", 1e-4)
         self.sweep_to = _lr_spin("lrSweepToSpin", 1.0)
         self.sweep_count = QSpinBox(objectName="lrSweepCountSpin", minimum=2, maximum=200, value=20)
         self.sweep_count.setToolTip("How many learning rates, evenly spaced on a log axis")
-        row.addWidget(QLabel("lr from"))
-        row.addWidget(self.sweep_from)
-        row.addWidget(QLabel("to"))
-        row.addWidget(self.sweep_to)
-        row.addWidget(QLabel("runs"))
-        row.addWidget(self.sweep_count)
-        row.addStretch(1)
-        layout.addLayout(row)
-        row = QHBoxLayout()
+        layout.addLayout(_row("lr from", self.sweep_from, "to", self.sweep_to, "runs", self.sweep_count, None))
         self.metric_combo = QComboBox(objectName="lrSweepMetricCombo")
         for key, text in METRIC_LABELS.items():
             self.metric_combo.addItem(text, key)
@@ -143,13 +145,8 @@ class LrStudyPanel(QDockWidget):
         self.sweep_log_y = QCheckBox("log y", objectName="lrSweepLogYCheck", checked=True)
         self.sweep_run_button = QPushButton("Run sweep", objectName="lrSweepRunButton")
         self.sweep_cancel_button = QPushButton("Cancel", objectName="lrSweepCancelButton", enabled=False)
-        row.addWidget(QLabel("show"))
-        row.addWidget(self.metric_combo)
-        row.addWidget(self.sweep_log_y)
-        row.addStretch(1)
-        row.addWidget(self.sweep_run_button)
-        row.addWidget(self.sweep_cancel_button)
-        layout.addLayout(row)
+        layout.addLayout(_row("show", self.metric_combo, self.sweep_log_y, None,
+                              self.sweep_run_button, self.sweep_cancel_button))
         self.sweep_progress = QProgressBar(objectName="lrSweepProgress", minimum=0, maximum=1000)
         self.sweep_progress.setFormat("")
         layout.addWidget(self.sweep_progress)
@@ -211,29 +208,17 @@ class LrStudyPanel(QDockWidget):
     def _build_range_tab(self) -> QWidget:
         page = QWidget(objectName="lrRangePage")
         layout = QVBoxLayout(page)
-        row = QHBoxLayout()
         self.range_min = _lr_spin("lrRangeMinSpin", 1e-5)
         self.range_max = _lr_spin("lrRangeMaxSpin", 10.0)
         self.range_steps = QSpinBox(objectName="lrRangeStepsSpin", minimum=2, maximum=100_000, value=100)
         self.range_steps.setToolTip("Iterations K: the learning rate rises by the same factor every iteration")
-        row.addWidget(QLabel("lr from"))
-        row.addWidget(self.range_min)
-        row.addWidget(QLabel("to"))
-        row.addWidget(self.range_max)
-        row.addWidget(QLabel("iterations"))
-        row.addWidget(self.range_steps)
-        row.addStretch(1)
-        layout.addLayout(row)
-        row = QHBoxLayout()
+        layout.addLayout(_row("lr from", self.range_min, "to", self.range_max, "iterations", self.range_steps,
+                              None))
         self.range_log_y = QCheckBox("log y", objectName="lrRangeLogYCheck", checked=True)
         self.range_run_button = QPushButton("Run range test", objectName="lrRangeRunButton")
         self.range_cancel_button = QPushButton("Cancel", objectName="lrRangeCancelButton", enabled=False)
-        row.addWidget(QLabel("Stops when the loss exceeds 4× the best."))
-        row.addWidget(self.range_log_y)
-        row.addStretch(1)
-        row.addWidget(self.range_run_button)
-        row.addWidget(self.range_cancel_button)
-        layout.addLayout(row)
+        layout.addLayout(_row("Stops when the loss exceeds 4× the best.", self.range_log_y, None,
+                              self.range_run_button, self.range_cancel_button))
         self.range_progress = QProgressBar(objectName="lrRangeProgress", minimum=0, maximum=1000)
         self.range_progress.setFormat("")
         layout.addWidget(self.range_progress)
