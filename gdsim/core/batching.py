@@ -58,9 +58,11 @@ class BatchSampler:
         self.full_batch = self.batch_size >= self.n_rows
         self.iterations_per_epoch = iterations_per_epoch(self.n_rows, self.batch_size, self.drop_last)
         self._order: np.ndarray | None = None
+        self.epochs_started = 0  # tells a copy of the sampler whether it is out of date
 
     def start_epoch(self) -> None:
         """Draw this epoch's row order."""
+        self.epochs_started += 1
         if self.full_batch or not self.shuffle:
             self._order = None
         else:

@@ -62,6 +62,25 @@ class History:
     def set_full_loss(self, row: int, value: float) -> None:
         self._full_loss[row] = value
 
+    # The columns of a row, as ``rows()`` returns and ``extend`` takes them.
+    COLUMNS = ("epoch", "lr", "batch_loss", "full_loss", "params", "grad", "grad_norm")
+
+    def rows(self, start: int = 0) -> dict[str, np.ndarray]:
+        """Copies of rows [start, len) of every column."""
+        return {name: getattr(self, "_" + name)[start: self._n].copy() for name in self.COLUMNS}
+
+    def extend(self, rows: dict[str, np.ndarray]) -> None:
+        """Append rows given column by column (as ``rows()`` returns them)."""
+        m = len(rows["epoch"])
+        capacity = self.capacity
+        while self._n + m > capacity:
+            capacity *= 2
+        if capacity != self.capacity:
+            self._alloc(capacity)
+        for name in self.COLUMNS:
+            getattr(self, "_" + name)[self._n: self._n + m] = rows[name]
+        self._n += m
+
     def __len__(self) -> int:
         return self._n
 

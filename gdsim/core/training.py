@@ -30,6 +30,14 @@ CHEAP_FULL_LOSS_ROWS = 4096
 # by then the path has left any sane plot range and only reaches inf later.
 DIVERGENCE_FACTOR = 1e10
 
+# What a run sets up once and its steps never change; the rest of its
+# attributes are its state (``state_dict``), which gdsim.core.remote copies
+# between processes.
+_FIXED = frozenset({
+    "dataset", "problem", "standardizer", "X", "y", "batch_size", "iterations_per_epoch", "mode",
+    "full_batch", "_all_rows", "quadratic_stats", "_short_table", "history",
+})
+
 STATUSES = ("ready", "running", "finished", "converged", "diverged")
 _OVER = frozenset(STATUSES[2:])  # the statuses of a run that has ended
 
@@ -258,6 +266,16 @@ class TrainingRun:
             params=params, grad_norm=self._last_grad_norm, batch_rows=rows,
             status=self.status, message=self.message,
         )
+
+    def state_dict(self, sampler: bool = True) -> dict[str, Any]:
+        """Everything stepping changes (optimizer state, counters, sampler…), not the
+        data or the history; ``sampler=False`` leaves out the batch sampler (with
+        its row order, as large as the table)."""
+        return {k: v for k, v in vars(self).items() if k not in _FIXED and (sampler or k != "sampler")}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Take the state of another copy of this run (from ``state_dict``)."""
+        vars(self).update(state)
 
     # --- changes during a run (take effect from the next iteration) ---------------
     def set_hyper(self, **hyper: Any) -> None:

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, QThread, QTimer, Signal
 
+from ..core import remote
 from ..core.training import Snapshot, TrainingRun
 
 MAX_FRAMES_PER_SECOND = 60
@@ -80,6 +81,13 @@ class TrainingWorker(QObject):
         # GUI thread's (Python) painting is starved and the window stutters.
         self.wait_for_gui = False
         self._gui_ready = True
+        # At full speed a TrainingRun steps in a child process (gdsim.core.remote),
+        # so painting and stepping do not take turns at the GIL; in-process while
+        # the child starts, and for good if it cannot.
+        self._stepper: remote.Stepper | None = None
+        self._stepper_failed = False
+        self._streamed_run: TrainingRun | None = None  # the run the child is stepping
+        self.child_slices = 0  # slices the child has stepped, for the curious (and tests)
 
     def take_frame(self) -> Frame | None:
         """The newest frame not yet taken (GUI thread), or None."""
@@ -169,6 +177,11 @@ class TrainingWorker(QObject):
     def is_running(self) -> bool:
         return self._running
 
+    @property
+    def is_stepping(self) -> bool:
+        """Running, or paused with the child process not yet halted (its last slices still count)."""
+        return self._running or self._streamed_run is not None
+
     # --- the loop (worker thread) -----------------------------------------------------
     def work(self) -> None:
         last_emit = 0.0
@@ -179,6 +192,14 @@ class TrainingWorker(QObject):
                 while not (self._quit or self._running or self._pending_steps or self._pending_epochs
                            or self._pending_hyper or self._dirty or self._pending_epochs_total):
                     self._cond.wait()
+                halt = self._streamed_run is not None and (
+                    self._quit or not self._running or self._speed > 0 or self._run is not self._streamed_run
+                    or self._pending_steps or self._pending_epochs or self._pending_hyper
+                    or self._pending_epochs_total)
+            if halt:  # the child stops; its last slices still count (as a chunk in progress would)
+                self._halt_stepper()
+                continue
+            with self._cond:
                 if self._quit:
                     break
                 run, run_id = self._run, self._run_id
@@ -210,9 +231,20 @@ class TrainingWorker(QObject):
                 run.run_epoch()
                 force = True
             if running:
-                if self.wait_for_gui and not self._gui_ready:
+                stepper = self._ready_stepper(run) if speed == 0 else None
+                if self.wait_for_gui and not self._gui_ready and stepper is None:
                     self._wait_for_gui()
-                if speed > 0:
+                if stepper is not None:
+                    # The child steps on while this thread applies its slices and the GUI draws.
+                    self._streamed_run = run
+                    try:
+                        stepper.next_slice(run, SLICE_SECONDS)
+                        self.child_slices += 1
+                    except remote.StepperLost:
+                        self._lose_stepper()
+                    if not stepper.streaming:
+                        self._streamed_run = None
+                elif speed > 0:
                     # Paced: as many steps as the clock allows, then sleep a little.
                     now = time.perf_counter()
                     if budget_done == 0 or now - budget_start > 1.0:
@@ -236,8 +268,42 @@ class TrainingWorker(QObject):
             if force or now - last_emit >= 1.0 / MAX_FRAMES_PER_SECOND:
                 self._publish(self._frame_factory(run, run_id))
                 last_emit = now
+        remote.release(self._stepper)
+        self._stepper = None
         self.stopped.emit()
 
+    # --- the child process (worker thread) ---------------------------------------------
+    def _ready_stepper(self, run) -> remote.Stepper | None:
+        """The child process if it can step ``run`` now; starts it the first time."""
+        if type(run) is not TrainingRun or self._stepper_failed:
+            return None
+        if self._stepper is None:
+            self._stepper = remote.acquire()
+            if self._stepper is None:
+                self._stepper_failed = True
+                return None
+        if self._stepper.lost:
+            self._lose_stepper()
+            return None
+        return self._stepper if self._stepper.ready() else None
+
+    def _halt_stepper(self) -> None:
+        run = self._streamed_run
+        try:
+            self._stepper.halt(run)
+        except remote.StepperLost:
+            self._lose_stepper()
+        self._streamed_run = None
+        if run is self._run and run.done:
+            with self._cond:
+                self._running = False
+                self._dirty = True
+
+    def _lose_stepper(self) -> None:
+        """The child failed: step in-process from here on (the run is as the last slice left it)."""
+        if self._stepper is not None:
+            self._stepper.close()
+        self._stepper_failed, self._stepper, self._streamed_run = True, None, None
 
 class PaintFence(QObject):
     """Tells the worker when the window has painted the frame it was handed.

@@ -1,0 +1,146 @@
+"""Steps in a child process (gdsim.core.remote) give the run exactly what local steps give."""
+
+import time
+
+import numpy as np
+import pytest
+
+from gdsim.core import remote
+from gdsim.core.history import History
+from gdsim.core.presets import large_synthetic, load_preset, two_classes
+from gdsim.core.training import TrainingConfig, TrainingRun
+
+
+@pytest.fixture(scope="module")
+def stepper():
+    s = remote.Stepper()
+    deadline = time.monotonic() + 30
+    while not s.ready():
+        assert time.monotonic() < deadline, "the child process did not start"
+        time.sleep(0.01)
+    yield s
+    s.close()
+
+
+def assert_same(a: TrainingRun, b: TrainingRun) -> None:
+    assert len(a.history) == len(b.history) == a.iteration + 1
+    for name in History.COLUMNS:
+        assert np.array_equal(getattr(a.history, name), getattr(b.history, name), equal_nan=True), name
+    assert a.params.tolist() == b.params.tolist()
+    assert (a.iteration, a.epoch, a.batch_in_epoch, a.status, a.message, a.lr) == \
+           (b.iteration, b.epoch, b.batch_in_epoch, b.status, b.message, b.lr)
+    assert repr(a.state) == repr(b.state)  # optimizer state (moments...), float for float
+    assert a.snapshot().batch_rows.tolist() == b.snapshot().batch_rows.tolist()
+    assert a.sampler.epochs_started == b.sampler.epochs_started
+
+
+def stream(stepper, run, slices=None, seconds=0.005):
+    """Let the child step ``run`` for some slices (or to the end), then halt it."""
+    count = 0
+    while slices is None or count < slices:
+        count += 1
+        if not stepper.next_slice(run, seconds) and not stepper.streaming:
+            break
+    stepper.halt(run)
+
+
+INSURANCE = TrainingConfig(model="logistic", optimizer="adam", hyper={"lr": 0.01}, epochs=4000,
+                           standardize=True)
+MINIBATCH = TrainingConfig(model="logistic", optimizer="sgd", hyper={"lr": 0.1, "momentum": 0.9},
+                           batch_size=7, epochs=400, seed=3)
+
+
+@pytest.mark.parametrize("config", [INSURANCE, MINIBATCH], ids=["full-batch-adam", "minibatch-sgd"])
+def test_child_steps_equal_local_steps(stepper, config):
+    data = load_preset("insurance") if config is INSURANCE else two_classes(60)
+    remote_run, local = TrainingRun(data, config), TrainingRun(data, config)
+    stream(stepper, remote_run, slices=3)
+    assert 0 < remote_run.iteration < remote_run.total_iterations
+    local.advance(remote_run.iteration)
+    assert_same(remote_run, local)
+    # Local changes between streams reach the child: steps, a new lr, more epochs.
+    for run in (remote_run, local):
+        run.advance(5)
+        run.set_hyper(lr=0.02)
+        run.set_epochs(config.epochs + 100)
+    stream(stepper, remote_run)
+    local.run()
+    assert remote_run.status == "finished"
+    assert_same(remote_run, local)
+
+
+def test_a_long_table_sends_its_row_order_only_with_a_new_epoch(stepper):
+    # 3000 rows, batches of 10: an epoch is 300 steps, so epochs begin inside slices.
+    data = large_synthetic(3000, model="logistic")
+    config = TrainingConfig(model="logistic", optimizer="adam", batch_size=10, epochs=40, seed=1)
+    remote_run, local = TrainingRun(data, config), TrainingRun(data, config)
+    stream(stepper, remote_run, slices=3)
+    assert remote_run.epoch >= 1
+    local.advance(remote_run.iteration)
+    assert_same(remote_run, local)
+    # The row order the child drew for this epoch came back: local steps go on with it.
+    remote_run.advance(450)
+    local.advance(450)
+    assert_same(remote_run, local)
+    stream(stepper, remote_run)
+    local.run()
+    assert remote_run.epoch == 40
+    assert_same(remote_run, local)
+
+
+def test_divergence_in_the_child_is_the_same_divergence(stepper):
+    data = load_preset("insurance")
+    config = TrainingConfig(model="linear", optimizer="sgd", hyper={"lr": 5.0}, epochs=10_000)
+    remote_run, local = TrainingRun(data, config), TrainingRun(data, config)
+    stream(stepper, remote_run)
+    local.run()
+    assert remote_run.status == "diverged"
+    assert_same(remote_run, local)
+
+
+def test_a_lost_child_leaves_the_run_as_its_last_slice_left_it():
+    s = remote.Stepper()
+    while not s.ready():
+        time.sleep(0.01)
+    data = load_preset("insurance")
+    config = INSURANCE.replace(epochs=10**7)
+    run = TrainingRun(data, config)
+    s.next_slice(run, 0.005)
+    s.next_slice(run, 0.005)
+    s._process.kill()
+    s._process.join()
+    with pytest.raises(remote.StepperLost):
+        for _ in range(100):  # slices already in the pipe may still arrive
+            s.next_slice(run, 0.005)
+    assert s.lost and not s.ready()
+    done = run.iteration
+    local = TrainingRun(data, config)
+    local.advance(done)
+    assert_same(run, local)
+    run.advance(10)  # and it steps on in-process
+    local.advance(10)
+    assert_same(run, local)
+    s.close()
+
+
+def test_steps_stay_in_process_when_asked(monkeypatch):
+    monkeypatch.setenv(remote.LOCAL_ENV, "1")
+    assert remote.acquire() is None
+
+
+def test_released_steppers_are_reused(stepper):
+    s = remote.acquire()
+    assert s is not None
+    remote.release(s)
+    assert remote.acquire() is s
+    remote.release(s)
+    remote.shutdown()
+    assert s.lost
+
+
+def test_the_child_does_not_run_the_command_line():
+    # `python -m gdsim` is the main module; a spawned child imports it again,
+    # which must not open a second window (see gdsim/__main__.py).
+    import runpy
+
+    runpy.run_module("gdsim.__main__", run_name="__mp_main__")  # no SystemExit, no window
