@@ -11,4 +11,5 @@ COMMANDS: tuple[str, ...] = (
     "sweep",
     "code",
     "animate",
+    "check",
 )

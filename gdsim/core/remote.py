@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import copy
 import os
+import sys
 import threading
 import time
 import traceback
@@ -32,6 +33,8 @@ from .training import TrainingRun
 
 #: Set (to anything but "" or "0") to keep every step in-process.
 LOCAL_ENV = "GDSIM_LOCAL_STEPS"
+#: How much lower the child's scheduling priority is than the window's (Unix).
+CHILD_NICENESS = 10
 
 
 class StepperLost(RuntimeError):
@@ -59,6 +62,17 @@ class _SliceRows(History):
 
 def serve(conn) -> None:
     """The child process: answer the parent's messages until it goes away."""
+    if hasattr(os, "nice"):
+        # Below the window: on a machine with few cores its painting (and Qt's
+        # raster helper threads) must not wait for the steps.
+        os.nice(CHILD_NICENESS)
+    try:
+        _serve(conn)
+    except (BrokenPipeError, EOFError, ConnectionError):
+        pass  # the parent went away: so do we
+
+
+def _serve(conn) -> None:
     run: TrainingRun | None = None
     sent_epochs = 0  # the sampler's epochs_started when the parent last had it
     conn.send(("ready",))
@@ -106,7 +120,7 @@ class Stepper:
         self._conn, child_conn = context.Pipe()
         self._process = context.Process(target=serve, args=(child_conn,), daemon=True,
                                         name="gdsim-steps")
-        self._process.start()
+        _start_without_main(self._process)
         child_conn.close()
         self._ready = False
         self._lost = False
@@ -217,6 +231,27 @@ class Stepper:
         self._lost = True
 
 
+def _start_without_main(process) -> None:
+    """Start ``process`` without it running the parent's main script first.
+
+    A spawned child imports the parent's ``__main__`` again (as
+    ``__mp_main__``) unless it was a package's ``__main__``: a user's script
+    that opens a gdsim window without an ``if __name__ == "__main__"`` guard
+    would open another one in the child. ``serve`` needs nothing from it, so
+    the child is told there is no main module to import.
+    """
+    import types
+
+    with _start_lock:
+        main = sys.modules["__main__"]
+        sys.modules["__main__"] = types.ModuleType("__main__")
+        try:
+            process.start()
+        finally:
+            sys.modules["__main__"] = main
+
+
+_start_lock = threading.Lock()
 # Idle steppers, reused by the next caller (a child takes a few hundred ms to start).
 _idle: list[Stepper] = []
 _idle_lock = threading.Lock()

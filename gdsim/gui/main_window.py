@@ -76,6 +76,9 @@ class MainWindow(QMainWindow):
         # The surface follows the run at most every SURFACE_COOLDOWN_MS, and
         # while running only inside a frame (the worker waits while it draws).
         self._surface_due = False
+        self._stages = None  # the frame being drawn, a generator of stages (_frame_stages)
+        self._stage_timer = QTimer(self, singleShot=True, interval=0)
+        self._stage_timer.timeout.connect(self._next_stage)
         self._surface_timer = QTimer(self, singleShot=True, interval=SURFACE_COOLDOWN_MS)
         self._surface_timer.timeout.connect(self._on_surface_cooldown)
 
@@ -508,13 +511,17 @@ class MainWindow(QMainWindow):
             self._draw_loss_initial()
             self._draw_status(self._run.snapshot())
 
-    def _follow_surface(self, params: np.ndarray) -> None:
+    def _follow_surface(self, params: np.ndarray) -> bool:
+        """Redraw the surface if the parameters left it (at most every SURFACE_COOLDOWN_MS);
+        True when it was redrawn."""
         if self.surface_model.follow(params):
             self._surface_due = True
         if self._surface_due and not self._surface_timer.isActive():
             self._surface_due = False
             self._redraw_surface()
             self._surface_timer.start()
+            return True
+        return False
 
     def _on_surface_cooldown(self) -> None:
         if self._surface_due and not self.worker.is_running:  # else the next frame redraws it
@@ -537,25 +544,57 @@ class MainWindow(QMainWindow):
         self.loss_view.getPlotItem().getViewBox().setXRange(0, max(end, 1), padding=0.02)
 
     def _on_frame_ready(self) -> None:
+        """Draw the worker's newest frame, one plot per turn of the event loop.
+
+        Each plot is painted before the next one is drawn, so no single event
+        holds the window for a whole frame (the input and the clock stay
+        served). A frame that arrives meanwhile waits and is taken at the end.
+        """
+        if self._stages is not None:
+            return  # drawing one already: the newest is taken when it is done
         frame = self.worker.take_frame()
-        if frame is not None:
-            self._on_frame(frame)
-        self._paint_fence.arm()  # the worker steps on once the plots are painted
+        if frame is None:
+            self._paint_fence.arm()  # the worker steps on once the plots are painted
+            return
+        self._stages = self._frame_stages(frame)
+        self._next_stage()
+
+    def _next_stage(self) -> None:
+        if self._stages is None:
+            return
+        if next(self._stages, None) is None:  # done (or the run was replaced)
+            self._stages = None
+            self._on_frame_ready()
+        else:
+            self._stage_timer.start()  # a zero timer: it fires after the paint it caused
 
     def _on_frame(self, frame: Frame) -> None:
+        """Draw a frame all at once."""
+        for _ in self._frame_stages(frame):
+            pass
+
+    def _frame_stages(self, frame: Frame):
+        """Draw ``frame``; yields (True) after each plot, between which the window paints."""
         if frame.run_id != self._run_id or self._run is None:
             return  # from a run that has been replaced
-        self._last_frame = frame
         snap = frame.snapshot
-        self._follow_surface(snap.params)
+        if self._follow_surface(snap.params):
+            yield True
         self._draw_path(frame)
-        full = frame.full_loss
-        self.loss_view.set_series(frame.iterations, frame.batch_loss, frame.iterations, full,
+        style.settle_ranges(self.surface_view)
+        yield True
+        if frame.run_id != self._run_id:
+            return
+        self.loss_view.set_series(frame.iterations, frame.batch_loss, frame.iterations, frame.full_loss,
                                   self._epoch_boundaries(frame), series_key=frame.run_id)
         self._fix_loss_x_range()
+        style.settle_ranges(self.loss_view)
+        yield True
+        if frame.run_id != self._run_id:
+            return
+        self._last_frame = frame  # (drawn, once this stage is over)
         self._draw_fit(snap.params)
-        for view in (self.surface_view, self.loss_view, self.fit_view):
-            style.settle_ranges(view)
+        style.settle_ranges(self.fit_view)
         if self._function is None:
             self.dataset_panel.highlight_rows(snap.batch_rows if self._run.mode != "batch" else [])
         self._draw_status(snap)

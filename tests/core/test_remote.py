@@ -144,3 +144,43 @@ def test_the_child_does_not_run_the_command_line():
     import runpy
 
     runpy.run_module("gdsim.__main__", run_name="__mp_main__")  # no SystemExit, no window
+
+
+def test_the_child_does_not_run_the_parents_script(tmp_path):
+    # A user's script without an `if __name__ == "__main__"` guard must run once,
+    # not again in the child (multiprocessing's spawn would import it there).
+    import subprocess
+    import sys
+
+    script = tmp_path / "no_guard.py"
+    script.write_text(
+        "import time\n"
+        "from gdsim.core import remote\n"
+        "print('script body', flush=True)\n"
+        "s = remote.Stepper()\n"
+        "t0 = time.monotonic()\n"
+        "while not s.ready() and time.monotonic() - t0 < 30:\n"
+        "    time.sleep(0.01)\n"
+        "print('ready', s.ready(), flush=True)\n"
+        "s.close()\n"
+    )
+    import os
+    from pathlib import Path
+
+    import gdsim
+
+    env = {**os.environ, "PYTHONPATH": str(Path(gdsim.__file__).parents[1])}
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60, env=env)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines() == ["script body", "ready True"]
+
+
+def test_gdsim_check_reports_the_child_process(capsys, monkeypatch):
+    from gdsim.cli import main
+
+    assert main(["check"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("gdsim check: ok: the child process started") and "bit-identical" in out
+    monkeypatch.setenv(remote.LOCAL_ENV, "1")
+    assert main(["check"]) == 1
+    assert "stays in-process" in capsys.readouterr().out

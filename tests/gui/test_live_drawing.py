@@ -147,3 +147,37 @@ def test_big_surface_shows_a_preview_then_the_exact_surface(qtbot):
     image = window.surface_view.image_item.image
     assert image.shape == (128, 128)
     window.close()
+
+
+def test_a_frame_is_drawn_one_plot_per_turn_of_the_event_loop(qtbot, monkeypatch):
+    from gdsim.gui.main_window import MainWindow
+
+    window = MainWindow()
+    window.ask_before_discarding = False
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    turns = [0]  # a zero timer counts the turns of the event loop
+    ticker = QtCore.QTimer(interval=0)
+    ticker.timeout.connect(lambda: turns.__setitem__(0, turns[0] + 1))
+    ticker.start()
+    calls: list[tuple[str, int]] = []
+    for obj, name in ((window.surface_view, "set_path"), (window.loss_view, "set_series"),
+                      (window.fit_view, "highlight_rows")):
+        original = getattr(obj, name)
+
+        def spy(*args, _name=name, _original=original, **kwargs):
+            calls.append((_name, turns[0]))
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(obj, name, spy)
+    drawn = []
+    window.frame_drawn.connect(drawn.append)
+    window.worker.step(5)
+    qtbot.waitUntil(lambda: bool(drawn), timeout=5000)
+    ticker.stop()
+    assert [name for name, _ in calls] == ["set_path", "set_series", "highlight_rows"]
+    # the event loop (input, timers, the paint of the plot just drawn) ran in between
+    assert calls[0][1] < calls[1][1] < calls[2][1], calls
+    assert drawn[0].snapshot.iteration == 5
+    window.shutdown()

@@ -13,7 +13,7 @@ from typing import Iterable
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6 import QtGui, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import Qt
 
 pg.setConfigOptions(antialias=True)
@@ -133,6 +133,13 @@ def apply_plot_style(widget: pg.PlotWidget) -> None:
         axis = item.getAxis(name)
         style_axis(axis)
     item.titleLabel.opts["color"] = FOREGROUND
+    # Without a scene rect of its own, Qt recomputes the scene's "growing"
+    # rect from every item's bounding rect (pyqtgraph's, in Python) after each
+    # change: about a third of a live frame. The view sets what is shown, so
+    # the scene's rect only bounds its index; and a few items need no index.
+    scene = widget.scene()
+    scene.setItemIndexMethod(QtWidgets.QGraphicsScene.ItemIndexMethod.NoIndex)
+    scene.setSceneRect(QtCore.QRectF(0, 0, 1, 1))
 
 
 def style_axis(axis: pg.AxisItem) -> None:
