@@ -585,8 +585,10 @@ class MainWindow(QMainWindow):
         yield True
         if frame.run_id != self._run_id:
             return
+        # a live series while the run goes on (drawn incrementally); the end is drawn whole
+        key = None if snap.done else frame.run_id
         self.loss_view.set_series(frame.iterations, frame.batch_loss, frame.iterations, frame.full_loss,
-                                  self._epoch_boundaries(frame), series_key=frame.run_id)
+                                  self._epoch_boundaries(frame), series_key=key)
         self._fix_loss_x_range()
         style.settle_ranges(self.loss_view)
         yield True

@@ -181,3 +181,20 @@ def test_a_frame_is_drawn_one_plot_per_turn_of_the_event_loop(qtbot, monkeypatch
     assert calls[0][1] < calls[1][1] < calls[2][1], calls
     assert drawn[0].snapshot.iteration == 5
     window.shutdown()
+
+
+def test_live_loss_axes_move_a_few_times_and_the_finished_curve_fills_the_plot(qtbot):
+    view = _show(qtbot, LossView())
+    it, batch, full = _loss(200_000)
+    ranges = []
+    for n in range(1000, 200_001, 1000):  # 200 frames of a live run
+        view.set_series(it[:n], batch[:n], it[:n], full[:n], series_key=3)
+        style.settle_ranges(view)
+        ranges.append(tuple(view.getPlotItem().getViewBox().viewRange()[0]))
+    moves = sum(1 for a, b in zip(ranges, ranges[1:]) if a != b)
+    assert moves <= 10, moves  # the x range doubles when the curve reaches its end
+    assert ranges[-1][1] >= 200_000
+    view.set_series(it, batch, it, full)  # the run ended: drawn whole, without the room
+    style.settle_ranges(view)
+    x0, x1 = view.getPlotItem().getViewBox().viewRange()[0]
+    assert x1 <= 1.35 * 200_000  # the usual quarter of room, not the live doubling

@@ -29,10 +29,21 @@ REMOVE_RADIUS_PX = 12.0
 PIN_RADIUS_PX = 30.0
 
 
+#: How far the auto-range box reaches past the data, as a fraction of its span:
+#: a live series doubles it when it fills up, so a long run moves its axes (an
+#: expensive repaint: ticks, labels, grid) a few times, not every second.
+X_GROWTH_LIVE = 1.0
+X_GROWTH = 0.25
+
+
 def _as_float(a) -> np.ndarray:
     if a is None:
         return np.empty(0)
     return np.asarray(a, dtype=float).ravel()
+
+
+def _flat(a) -> np.ndarray:
+    return np.empty(0) if a is None else np.asarray(a).ravel()
 
 
 class LossView(pg.PlotWidget):
@@ -132,9 +143,13 @@ class LossView(pg.PlotWidget):
         if series_key is None or series_key != self._series_key:
             self._batch_peaks.reset()
             self._full_peaks.reset()
+        if series_key != self._series_key:
+            self._bounds = None  # e.g. a live run's roomy range becomes the finished run's
         self._series_key = series_key
-        self._it, self._batch = _as_float(iterations), _as_float(batch_loss)
-        self._full_it, self._full = _as_float(full_iterations), _as_float(full_loss)
+        # Iterations stay as given (often integers): only the drawn ones are made floats,
+        # not a live run's whole history every frame.
+        self._it, self._batch = _flat(iterations), _as_float(batch_loss)
+        self._full_it, self._full = _flat(full_iterations), _as_float(full_loss)
         eb = _as_float(epoch_boundaries)
         self._epochs = eb[np.isfinite(eb)]
         self._render()
@@ -204,7 +219,7 @@ class LossView(pg.PlotWidget):
         """The drawn points of one series: (x in display units, y), finite, at most a few thousand."""
         n = min(len(it), len(y))
         pos, val = peaks.update(y[:n])
-        x = it[pos]
+        x = it[pos].astype(float)
         ok = np.isfinite(x)
         return self._visible(self._xdisp(x[ok]), val[ok])
 
@@ -239,7 +254,8 @@ class LossView(pg.PlotWidget):
         x_span = max(x1 - x0, 1.0)
         y_span = max(y1 - y0, min_y_span)
         mid = (y0 + y1) / 2
-        box = (x0, x1 + 0.25 * x_span, min(y0, mid - y_span / 2) - 0.1 * y_span,
+        growth = X_GROWTH if self._series_key is None else X_GROWTH_LIVE
+        box = (x0, x1 + growth * x_span, min(y0, mid - y_span / 2) - 0.1 * y_span,
                max(y1, mid + y_span / 2) + 0.1 * y_span)
         self._bounds = box
         low, high = (10.0 ** box[2], 10.0 ** box[3]) if self._log else box[2:4]
