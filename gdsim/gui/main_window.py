@@ -30,7 +30,7 @@ from .worker import Frame, PaintFence, WorkerThread
 APP_TITLE = "gdsim — gradient descent simulator"
 PRESETS = {p.id: p for p in list_presets()}
 LOSS_FULL_RANGE_ITERATIONS = 20_000
-SURFACE_COOLDOWN_MS = 250
+SURFACE_COOLDOWN_MS = 1000
 RUN_SHORTCUTS = {
     "start": "F5", "pause": "F6", "step": "F10", "step_epoch": "Shift+F10", "reset": "Ctrl+R",
 }
@@ -74,7 +74,7 @@ class MainWindow(QMainWindow):
         self._refiner = SurfaceRefiner(self)
         self._refiner.finished.connect(self._on_surface_refined)
         # The surface follows the run at most every SURFACE_COOLDOWN_MS, and
-        # while running only inside a frame (the worker waits while it draws).
+        # while running only as stages of a frame (computed, then shown).
         self._surface_due = False
         self._stages = None  # the frame being drawn, a generator of stages (_frame_stages)
         self._stage_timer = QTimer(self, singleShot=True, interval=0)
@@ -474,6 +474,11 @@ class MainWindow(QMainWindow):
 
     # --- drawing -------------------------------------------------------------------------
     def _redraw_surface(self, force: bool = False) -> None:
+        for _ in self._surface_stages(force):
+            pass
+
+    def _surface_stages(self, force: bool = False):
+        """Compute the surface, yield, then show it (two turns of the event loop in a frame)."""
         if self._run is None:  # the settings are invalid; the message says why
             return
         surface = self.surface_model.surface(force=force)
@@ -482,26 +487,35 @@ class MainWindow(QMainWindow):
         job = self.surface_model.take_job()
         if job is not None:
             self._refiner.submit(job)  # the exact surface replaces this preview when done
-        self._show_surface(surface)
+        run = self._run
+        yield True
+        if self._run is not run:
+            return
+        self._show_surface(surface, contours=False)
+        yield True  # the window paints the new colours (over the old contours) ...
+        if self._run is run:
+            self.surface_view.draw_contours()  # ... then the new contour lines
 
     def _on_surface_refined(self, job, surface) -> None:
         if self._run is not None and self.surface_model.accept(job, surface):
             self._show_surface(surface)
 
-    def _show_surface(self, surface) -> None:
+    def _show_surface(self, surface, contours: bool = True) -> None:
         names = self._run.parameter_names
         i, j = self.surface_model.axes
         if self._function is not None:
             title = self._function.title  # the formula is in the surface's tooltip
             self.surface_view.setToolTip(self._function.formula)
-            self.surface_view.set_surface(surface.values, surface.xs, surface.ys, "x", "y", title)
+            self.surface_view.set_surface(surface.values, surface.xs, surface.ys, "x", "y", title,
+                                          contours=contours)
             minima = self.surface_model.minima
             self.surface_view.set_optimum(minima if len(minima) else None, "known minimum")
         else:
             title = f"{self._run.problem.loss.upper()} loss"
             if surface.preview:
                 title += " (preview from a sample of the rows; computing the exact surface…)"
-            self.surface_view.set_surface(surface.values, surface.xs, surface.ys, names[i], names[j], title)
+            self.surface_view.set_surface(surface.values, surface.xs, surface.ys, names[i], names[j], title,
+                                          contours=contours)
             opt = self.surface_model.optimum
             self.surface_view.set_optimum(None if opt is None else (opt[i], opt[j]))
         if self._last_frame is None:
@@ -511,17 +525,16 @@ class MainWindow(QMainWindow):
             self._draw_loss_initial()
             self._draw_status(self._run.snapshot())
 
-    def _follow_surface(self, params: np.ndarray) -> bool:
-        """Redraw the surface if the parameters left it (at most every SURFACE_COOLDOWN_MS);
-        True when it was redrawn."""
+    def _follow_surface(self, params: np.ndarray):
+        """Redraw the surface if the parameters left it, at most every SURFACE_COOLDOWN_MS
+        (in stages: see _surface_stages)."""
         if self.surface_model.follow(params):
             self._surface_due = True
         if self._surface_due and not self._surface_timer.isActive():
             self._surface_due = False
-            self._redraw_surface()
             self._surface_timer.start()
-            return True
-        return False
+            yield from self._surface_stages()
+            yield True
 
     def _on_surface_cooldown(self) -> None:
         if self._surface_due and not self.worker.is_running:  # else the next frame redraws it
@@ -546,27 +559,24 @@ class MainWindow(QMainWindow):
     def _on_frame_ready(self) -> None:
         """Draw the worker's newest frame, one plot per turn of the event loop.
 
-        Each plot is painted before the next one is drawn, so no single event
-        holds the window for a whole frame (the input and the clock stay
-        served). A frame that arrives meanwhile waits and is taken at the end.
+        Each stage runs in its own turn (a zero timer: after the paint the
+        previous stage caused, and after any other waiting event), so no
+        single event holds the window for a whole frame. A frame that arrives
+        meanwhile waits and is taken when this one is done.
         """
-        if self._stages is not None:
-            return  # drawing one already: the newest is taken when it is done
-        frame = self.worker.take_frame()
-        if frame is None:
-            self._paint_fence.arm()  # the worker steps on once the plots are painted
-            return
-        self._stages = self._frame_stages(frame)
-        self._next_stage()
+        if self._stages is None and not self._stage_timer.isActive():
+            self._stage_timer.start()
 
     def _next_stage(self) -> None:
         if self._stages is None:
-            return
+            frame = self.worker.take_frame()
+            if frame is None:
+                self._paint_fence.arm()  # the worker steps on once the plots are painted
+                return
+            self._stages = self._frame_stages(frame)
         if next(self._stages, None) is None:  # done (or the run was replaced)
             self._stages = None
-            self._on_frame_ready()
-        else:
-            self._stage_timer.start()  # a zero timer: it fires after the paint it caused
+        self._stage_timer.start()  # the next stage, or the next frame, or arming the fence
 
     def _on_frame(self, frame: Frame) -> None:
         """Draw a frame all at once."""
@@ -578,8 +588,9 @@ class MainWindow(QMainWindow):
         if frame.run_id != self._run_id or self._run is None:
             return  # from a run that has been replaced
         snap = frame.snapshot
-        if self._follow_surface(snap.params):
-            yield True
+        yield from self._follow_surface(snap.params)
+        if frame.run_id != self._run_id:
+            return
         self._draw_path(frame)
         style.settle_ranges(self.surface_view)
         yield True
