@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from importlib import import_module
-from typing import Sequence
+from typing import NoReturn, Sequence
 
 from .commands import COMMANDS
 
@@ -77,6 +77,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     except _user_errors() as exc:
         print(f"gdsim: error: {exc}", file=sys.stderr)
         return USAGE_ERROR
+
+
+def entry() -> NoReturn:
+    """The ``gdsim`` program: ``main()``, then exit.
+
+    After a window, exit without Python tearing Qt's objects down one by one
+    (``pyqtgraph.exit`` does the same): by then the window has stopped its
+    threads and written all it keeps, the teardown takes 0.1-0.2 s, and it is
+    where PySide tends to crash.
+    """
+    code = main()
+    qt = sys.modules.get("PySide6.QtWidgets")
+    if qt is not None and qt.QApplication.instance() is not None:
+        import atexit
+        import os
+
+        atexit._run_exitfuncs()  # noqa: SLF001 (what sys.exit would run: thread and child shutdown)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
 
 
 def _open_window(argv: list[str]) -> int:

@@ -38,13 +38,13 @@ class FitView(pg.PlotWidget):
     """
 
     def __init__(self, parent=None):
-        super().__init__(parent=parent, background=style.BACKGROUND)
+        # no context menus (built at once by pyqtgraph otherwise: ~10 ms a plot at start-up)
+        super().__init__(parent=parent, background=style.BACKGROUND, enableMenu=False)
         self.setObjectName("fitPlot")
         style.apply_plot_style(self)
         self.plot_item = self.getPlotItem()
         self.vb = self.plot_item.getViewBox()
         self.plot_item.showGrid(x=True, y=True, alpha=0.15)
-        self.plot_item.setMenuEnabled(False)
         self._mode: str | None = None
         self._rows = np.empty((0, 2))  # displayed position of every data row (NaN if dropped)
         self._labels = np.empty(0)  # class of every row (decision boundary)

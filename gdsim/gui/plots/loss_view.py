@@ -54,13 +54,13 @@ class LossView(pg.PlotWidget):
     """
 
     def __init__(self, parent=None):
-        super().__init__(parent=parent, background=style.BACKGROUND)
+        # no context menus (built at once by pyqtgraph otherwise: ~10 ms a plot at start-up)
+        super().__init__(parent=parent, background=style.BACKGROUND, enableMenu=False)
         self.setObjectName("lossPlot")
         style.apply_plot_style(self)
         self.plot_item = self.getPlotItem()
         self.vb = self.plot_item.getViewBox()
         self.plot_item.showGrid(x=True, y=True, alpha=0.15)
-        self.plot_item.setMenuEnabled(False)
 
         self._it = np.empty(0)
         self._batch = np.empty(0)

@@ -170,13 +170,13 @@ class SurfaceView(pg.PlotWidget):
     clicked = Signal(float, float)
 
     def __init__(self, parent=None):
-        super().__init__(parent=parent, background=style.BACKGROUND)
+        # no context menus (built at once by pyqtgraph otherwise: ~10 ms a plot at start-up)
+        super().__init__(parent=parent, background=style.BACKGROUND, enableMenu=False)
         self.setObjectName("surfacePlot")
         style.apply_plot_style(self)
         self.plot_item = self.getPlotItem()
         self.vb = self.plot_item.getViewBox()
         self.plot_item.showGrid(x=False, y=False)
-        self.plot_item.setMenuEnabled(False)
         self.vb.disableAutoRange()
         self.viewport().setCursor(Qt.CursorShape.CrossCursor)
 
