@@ -511,6 +511,8 @@ class ControlsPanel(QWidget):
     def set_parameter_names(self, names: Sequence[str]) -> None:
         """Rebuild the start-point inputs (``initSpin0``, ...); values kept when the count is unchanged."""
         names = tuple(names)
+        if names == self._names and len(self._init_spins) == len(names):
+            return  # the same inputs, values kept
         old = [s.value() for s in self._init_spins]
         while self.startForm.rowCount():
             self.startForm.removeRow(0)

@@ -207,7 +207,10 @@ class OptimizerGroup(QGroupBox):
             if index < 0:
                 raise ValueError(f"Unknown optimizer {optimizer!r}")
             self.optimizerCombo.setCurrentIndex(index)
-            self._build(optimizer, hyper)
+            if optimizer == self._current:
+                self._set_values(hyper)  # the same rows: no need to build them again
+            else:
+                self._build(optimizer, hyper)
             self.learningRateSpin.setValue(float(hyper.get("lr", self._lr_param(optimizer).default)))
         finally:
             self._loading = False
@@ -279,6 +282,21 @@ class OptimizerGroup(QGroupBox):
                 spin.show()
                 self.wheel_guard.guard(spin)
                 self._editors[hp.name] = spin
+
+    def _set_values(self, values: Mapping[str, Any]) -> None:
+        """Show ``values`` (missing ones at torch's defaults) in the current optimizer's editors."""
+        for hp in hyperparams(self._current):
+            if hp.name == "lr":
+                continue
+            value = values.get(hp.name, hp.default)
+            editor = self._editors[hp.name]
+            if hp.kind == "bool":
+                editor.setChecked(bool(value))  # type: ignore[union-attr]
+            elif hp.kind == "pair":
+                for spin, v in zip(editor, value):  # type: ignore[arg-type]
+                    spin.setValue(float(v))
+            else:
+                editor.setValue(float(value))  # type: ignore[union-attr]
 
     # -- reactions ---------------------------------------------------------------------
     def _on_optimizer(self, _index: int) -> None:

@@ -14,7 +14,6 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QDockWidget, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from ...core.compare import distance_curve
 from ..plots import style
 
 NO_OPTIMUM_TEXT = "No closed-form optimum for this model and loss"
@@ -117,6 +116,8 @@ class OptimumDistanceDock(QDockWidget):
         if params.shape[1] != optimum.size:
             self._set_available(False)
             return
+        from ...core.compare import distance_curve  # when first drawn, not with the window
+
         self._set_available(True)
         log = self.log_check.isChecked()
         x, d = distance_curve(iterations, params, optimum, positive=log)

@@ -15,13 +15,18 @@ one).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 
-from ...core.compare import PinnedRun, loss_curve_x, path_in_training_units, pin_label, pin_run
 from ..plots import style
+
+# gdsim.core.compare is imported when there is a pin to make or draw, not with the window.
+if TYPE_CHECKING:
+    from ...core.compare import PinnedRun
 
 #: faded colours of successive pins (distinct from the live path and loss colours)
 PIN_COLORS: tuple[str, ...] = ("#ff7f0e", "#e377c2", "#17becf", "#bcbd22", "#9467bd", "#8c564b")
@@ -82,6 +87,8 @@ class PinsController(QObject):
 
     def pin_current(self) -> PinnedRun | None:
         """Pin the current run as drawn so far; None when there is nothing new to pin."""
+        from ...core.compare import pin_label, pin_run
+
         run = self._window.current_run
         if run is None:
             return None
@@ -157,6 +164,8 @@ class PinsController(QObject):
             self._draw_ghost(pin)
 
     def _draw_ghost(self, pin) -> None:
+        from ...core.compare import path_in_training_units
+
         w = self._window
         run = w.current_run
         self._ghost_extent = w.surface_view.surface_extent()
@@ -204,6 +213,8 @@ class PinsController(QObject):
             self._draw_curve(pin)
 
     def _draw_curve(self, pin) -> None:
+        from ...core.compare import loss_curve_x
+
         w = self._window
         run = w.current_run
         ipe = run.iterations_per_epoch if run is not None else 1

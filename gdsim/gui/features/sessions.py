@@ -18,19 +18,29 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
-from ...core.session import EXTENSION, Session, SessionError, load_session, save_session
+# gdsim.core.session (and json) is imported by the functions that read or write a
+# file, not with the window.
+if TYPE_CHECKING:
+    from ...core.session import Session
 
 MAX_RECENT = 8
-FILTER = f"gdsim sessions (*{EXTENSION});;All files (*)"
 RECENT_KEY = "recentSessions"
 LAST_DIR_KEY = "lastDirectory"
 GEOMETRY_KEY = "windowGeometry"
 STATE_KEY = "windowState"
+
+
+def file_filter() -> str:
+    """The file dialogs' filter: sessions, or all files."""
+    from ...core.session import EXTENSION
+
+    return f"gdsim sessions (*{EXTENSION});;All files (*)"
 
 
 def settings() -> QSettings:
@@ -87,6 +97,8 @@ def _pins_of(window):
 
 def capture_session(window) -> Session:
     """The window's current state as a Session."""
+    from ...core.session import Session
+
     return Session(
         dataset=window.document.dataset,
         config=window.controls.config(),
@@ -171,6 +183,8 @@ class SessionsController(QObject):
 
     def save(self, path: str | os.PathLike) -> bool:
         """Save the session to ``path`` (atomic); False with a message when it cannot be written."""
+        from ...core.session import save_session
+
         path = Path(path)
         window = self._window
         try:
@@ -187,6 +201,8 @@ class SessionsController(QObject):
 
     def open(self, path: str | os.PathLike) -> bool:
         """Open a session; a bad file shows one sentence and leaves everything as it was."""
+        from ...core.session import SessionError, load_session
+
         try:
             session = load_session(path)
         except SessionError as exc:
@@ -204,9 +220,11 @@ class SessionsController(QObject):
         return self.save_as_interactive()
 
     def save_as_interactive(self) -> bool:
+        from ...core.session import EXTENSION
+
         name = self.path.name if self.path else _default_name(self._window)
         start = str(Path(last_directory() or os.getcwd()) / name)
-        path, _ = QFileDialog.getSaveFileName(self._window, "Save Session", start, FILTER)
+        path, _ = QFileDialog.getSaveFileName(self._window, "Save Session", start, file_filter())
         if not path:
             return False
         if not path.lower().endswith(EXTENSION):
@@ -214,7 +232,7 @@ class SessionsController(QObject):
         return self.save(path)
 
     def open_interactive(self) -> bool:
-        path, _ = QFileDialog.getOpenFileName(self._window, "Open Session", last_directory(), FILTER)
+        path, _ = QFileDialog.getOpenFileName(self._window, "Open Session", last_directory(), file_filter())
         return self.open(path) if path else False
 
     def recent_files(self) -> list[str]:
@@ -286,6 +304,8 @@ class SessionsController(QObject):
 
 
 def _default_name(window) -> str:
+    from ...core.session import EXTENSION
+
     name = window.document.dataset.name or "session"
     safe = "".join(c if c.isalnum() or c in "-_ ." else "_" for c in name).strip() or "session"
     return safe + EXTENSION

@@ -15,15 +15,16 @@ costs one mini-batch gradient on the GUI thread).
 
 from __future__ import annotations
 
-import html
 import time
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QFont
 from PySide6.QtWidgets import QDockWidget, QTextBrowser
 
-from ...core.explain import StepExplanation, explain_last_step, format_number
+if TYPE_CHECKING:
+    from ...core.explain import StepExplanation
 
 PLACEHOLDER = "Press Step to see the arithmetic of one iteration."
 MAX_UPDATES_PER_SECOND = 8
@@ -48,8 +49,25 @@ th {{ background-color: #e8eef7; font-weight: bold; }}
 """
 
 
+# gdsim.core.explain is imported when the dock first explains a step, not with the
+# window (the dock starts hidden): these two call its functions of the same name.
+def explain_last_step(run, **kwargs):
+    """``gdsim.core.explain.explain_last_step``."""
+    from ...core.explain import explain_last_step as explain
+
+    return explain(run, **kwargs)
+
+
+def format_number(value: float) -> str:
+    """``gdsim.core.explain.format_number``."""
+    from ...core.explain import format_number as fmt
+
+    return fmt(value)
+
+
 def _e(text: str) -> str:
-    return html.escape(str(text), quote=False)
+    """``html.escape(text, quote=False)`` (without importing html at start-up)."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _num(v: float) -> str:
