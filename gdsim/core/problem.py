@@ -55,18 +55,42 @@ TORCH_LOSS = {"mse": "MSELoss", "mae": "L1Loss", "bce": "BCEWithLogitsLoss"}
 def sigmoid(z: np.ndarray) -> np.ndarray:
     """σ(z) without overflow for any |z| (e^(−|z|) never overflows)."""
     e = np.exp(-np.abs(z))
-    return _sigmoid_numerator(z) / (1.0 + e)
+    return _sigmoid_numerator(z, e) / (1.0 + e)
 
 
-def _sigmoid_numerator(z: np.ndarray) -> np.ndarray:
-    """1 where z ≥ 0, e^z (= e^(−|z|)) below: σ(z) = this / (1 + e^(−|z|)).
+def _sigmoid_numerator(z: np.ndarray, e: np.ndarray) -> np.ndarray:
+    """1 where z ≥ 0, e^z below, given e = e^(−|z|): σ(z) = this / (1 + e).
 
-    It is e^min(z, 0), bit for bit, which numpy computes several times faster
-    than the select ``np.where(z >= 0, 1.0, e)`` (random signs defeat the branch
-    predictor: 3 ms of a 15 ms step on a million rows).
+    It is e^min(z, 0) bit for bit (a NaN stays NaN), as m·e + (1 − m) with
+    m = [z < 0], exact for m in {0, 1}: no second exponential, and no select,
+    which random signs make slow (the branch predictor fails half the time).
     """
-    out = np.minimum(z, 0.0)
-    return np.exp(out, out=out)
+    below = z < 0
+    out = np.multiply(e, below)
+    out += ~below
+    return out
+
+
+def _bce_sum_and_residual(z: np.ndarray, y: np.ndarray, need_grad: bool) -> tuple[float, np.ndarray | None]:
+    """Σ of the BCE-with-logits terms of a chunk, and σ(z) − y (None without need_grad).
+
+    The same formulas as ``Problem._terms_and_dz`` in fewer passes over the rows
+    (a million-row step is mostly these passes): the sum as Σ max(z, 0) − z·y
+    (one dot product) + Σ log1p(e), σ from the one exponential e = e^(−|z|).
+    """
+    e = np.abs(z)
+    np.negative(e, out=e)
+    np.exp(e, out=e)  # e^(−|z|)
+    t = np.maximum(z, 0.0)
+    total = t.sum() - z @ y
+    dz = None
+    if need_grad:
+        dz = _sigmoid_numerator(z, e)
+        np.add(e, 1.0, out=t)
+        dz /= t
+        dz -= y
+    np.log1p(e, out=e)
+    return total + e.sum(), dz
 
 
 def _sigmoid(z: float) -> float:
@@ -177,11 +201,17 @@ class Problem:
             Xc, yc = X[start:start + CHUNK_ROWS], y[start:start + CHUNK_ROWS]
             z = Xc @ w
             z += b
-            terms, dz = self._terms_and_dz(z, yc, scale, need_grad)
-            total += terms.sum()
+            if self.loss == "bce":
+                part, dz = _bce_sum_and_residual(z, yc, need_grad)
+            else:
+                terms, dz = self._terms_and_dz(z, yc, 1.0, need_grad)
+                part = terms.sum()
+            total += part
             if need_grad:
                 grad[:-1] += Xc.T @ dz
                 grad[-1] += dz.sum()
+        if need_grad:
+            grad *= scale
         return float(total * scale), grad
 
     def loss_of_logits(self, z: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -210,7 +240,7 @@ class Problem:
             terms += np.log1p(e)
             if need_grad:
                 # σ(z) = 1/(1 + e) for z ≥ 0 and e/(1 + e) below, without overflow
-                dz = _sigmoid_numerator(z)
+                dz = _sigmoid_numerator(z, e)
                 dz /= 1.0 + e
                 dz -= y
                 dz *= scale  # (σ(z) − y)·scale

@@ -177,3 +177,32 @@ def test_design_matrix_appends_a_column_of_ones():
     np.testing.assert_array_equal(A, [[0, 1, 1], [2, 3, 1], [4, 5, 1]])
     theta = np.array([0.5, -1.0, 2.0])
     np.testing.assert_array_equal(A @ theta, Problem.logits(theta, X))
+
+
+def test_sigmoid_numerator_is_exp_of_min_z_0_bit_for_bit():
+    from gdsim.core.problem import _sigmoid_numerator
+
+    rng = np.random.default_rng(5)
+    z = np.concatenate([rng.normal(size=20_000) * 40, [0.0, -0.0, 1e-300, -1e-300, 745.0, -745.0, -800.0,
+                                                        np.inf, -np.inf]])
+    e = np.exp(-np.abs(z))
+    expected = np.exp(np.minimum(z, 0.0))
+    assert _sigmoid_numerator(z, e).view(np.int64).tolist() == expected.view(np.int64).tolist()
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+def test_long_batches_in_chunks_match_one_pass(reduction):
+    # More rows than CHUNK_ROWS: the BCE sums are taken chunk by chunk, in fewer passes.
+    from gdsim.core.problem import CHUNK_ROWS
+
+    rng = np.random.default_rng(6)
+    n = 3 * CHUNK_ROWS + 17
+    X = rng.normal(size=(n, 2)) * 3
+    y = (rng.random(n) < 0.4).astype(float)
+    theta = np.array([1.5, -2.0, 0.3])
+    problem = Problem("logistic", "bce", reduction)
+    loss, grad = problem.loss_and_grad(theta, X, y)
+    one_loss, one_grad = problem._columns_loss_and_grad(theta, X, y)
+    assert loss == pytest.approx(one_loss, rel=1e-13)
+    np.testing.assert_allclose(grad, one_grad, rtol=1e-12, atol=1e-15 * np.abs(one_grad).max())
+    assert problem.loss_value(theta, X, y) == pytest.approx(one_loss, rel=1e-13)
