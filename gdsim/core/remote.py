@@ -28,6 +28,8 @@ import time
 import traceback
 import weakref
 from math import isnan, nan
+from typing import NoReturn
+
 from .history import History
 from .training import TrainingRun
 
@@ -38,7 +40,7 @@ CHILD_NICENESS = 10
 
 
 class StepperLost(RuntimeError):
-    """The child process is gone or failed; the caller's run is as before the slice."""
+    """The child process is gone or failed; the caller's run is as the last applied slice left it."""
 
 
 class _SliceRows(History):
@@ -210,7 +212,7 @@ class Stepper:
         self._synced = self._fingerprint(run)
         return steps
 
-    def _fail(self, why: str):
+    def _fail(self, why: str) -> NoReturn:
         self._lost, self._streaming = True, False
         raise StepperLost(why)
 
