@@ -39,7 +39,7 @@ def test_full_speed_steps_in_the_child_and_pause_step_resume_match_headless(qtbo
     assert window.current_run is run and run.status == "finished"
     assert window.worker.child_slices > slices  # the second stretch ran in the child too
 
-    headless = TrainingRun(run.dataset, window._config.with_hyper(lr=0.01))
+    headless = TrainingRun(run.dataset, run.config.with_hyper(lr=0.01))  # as it started
     headless.advance(paused_at + 1)
     headless.set_hyper(lr=0.02)
     headless.run()
