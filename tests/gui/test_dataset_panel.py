@@ -460,6 +460,21 @@ def test_highlight_rows_sets_background(panel, qtbot):
     assert list(m.highlighted_rows()) == []
 
 
+def test_scattered_batch_rows_are_announced_row_by_row(qtbot):
+    # A shuffled mini-batch of 32 rows in a long table: each flipped row is announced
+    # alone, so the table repaints only when one of them is on screen (not every frame).
+    from gdsim.core.presets import large_synthetic
+
+    m = DatasetTableModel(DatasetDocument(large_synthetic(20_000)))
+    rng = np.random.default_rng(0)
+    m.highlight_rows(rng.choice(20_000, 32, replace=False))
+    changed = []
+    m.dataChanged.connect(lambda a, b, roles: changed.append((a.row(), b.row())))
+    m.highlight_rows(rng.choice(20_000, 32, replace=False))
+    assert 32 < len(changed) <= 64
+    assert all(b - a < 3 for a, b in changed)
+
+
 # -- document API --------------------------------------------------------------------
 def test_document_methods_and_refusals(qtbot):
     doc = DatasetDocument(load_preset(DEFAULT_PRESET))

@@ -21,6 +21,14 @@ MODES = ("line_fit", "logistic_1d", "decision_boundary", "predicted_vs_actual")
 MAX_DRAWN_ROWS = 5000
 
 
+def _memory_key(a) -> tuple:
+    """Where an array's data lives and how it is laid out (never equal for non-arrays,
+    whose content may change in place)."""
+    if not isinstance(a, np.ndarray):
+        return (object(),)
+    return (a.__array_interface__["data"][0], a.shape, a.strides, a.dtype.str)
+
+
 def _f(a) -> np.ndarray:
     if a is None:
         return np.empty(0)
@@ -48,6 +56,9 @@ class FitView(pg.PlotWidget):
         self._mode: str | None = None
         self._rows = np.empty((0, 2))  # displayed position of every data row (NaN if dropped)
         self._labels = np.empty(0)  # class of every row (decision boundary)
+        self._box: tuple[float, float, float, float] | None = None  # _data_box of _rows
+        self._source_key: tuple = ()  # what _same_arrays saw last
+        self._source: tuple = ()
 
         self.data_item = pg.PlotDataItem(
             pen=None, symbol="o", symbolSize=9, symbolPen=pg.mkPen("w", width=1),
@@ -105,12 +116,16 @@ class FitView(pg.PlotWidget):
         return True
 
     def _data_box(self) -> tuple[float, float, float, float]:
-        ok = np.isfinite(self._rows).all(axis=1)
-        if not ok.any():
-            return (-1e6, 1e6, -1e6, 1e6)
-        r = self._rows[ok]
-        return style.drawing_box((r[:, 0].min(), r[:, 0].max()),
-                                 (r[:, 1].min(), r[:, 1].max()), margin=5.0)
+        """Where lines are clipped: around the rows (computed once per set of rows)."""
+        if self._box is None:
+            ok = np.isfinite(self._rows).all(axis=1)
+            if not ok.any():
+                self._box = (-1e6, 1e6, -1e6, 1e6)
+            else:
+                r = self._rows[ok]
+                self._box = style.drawing_box((r[:, 0].min(), r[:, 0].max()),
+                                              (r[:, 1].min(), r[:, 1].max()), margin=5.0)
+        return self._box
 
     def _set_line(self, item, xs, ys) -> None:
         x, y = style.finite_xy(_f(xs), _f(ys))
@@ -123,6 +138,16 @@ class FitView(pg.PlotWidget):
         else:
             item.setData(pts[:, 0], pts[:, 1], connect="finite")
 
+    def _same_arrays(self, *arrays) -> bool:
+        """True when ``arrays`` are the very arrays (same memory, shape, strides, dtype)
+        of the previous call: a live run hands the same table columns every frame,
+        and comparing a big table element by element each frame is what this avoids.
+        The arrays are kept, so their memory cannot be reused by new ones meanwhile."""
+        key = tuple(_memory_key(a) for a in arrays)
+        same = key == self._source_key
+        self._source_key, self._source = key, arrays
+        return same
+
     def _set_rows(self, x, y) -> bool:
         """Remember the rows' positions; False when they are the ones already shown."""
         n = min(len(x), len(y))
@@ -130,6 +155,7 @@ class FitView(pg.PlotWidget):
         if rows.shape == self._rows.shape and np.array_equal(rows, self._rows, equal_nan=True):
             return False
         self._rows = rows
+        self._box = None
         self.highlight_item.setData(pos=np.empty((0, 2)))
         return True
 
@@ -154,7 +180,7 @@ class FitView(pg.PlotWidget):
         if self._mode == "line_fit" and (optimum_line is not None) != self._has_optimum_entry():
             self._mode = None  # legend entries change
         entered = self._enter("line_fit", entries)
-        if self._set_rows(_f(x), _f(y)) or entered:
+        if (not self._same_arrays(x, y) and self._set_rows(_f(x), _f(y))) or entered:
             self.data_item.setData(*self._drawn_rows())
         self._set_line(self.model_item, line_x, line_y)
         if optimum_line is not None:
@@ -171,7 +197,7 @@ class FitView(pg.PlotWidget):
         """0/1 targets as points and the sigmoid probability curve."""
         entered = self._enter("logistic_1d", [(self.data_item, "data (0 / 1)"),
                                               (self.model_item, "model probability")])
-        if self._set_rows(_f(x), _f(y)) or entered:
+        if (not self._same_arrays(x, y) and self._set_rows(_f(x), _f(y))) or entered:
             self.data_item.setData(*self._drawn_rows())
             self.vb.enableAutoRange(axis="x")
             self.vb.setYRange(-0.08, 1.08, padding=0)
@@ -184,12 +210,17 @@ class FitView(pg.PlotWidget):
         entries = [(self.class_items[0], "class 0"), (self.class_items[1], "class 1"),
                    (self.model_item, "decision boundary")]
         entered = self._enter("decision_boundary", entries)
-        a, b, lab = _f(x1), _f(x2), _f(labels)
-        n = min(len(a), len(b), len(lab))
-        a, b, lab = a[:n], b[:n], lab[:n]
-        labels_changed = not np.array_equal(lab, self._labels, equal_nan=True)
-        if self._set_rows(a, b) or labels_changed or entered:
+        changed = False
+        if not self._same_arrays(x1, x2, labels):
+            a, b, lab = _f(x1), _f(x2), _f(labels)
+            n = min(len(a), len(b), len(lab))
+            a, b, lab = a[:n], b[:n], lab[:n]
+            labels_changed = not np.array_equal(lab, self._labels, equal_nan=True)
+            changed = self._set_rows(a, b) or labels_changed
+        if changed:
             self._labels = lab
+        if changed or entered:
+            lab = self._labels
             ok = np.isfinite(lab)
             one = lab >= 0.5
             self.class_items[0].setData(*self._drawn_rows(ok & ~one))
@@ -204,7 +235,8 @@ class FitView(pg.PlotWidget):
         """Scatter of (actual, predicted) with the y = x diagonal of a perfect model."""
         entered = self._enter("predicted_vs_actual", [(self.data_item, "rows"),
                                                       (self.diagonal_item, "perfect: predicted = actual")])
-        if self._set_rows(_f(actual), _f(predicted)) or entered:
+        if (not self._same_arrays(actual, predicted) and self._set_rows(_f(actual), _f(predicted))) \
+                or entered:
             self.data_item.setData(*self._drawn_rows())
         ax, py = self._drawn_rows()
         if len(ax):
