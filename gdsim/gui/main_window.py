@@ -513,7 +513,9 @@ class MainWindow(QMainWindow):
         else:
             title = f"{self._run.problem.loss.upper()} loss"
             if surface.preview:
-                title += " (preview from a sample of the rows; computing the exact surface…)"
+                # from a sample of the rows, until the exact surface arrives; kept short:
+                # a long title widens the plot past its pane (the colour bar is cut off)
+                title += " (preview)"
             self.surface_view.set_surface(surface.values, surface.xs, surface.ys, names[i], names[j], title,
                                           contours=contours)
             opt = self.surface_model.optimum
