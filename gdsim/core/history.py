@@ -65,9 +65,10 @@ class History:
     # The columns of a row, as ``rows()`` returns and ``extend`` takes them.
     COLUMNS = ("epoch", "lr", "batch_loss", "full_loss", "params", "grad", "grad_norm")
 
-    def rows(self, start: int = 0) -> dict[str, np.ndarray]:
-        """Copies of rows [start, len) of every column."""
-        return {name: getattr(self, "_" + name)[start: self._n].copy() for name in self.COLUMNS}
+    def rows(self, start: int = 0, stop: int | None = None) -> dict[str, np.ndarray]:
+        """Copies of rows [start, stop) (stop: the end) of every column."""
+        stop = self._n if stop is None else min(stop, self._n)
+        return {name: getattr(self, "_" + name)[start:stop].copy() for name in self.COLUMNS}
 
     def extend(self, rows: dict[str, np.ndarray]) -> None:
         """Append rows given column by column (as ``rows()`` returns them)."""
@@ -123,13 +124,7 @@ class History:
 
     def copy(self, stop: int | None = None) -> "HistoryCopy":
         """An independent copy of rows [0, stop), safe to hand to another thread."""
-        n = self._n if stop is None else min(stop, self._n)
-        return HistoryCopy(
-            epoch=self._epoch[:n].copy(), lr=self._lr[:n].copy(),
-            batch_loss=self._batch_loss[:n].copy(), full_loss=self._full_loss[:n].copy(),
-            params=self._params[:n].copy(), grad=self._grad[:n].copy(),
-            grad_norm=self._grad_norm[:n].copy(),
-        )
+        return HistoryCopy(**self.rows(0, stop))
 
     def to_csv(self, path, parameter_names) -> None:
         """Write ``epoch,iteration,loss,w1,...,wd,b`` (loss = full-dataset loss)."""

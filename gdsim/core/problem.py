@@ -54,8 +54,15 @@ TORCH_LOSS = {"mse": "MSELoss", "mae": "L1Loss", "bce": "BCEWithLogitsLoss"}
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
     """σ(z) without overflow for any |z| (e^(−|z|) never overflows)."""
-    e = np.exp(-np.abs(z))
+    e = _exp_neg_abs(z)
     return _sigmoid_numerator(z, e) / (1.0 + e)
+
+
+def _exp_neg_abs(z: np.ndarray) -> np.ndarray:
+    """e^(−|z|), in one new array."""
+    e = np.abs(z)
+    np.negative(e, out=e)
+    return np.exp(e, out=e)
 
 
 def _sigmoid_numerator(z: np.ndarray, e: np.ndarray) -> np.ndarray:
@@ -78,9 +85,7 @@ def _bce_sum_and_residual(z: np.ndarray, y: np.ndarray, need_grad: bool) -> tupl
     (a million-row step is mostly these passes): the sum as Σ max(z, 0) − z·y
     (one dot product) + Σ log1p(e), σ from the one exponential e = e^(−|z|).
     """
-    e = np.abs(z)
-    np.negative(e, out=e)
-    np.exp(e, out=e)  # e^(−|z|)
+    e = _exp_neg_abs(z)
     t = np.maximum(z, 0.0)
     total = t.sum() - z @ y
     dz = None
@@ -232,9 +237,7 @@ class Problem:
         if self.loss == "bce":
             # In place where possible: the same operations in the same order as
             # max(z, 0) − z·y + log1p(e^(−|z|)), with fewer temporaries.
-            e = np.abs(z)
-            np.negative(e, out=e)
-            np.exp(e, out=e)  # e^(−|z|)
+            e = _exp_neg_abs(z)
             terms = np.maximum(z, 0.0)
             terms -= z * y
             terms += np.log1p(e)

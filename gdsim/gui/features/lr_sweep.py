@@ -447,10 +447,8 @@ class LrStudyPanel(QDockWidget):
     def _sweep_status(self, snap) -> None:
         bar = self.sweep_progress
         if snap is None:
-            bar.setValue(0)
-            bar.setFormat("")
-            self.sweep_label.setText("Trains one run per learning rate with the current data and settings "
-                                     "(Analyze ▸ Learning-rate sweep…).")
+            _show_idle(bar, self.sweep_label, "Trains one run per learning rate with the current data and "
+                                              "settings (Analyze ▸ Learning-rate sweep…).")
             return
         bar.setValue(int(round(1000 * snap.progress)))
         n = len(snap.points)
@@ -514,10 +512,8 @@ class LrStudyPanel(QDockWidget):
     def _range_status(self, snap) -> None:
         bar = self.range_progress
         if snap is None:
-            bar.setValue(0)
-            bar.setFormat("")
-            self.range_label.setText("One run whose learning rate rises exponentially every iteration "
-                                     "(Analyze ▸ Learning-rate range test…).")
+            _show_idle(bar, self.range_label, "One run whose learning rate rises exponentially every "
+                                              "iteration (Analyze ▸ Learning-rate range test…).")
             return
         suggested = snap.suggested_lr
         bar.setValue(int(round(1000 * snap.progress)))
@@ -547,6 +543,13 @@ class _CloseWatcher(QObject):
         if event.type() == QEvent.Close:
             self._panel.shutdown()
         return False
+
+
+def _show_idle(bar, label, text: str) -> None:
+    """An empty progress bar and the study's one-line description."""
+    bar.setValue(0)
+    bar.setFormat("")
+    label.setText(text)
 
 
 def install(window) -> None:
