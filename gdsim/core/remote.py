@@ -24,14 +24,13 @@ import copy
 import os
 import sys
 import threading
-import time
 import traceback
 import weakref
 from math import isnan, nan
 from typing import NoReturn
 
 from .history import History
-from .training import TrainingRun
+from .training import TrainingRun, advance_for
 
 #: Set (to anything but "" or "0") to keep every step in-process.
 LOCAL_ENV = "GDSIM_LOCAL_STEPS"
@@ -96,10 +95,7 @@ def _serve(conn) -> None:
                 while True:
                     rows = _SliceRows(run.history.n_params, run.iteration + 1)
                     run.history = rows
-                    deadline = time.perf_counter() + message[1]
-                    steps = 0
-                    while not run.done and time.perf_counter() < deadline:
-                        steps += run.advance(64)
+                    steps = advance_for(run, message[1])
                     new_sampler = run.sampler.epochs_started != sent_epochs
                     sent_epochs = run.sampler.epochs_started
                     conn.send(("slice", steps, rows.rows(), rows.previous_full_loss,

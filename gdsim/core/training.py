@@ -7,9 +7,10 @@ while the headless command line simply runs it to the end.
 
 from __future__ import annotations
 
+import time
 from math import hypot, inf, isfinite, nan
 from dataclasses import dataclass, field, replace
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 import numpy as np
 
@@ -29,6 +30,9 @@ CHEAP_FULL_LOSS_ROWS = 4096
 # A loss this many times the starting loss (at least 1) counts as diverged:
 # by then the path has left any sane plot range and only reaches inf later.
 DIVERGENCE_FACTOR = 1e10
+# advance_for reads the clock about this often, and at least every CLOCK_STEPS steps
+CLOCK_SECONDS = 0.001
+CLOCK_STEPS = 64
 
 # What a run sets up once and its steps never change; the rest of its
 # attributes are its state (``state_dict``), which gdsim.core.remote copies
@@ -410,3 +414,28 @@ def _all_finite(values: list[float], norm: float) -> bool:
     """Every value is finite, given their norm: it is finite exactly when they all are,
     unless it overflowed (then each is looked at)."""
     return isfinite(norm) or all(map(isfinite, values))
+
+
+def advance_for(run, seconds: float, clock: Callable[[], float] = time.perf_counter) -> int:
+    """Advance ``run`` for about ``seconds`` (at least one step unless it is over); how many steps ran.
+
+    ``run``: a TrainingRun, or anything with ``advance(n) -> int`` and ``done``
+    (a race, a sweep). The clock is read every few steps, as many as take
+    about CLOCK_SECONDS (at most CLOCK_STEPS): cheap steps are not slowed by
+    the clock, and a slice of expensive ones (a million rows, full batch)
+    ends on time.
+    """
+    start = clock()
+    deadline = start + seconds
+    steps, chunk = 0, 1
+    while not run.done:
+        ran = run.advance(chunk)
+        if ran == 0:
+            break
+        steps += ran
+        now = clock()
+        if now >= deadline:
+            break
+        per_step = (now - start) / steps
+        chunk = CLOCK_STEPS if per_step <= 0 else max(1, min(CLOCK_STEPS, int(CLOCK_SECONDS / per_step)))
+    return steps

@@ -19,7 +19,7 @@ import numpy as np
 from PySide6.QtCore import QEvent, QObject, QThread, QTimer, Signal
 
 from ..core import remote
-from ..core.training import Snapshot, TrainingRun
+from ..core.training import Snapshot, TrainingRun, advance_for
 
 MAX_FRAMES_PER_SECOND = 60
 # At full speed the worker steps in slices of about this long between frames
@@ -255,10 +255,7 @@ class TrainingWorker(QObject):
                     else:
                         time.sleep(min(0.01, 1.0 / speed / 2))
                 else:
-                    deadline = time.perf_counter() + SLICE_SECONDS
-                    # Pause and stop take effect within one small chunk.
-                    while time.perf_counter() < deadline and not run.done and self._running:
-                        run.advance(64)
+                    advance_for(run, SLICE_SECONDS)  # pause and stop take effect after it
                 if run.done:
                     with self._cond:
                         if self._run is run:

@@ -8,7 +8,7 @@ import pytest
 
 from gdsim.core.batching import BatchSampler, descent_mode, iterations_per_epoch
 from gdsim.core.presets import load_preset
-from gdsim.core.training import TrainingConfig, TrainingRun
+from gdsim.core.training import TrainingConfig, TrainingRun, advance_for
 
 sys.path.insert(0, str(Path(__file__).parent))
 from run_cases import RUN_CASES  # noqa: E402
@@ -218,3 +218,39 @@ def test_huge_but_finite_gradient_is_not_divergence():
     run.run()
     assert run.status == "finished" and run.iteration == 3
     assert np.isinf(run.history.grad_norm[1:]).all() and np.isfinite(run.history.grad[1:]).all()
+
+
+class _Clock:
+    """A fake clock: every step of ``run`` moves it by ``step_seconds``; counts its readings."""
+
+    def __init__(self, run: TrainingRun, step_seconds: float) -> None:
+        self.run, self.step_seconds, self.readings = run, step_seconds, []
+
+    def __call__(self) -> float:
+        self.readings.append(self.run.iteration)
+        return self.run.iteration * self.step_seconds
+
+
+@pytest.mark.parametrize("step_seconds, expected_steps, most_between_readings", [
+    (1e-5, 2_000, 64),  # cheap steps: the clock is read every 64 steps at most
+    (0.004, 5, 1),  # a million rows, full batch: read after every step, the slice ends on time
+])
+def test_advance_for_reads_the_clock_every_few_steps_and_ends_on_time(step_seconds, expected_steps,
+                                                                       most_between_readings):
+    run = TrainingRun(load_preset("insurance"), TrainingConfig(model="logistic", epochs=10**6))
+    twin = TrainingRun(load_preset("insurance"), TrainingConfig(model="logistic", epochs=10**6))
+    clock = _Clock(run, step_seconds)
+    done = advance_for(run, 0.02, clock=clock)
+    assert done == run.iteration
+    assert expected_steps <= done <= expected_steps + most_between_readings
+    gaps = np.diff(clock.readings)
+    assert gaps.max() <= most_between_readings and gaps[0] == 1  # the first reading after one step
+    twin.advance(done)  # the same steps as advance
+    np.testing.assert_array_equal(run.history.params, twin.history.params)
+
+
+def test_advance_for_takes_one_step_past_the_deadline_and_none_once_over():
+    run = TrainingRun(load_preset("insurance"), TrainingConfig(model="logistic", epochs=3))
+    assert advance_for(run, 0.0) == 1
+    assert advance_for(run, 60.0) == 2 and run.done
+    assert advance_for(run, 60.0) == 0
