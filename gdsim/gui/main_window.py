@@ -370,6 +370,11 @@ class MainWindow(QMainWindow):
         self.buttons["pause"].setText("Resume" if resumable and not running else "Pause")
         self.buttons["pause"].setEnabled(running or resumable)
         self.controls.set_running(running)
+        self._hold_refiner()
+
+    def _hold_refiner(self) -> None:
+        """No exact surface is computed while the run steps at full speed (see SurfaceRefiner)."""
+        self._refiner.hold(self.controls.is_running() and self.controls.speed() == 0)
 
     def _set_status(self, text: str, color: str) -> None:
         if self.status_label.property("textColor") != color:  # restyling lays the window out again
@@ -435,6 +440,7 @@ class MainWindow(QMainWindow):
 
     def _speed_changed(self, speed: float) -> None:
         self.worker.set_speed(speed)
+        self._hold_refiner()
 
     def _on_surface_clicked(self, x: float, y: float) -> None:
         if self._run is None:

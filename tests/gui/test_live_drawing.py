@@ -149,6 +149,31 @@ def test_big_surface_shows_a_preview_then_the_exact_surface(qtbot):
     window.close()
 
 
+def test_the_exact_surface_waits_while_the_run_steps_at_full_speed(qtbot):
+    from gdsim.core.presets import large_synthetic
+    from gdsim.core.training import TrainingConfig
+    from gdsim.gui.main_window import MainWindow
+
+    window = MainWindow(dataset=large_synthetic(4_000, model="logistic"),
+                        config=TrainingConfig(model="logistic", epochs=100_000))
+    window.ask_before_discarding = False
+    qtbot.addWidget(window)
+    window.show()
+    refiner = window._refiner
+    assert window.surface_model.surface().preview and refiner.busy  # computing the exact surface
+    controls = window.controls
+    controls.speedCombo.setCurrentIndex(controls.speedCombo.findData(0.0))
+    window.start()
+    qtbot.waitUntil(lambda: not refiner.busy, timeout=10_000)  # stopped, kept for later
+    assert refiner.waiting and window.worker.is_running
+    assert window.surface_model.surface().preview
+    window.toggle_pause()
+    assert not refiner.waiting
+    qtbot.waitUntil(lambda: not window.surface_model.surface().preview, timeout=60_000)
+    assert window.surface_view.image_item.image.shape == (128, 128)
+    window.close()
+
+
 def test_a_frame_is_drawn_one_plot_per_turn_of_the_event_loop(qtbot, monkeypatch):
     from gdsim.gui.main_window import MainWindow
 
