@@ -36,6 +36,8 @@ from .training import TrainingRun, advance_for
 LOCAL_ENV = "GDSIM_LOCAL_STEPS"
 #: How much lower the child's scheduling priority is than the window's (Unix).
 CHILD_NICENESS = 10
+#: Set to 1 in the child's environment (see _start_child).
+BLAS_THREADS_ENV = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 class StepperLost(RuntimeError):
@@ -118,7 +120,7 @@ class Stepper:
         self._conn, child_conn = context.Pipe()
         self._process = context.Process(target=serve, args=(child_conn,), daemon=True,
                                         name="gdsim-steps")
-        _start_without_main(self._process)
+        _start_child(self._process)
         child_conn.close()
         self._ready = False
         self._lost = False
@@ -229,24 +231,37 @@ class Stepper:
         self._lost = True
 
 
-def _start_without_main(process) -> None:
-    """Start ``process`` without it running the parent's main script first.
+def _start_child(process) -> None:
+    """Start ``process`` on one core, without it running the parent's main script first.
 
     A spawned child imports the parent's ``__main__`` again (as
     ``__mp_main__``) unless it was a package's ``__main__``: a user's script
     that opens a gdsim window without an ``if __name__ == "__main__"`` guard
     would open another one in the child. ``serve`` needs nothing from it, so
     the child is told there is no main module to import.
+
+    Its BLAS (numpy's matrix products) gets one thread. With more, OpenBLAS
+    runs a helper thread that spins between products, at full priority (the
+    child's nice applies to its main thread only): on 200,000 rows it took a
+    whole core from the window, which stepped 90-190 it/s instead of 360-390
+    (headless 400); on one thread the child steps as fast as before.
     """
     import types
 
     with _start_lock:
         main = sys.modules["__main__"]
         sys.modules["__main__"] = types.ModuleType("__main__")
+        saved = {name: os.environ.get(name) for name in BLAS_THREADS_ENV}
+        os.environ.update(dict.fromkeys(BLAS_THREADS_ENV, "1"))  # the child's environment
         try:
             process.start()
         finally:
             sys.modules["__main__"] = main
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
 
 
 _start_lock = threading.Lock()

@@ -124,6 +124,22 @@ def test_a_lost_child_leaves_the_run_as_its_last_slice_left_it():
     s.close()
 
 
+def test_the_child_has_one_blas_thread_and_the_parent_keeps_its_environment(stepper):
+    """The child's matrix products run on one thread (no spinning BLAS helper at full priority)."""
+    import os
+
+    before = {name: os.environ.get(name) for name in remote.BLAS_THREADS_ENV}
+    pid = stepper._process.pid
+    with open(f"/proc/{pid}/environ", "rb") as f:
+        child_env = dict(item.split(b"=", 1) for item in f.read().split(b"\0") if b"=" in item)
+    assert all(child_env.get(name.encode()) == b"1" for name in remote.BLAS_THREADS_ENV)
+    run = TrainingRun(large_synthetic(100_000, model="logistic"), TrainingConfig(model="logistic", epochs=1000))
+    stream(stepper, run, slices=2)  # products over 32,768-row slices: a BLAS would thread them
+    assert run.iteration > 0
+    assert len(os.listdir(f"/proc/{pid}/task")) == 1  # the child's only thread
+    assert {name: os.environ.get(name) for name in remote.BLAS_THREADS_ENV} == before
+
+
 def test_steps_stay_in_process_when_asked(monkeypatch):
     monkeypatch.setenv(remote.LOCAL_ENV, "1")
     assert remote.acquire() is None
