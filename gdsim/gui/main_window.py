@@ -168,7 +168,7 @@ class MainWindow(QMainWindow):
 
         self.progress = QProgressBar(objectName="progressBar")
         self.progress.setMaximumWidth(260)
-        self.progress.setMinimumWidth(self.progress.fontMetrics().horizontalAdvance("000000000 / 000000000") + 24)
+        self.progress.setMinimumWidth(self.progress.fontMetrics().horizontalAdvance("0000000000 / 0000000000") + 24)
         self.progress.setTextVisible(True)
         self.status_label = QLabel(objectName="statusLabel")
         self.status_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
@@ -659,8 +659,9 @@ class MainWindow(QMainWindow):
 
     def _draw_status(self, snap) -> None:
         run = self._run
-        self.progress.setMaximum(max(1, snap.total_iterations))
-        self.progress.setValue(min(snap.iteration, snap.total_iterations))
+        value, maximum = progress_units(snap.iteration, snap.total_iterations)
+        self.progress.setMaximum(maximum)
+        self.progress.setValue(value)
         self.progress.setFormat(f"{snap.iteration} / {snap.total_iterations}")
         names = run.parameter_names
         params = ", ".join(f"{n} = {v:.4g}" for n, v in zip(names, snap.params))
@@ -724,3 +725,16 @@ def _column_pair(a: np.ndarray, i: int, j: int) -> np.ndarray:
         return a[:, [i, j]]
     stop = j + 1 if j > i else (j - 1 if j > 0 else None)
     return a[:, i:stop:j - i]
+
+
+# QProgressBar counts in a C int (at most 2³¹ − 1); a run can have more iterations
+# (a million epochs of 6,250 mini-batches), so long runs are shown in millionths.
+PROGRESS_UNITS = 1_000_000
+
+
+def progress_units(iteration: int, total: int) -> tuple[int, int]:
+    """(value, maximum) of the progress bar: iterations, or millionths of the run when longer."""
+    total = max(1, total)
+    if total <= PROGRESS_UNITS:
+        return min(iteration, total), total
+    return min(PROGRESS_UNITS, iteration * PROGRESS_UNITS // total), PROGRESS_UNITS

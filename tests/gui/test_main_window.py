@@ -58,6 +58,26 @@ def test_start_runs_on_the_worker_and_the_loss_falls(qtbot, window):
     assert window.progress.value() == 100
 
 
+def test_a_run_longer_than_a_progress_bar_can_count_still_draws(qtbot):
+    """A million epochs of 2,500 one-row batches: 2.5·10⁹ iterations, past QProgressBar's C int."""
+    from gdsim.core.presets import large_synthetic
+    from gdsim.core.training import TrainingConfig
+
+    window = MainWindow(dataset=large_synthetic(2_500, model="logistic"),
+                        config=TrainingConfig(model="logistic", batch_size=1, epochs=1_000_000))
+    window.ask_before_discarding = False
+    qtbot.addWidget(window)
+    assert window.current_run.total_iterations == 2_500_000_000
+    drawn = []
+    window.frame_drawn.connect(drawn.append)
+    window.step()
+    qtbot.waitUntil(lambda: len(drawn) > 0, timeout=10_000)
+    assert window.progress.text() == "1 / 2500000000"
+    assert window.progress.maximum() == 1_000_000 and window.progress.value() == 0
+    assert "1 total" in window.status_label.text()
+    window.close()
+
+
 def test_step_and_step_epoch_buttons(qtbot, window):
     choose(window.dataset_panel.findChild(QComboBox, "presetCombo"), "insurance")
     assert window.findChild(QComboBox, "modelCombo").currentData() == "logistic"
