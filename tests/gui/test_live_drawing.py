@@ -129,6 +129,44 @@ def test_paint_fence_releases_after_the_paint(qtbot):
     assert events == ["release"]
 
 
+def test_moving_the_model_line_does_not_draw_the_data_points_again(qtbot):
+    """The points are kept as a picture: a frame that moves the line over them only blits it."""
+    import inspect
+    import sys
+
+    import pyqtgraph as pg
+
+    view = _show(qtbot, FitView())
+    x = np.linspace(0.0, 4.0, 20_000)
+    y = 2.0 * x + 1.0 + np.sin(7 * x)
+
+    def frame(k):  # one frame of a run, as the window draws it: the line moves over the points
+        view.show_line_fit(x, y, [0, 4], [1 + k * 0.5, 9 - k], "x", "y")
+        style.settle_ranges(view)
+        QtCore.QCoreApplication.processEvents()
+        view.viewport().repaint()
+
+    for k in range(2):  # the first frames set the view's range and draw the points once
+        frame(k)
+    scatter, paint_file = view.data_item.scatter, inspect.getsourcefile(pg.ScatterPlotItem)
+    view_range = view.plot_item.getViewBox().viewRange()
+    painted = []
+
+    def profile(f, event, arg):  # sees Qt calling the Python paint (a patched method would not)
+        if event == "call" and f.f_code.co_name == "paint" and f.f_code.co_filename == paint_file:
+            painted.append(f.f_locals["self"])
+
+    sys.setprofile(profile)
+    try:
+        for k in range(2, 7):
+            frame(k)
+    finally:
+        sys.setprofile(None)
+    assert view.plot_item.getViewBox().viewRange() == view_range
+    assert painted, "no scatter was painted at all: the test would see nothing"
+    assert scatter not in painted
+
+
 def test_big_surface_shows_a_preview_then_the_exact_surface(qtbot):
     from gdsim.core.presets import large_synthetic
     from gdsim.core.training import TrainingConfig

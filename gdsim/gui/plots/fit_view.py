@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtWidgets import QGraphicsItem
 
 from . import style
 
@@ -74,6 +75,11 @@ class FitView(pg.PlotWidget):
         )
         for it in self.class_items:
             it.setZValue(5)
+        # The points change only with the table: kept as a picture, they are not
+        # drawn again, one by one, each time the model line over them moves
+        # (200,000 rows at full speed: about 5 ms of every frame).
+        for it in (self.data_item, *self.class_items):
+            it.scatter.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.model_item = pg.PlotDataItem(pen=style.pen(style.MODEL_COLOR, width=3.0),
                                           connect="finite")
         self.model_item.setZValue(8)
