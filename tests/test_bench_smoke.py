@@ -81,6 +81,19 @@ def test_command_line_module():
     assert bad.returncode == 2
 
 
+def test_the_command_line_gives_numpy_one_blas_thread_before_numpy_loads():
+    import os
+
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
+    code = ("import runpy, sys; sys.argv = ['gdsim.bench', '--quick', '--no-torch', '--rows', '4'];"
+            "import gdsim.bench; assert 'numpy' not in sys.modules, 'numpy loaded before __main__';"
+            "runpy.run_module('gdsim.bench', run_name='__main__')")
+    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode in (0, 1), proc.stderr
+    assert "(BLAS threads: 1)" in proc.stdout
+
+
 def test_missing_torch_is_reported(monkeypatch):
     monkeypatch.setitem(sys.modules, "torch", None)  # import torch now raises ImportError
     out = io.StringIO()

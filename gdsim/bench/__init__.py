@@ -15,9 +15,28 @@ Modules: ``timing`` (clocks, medians, the table), ``steps`` (rows 1-3:
 training steps against torch and numpy), ``surfaces`` (rows 4-5),
 ``memory`` (row 6, in a subprocess), ``gui`` and ``gui_probe`` (rows 7 and 9:
 the window, in subprocesses), ``startup`` (row 8), ``runner`` (the command line).
+
+Every engine runs on one thread: torch (``--torch-threads``, see
+``runner.load_torch``) and numpy's BLAS, which ``python -m gdsim.bench`` starts
+with one thread (``OPENBLAS_NUM_THREADS=1`` and its kin, unless already set).
+OpenBLAS's second thread spins between products on a 2-core machine: it
+slowed gdsim's million-row step from about 11 to 11-17 ms, and made the
+two-pass floor 1.5 ms instead of 2.2. gdsim's window steps on one BLAS thread
+too (``gdsim.core.remote``).
 """
 
-from .runner import ROW_KEYS, main, run_bench
-from .timing import Row
-
 __all__ = ["ROW_KEYS", "Row", "main", "run_bench"]
+
+
+def __getattr__(name):
+    # Loaded on first use: ``python -m gdsim.bench`` sets numpy's BLAS threads
+    # (see __main__) before anything imports numpy.
+    if name in ("ROW_KEYS", "main", "run_bench"):
+        from . import runner
+
+        return getattr(runner, name)
+    if name == "Row":
+        from .timing import Row
+
+        return Row
+    raise AttributeError(f"module 'gdsim.bench' has no attribute {name!r}")

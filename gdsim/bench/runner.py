@@ -81,7 +81,8 @@ def run_bench(quick: bool = False, rows: Sequence[str] | None = None, use_torch:
 
 
 def describe_machine(torch: Any | None) -> str:
-    parts = [f"python {platform.python_version()}", f"numpy {np.__version__}",
+    blas = os.environ.get("OPENBLAS_NUM_THREADS", "default")
+    parts = [f"python {platform.python_version()}", f"numpy {np.__version__} (BLAS threads: {blas})",
              f"{os.cpu_count()} cpus"]
     if torch is not None:
         parts.append(f"torch {torch.__version__} ({torch.get_num_threads()} threads)")
