@@ -55,7 +55,7 @@ TORCH_LOSS = {"mse": "MSELoss", "mae": "L1Loss", "bce": "BCEWithLogitsLoss"}
 def sigmoid(z: np.ndarray) -> np.ndarray:
     """σ(z) without overflow for any |z| (e^(−|z|) never overflows)."""
     e = _exp_neg_abs(z)
-    return _sigmoid_numerator(z, e) / (1.0 + e)
+    return _sigmoid_numerator(z) / (1.0 + e)
 
 
 def _exp_neg_abs(z: np.ndarray) -> np.ndarray:
@@ -65,17 +65,15 @@ def _exp_neg_abs(z: np.ndarray) -> np.ndarray:
     return np.exp(e, out=e)
 
 
-def _sigmoid_numerator(z: np.ndarray, e: np.ndarray) -> np.ndarray:
-    """1 where z ≥ 0, e^z below, given e = e^(−|z|): σ(z) = this / (1 + e).
+def _sigmoid_numerator(z: np.ndarray) -> np.ndarray:
+    """e^min(z, 0): 1 where z ≥ 0, e^z below (a NaN stays NaN); σ(z) = this / (1 + e^(−|z|)).
 
-    It is e^min(z, 0) bit for bit (a NaN stays NaN), as m·e + (1 − m) with
-    m = [z < 0], exact for m in {0, 1}: no second exponential, and no select,
-    which random signs make slow (the branch predictor fails half the time).
+    A second exponential, not a select: numpy's exp is vectorised, while a
+    choice by the sign of z (random signs) costs more than it (1.0 against
+    1.4 ms a million rows for m·e + (1 − m) with m = [z < 0]; np.where 4.7).
     """
-    below = z < 0
-    out = np.multiply(e, below)
-    out += ~below
-    return out
+    out = np.minimum(z, 0.0)
+    return np.exp(out, out=out)
 
 
 def _bce_sum_and_residual(z: np.ndarray, y: np.ndarray, need_grad: bool) -> tuple[float, np.ndarray | None]:
@@ -90,7 +88,7 @@ def _bce_sum_and_residual(z: np.ndarray, y: np.ndarray, need_grad: bool) -> tupl
     total = t.sum() - z @ y
     dz = None
     if need_grad:
-        dz = _sigmoid_numerator(z, e)
+        dz = _sigmoid_numerator(z)
         np.add(e, 1.0, out=t)
         dz /= t
         dz -= y
@@ -243,7 +241,7 @@ class Problem:
             terms += np.log1p(e)
             if need_grad:
                 # σ(z) = 1/(1 + e) for z ≥ 0 and e/(1 + e) below, without overflow
-                dz = _sigmoid_numerator(z, e)
+                dz = _sigmoid_numerator(z)
                 dz /= 1.0 + e
                 dz -= y
                 dz *= scale  # (σ(z) − y)·scale

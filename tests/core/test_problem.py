@@ -179,15 +179,16 @@ def test_design_matrix_appends_a_column_of_ones():
     np.testing.assert_array_equal(A @ theta, Problem.logits(theta, X))
 
 
-def test_sigmoid_numerator_is_exp_of_min_z_0_bit_for_bit():
-    from gdsim.core.problem import _sigmoid_numerator
+def test_sigmoid_numerator_is_1_or_e_to_the_minus_abs_z_bit_for_bit():
+    """σ = numerator / (1 + e) with e = e^(−|z|): the numerator is exactly 1 for z ≥ 0 and e below."""
+    from gdsim.core.problem import _exp_neg_abs, _sigmoid_numerator
 
     rng = np.random.default_rng(5)
     z = np.concatenate([rng.normal(size=20_000) * 40, [0.0, -0.0, 1e-300, -1e-300, 745.0, -745.0, -800.0,
                                                         np.inf, -np.inf]])
-    e = np.exp(-np.abs(z))
-    expected = np.exp(np.minimum(z, 0.0))
-    assert _sigmoid_numerator(z, e).view(np.int64).tolist() == expected.view(np.int64).tolist()
+    expected = np.where(z < 0, _exp_neg_abs(z), 1.0)
+    assert _sigmoid_numerator(z).view(np.int64).tolist() == expected.view(np.int64).tolist()
+    assert np.isnan(_sigmoid_numerator(np.array([np.nan]))[0])
 
 
 @pytest.mark.parametrize("reduction", ["mean", "sum"])
