@@ -541,3 +541,26 @@ def test_fit_highlight_rows(qtbot):
     assert len(view.highlighted_points()) == 0
     view.highlight_rows(np.array([0]))
     np.testing.assert_array_equal(view.highlighted_points(), [[0, 0]])
+
+
+def test_axes_show_the_values_themselves_not_scaled_by_an_si_prefix(qtbot):
+    """A loss of 0.62 reads 0.62 on the axis, as in the status line (pyqtgraph would show 620 "(x0.001)")."""
+    from gdsim.gui.plots import LossView
+
+    view = LossView()
+    qtbot.addWidget(view)
+    view.resize(500, 350)
+    view.show()
+    it = np.arange(50.0)
+    loss = 0.69 - 0.0014 * it
+    view.set_series(it, loss, it, loss)
+    style.settle_ranges(view)
+    qtbot.waitExposed(view)
+    QtCore.QCoreApplication.processEvents()
+    axis = view.getPlotItem().getAxis("left")
+    assert 0.5 < axis.range[0] < axis.range[1] < 0.8  # where pyqtgraph would scale by 1000
+    assert axis.autoSIPrefixScale == 1.0
+    assert "(x" not in axis.labelString()
+    values = [v for _, ticks in axis.tickValues(*axis.range, axis.height()) for v in ticks]
+    strings = axis.tickStrings(values, axis.autoSIPrefixScale * axis.scale, 0.01)
+    assert any(s.startswith("0.6") for s in strings), strings

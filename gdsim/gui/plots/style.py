@@ -146,6 +146,10 @@ def style_axis(axis: pg.AxisItem) -> None:
     axis.setPen(pg.mkPen(FOREGROUND, width=1))
     axis.setTextPen(pg.mkPen(FOREGROUND))
     axis.setTickFont(font(TICK_PT))
+    # Ticks show the values themselves, as the status line and a lecture slide
+    # do: pyqtgraph would show a loss of 0.62 as 620 with "(x0.001)" in the label.
+    axis.setSIPrefixEnableRanges(())
+    axis.enableAutoSIPrefix(False)
     # An axis (with its grid lines across the plot) is repainted whenever any
     # curve over it changes: keep it as a picture until its ticks change.
     axis.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
