@@ -19,10 +19,11 @@ the window, in subprocesses), ``startup`` (row 8), ``runner`` (the command line)
 Every engine runs on one thread: torch (``--torch-threads``, see
 ``runner.load_torch``) and numpy's BLAS, which ``python -m gdsim.bench`` starts
 with one thread (``OPENBLAS_NUM_THREADS=1`` and its kin, unless already set).
-OpenBLAS's second thread spins between products on a 2-core machine: it
-slowed gdsim's million-row step from about 11 to 11-17 ms, and made the
-two-pass floor 1.5 ms instead of 2.2. gdsim's window steps on one BLAS thread
-too (``gdsim.core.remote``).
+OpenBLAS's second thread spins between products on a 2-core machine; with it
+gdsim's million-row step took 11-17 ms instead of about 11, and the two-pass
+floor 2.3 ms instead of 3.6-4.3 here (measured in alternation with the other
+engines, so X is not in the cache; back to back, 1.5 ms against 2.2). gdsim's
+window steps on one BLAS thread too (``gdsim.core.remote``).
 """
 
 __all__ = ["ROW_KEYS", "Row", "main", "run_bench"]

@@ -81,7 +81,7 @@ def _bce_sum_and_residual(z: np.ndarray, y: np.ndarray, need_grad: bool) -> tupl
 
     The same formulas as ``Problem._terms_and_dz`` in fewer passes over the rows
     (a million-row step is mostly these passes): the sum as Σ max(z, 0) − z·y
-    (one dot product) + Σ log1p(e), σ from the one exponential e = e^(−|z|).
+    (one dot product) + Σ log1p(e) with e = e^(−|z|), and σ = e^min(z, 0) / (1 + e).
     """
     e = _exp_neg_abs(z)
     t = np.maximum(z, 0.0)

@@ -2,8 +2,8 @@
 
 # Once imported, PySide6 hooks every later import and reads the new module's
 # source file (looking for ``from __feature__ import``). The window's Qt-free
-# part, numpy and gdsim.core, is imported here first and skips that: about
-# 70 ms of a start-up of about one second.
+# part, numpy and gdsim.core, is imported here first and skips that: 35-50 ms
+# of a start-up of about one second (paired runs).
 from ..core import csvio, decimate, fit, functions, presets, remote, standardize, surface, surface_tracker, training  # noqa: F401, I001
 
 

@@ -10,7 +10,7 @@ While a run steps at full speed the refiner is held: a job waits (the newest
 one replacing the others) and starts when the run pauses, ends or is paced.
 On a 200,000-row table an exact surface takes both cores of a small machine
 for tens of seconds, the surface window moves on before it is done, and
-meanwhile the run stepped and drew 10-20 times slower.
+meanwhile the window stepped 16-33 it/s (262 without it) at 0.5 frames a second.
 """
 
 from __future__ import annotations
