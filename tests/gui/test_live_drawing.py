@@ -261,3 +261,44 @@ def test_live_loss_axes_move_a_few_times_and_the_finished_curve_fills_the_plot(q
     style.settle_ranges(view)
     x0, x1 = view.getPlotItem().getViewBox().viewRange()[0]
     assert x1 <= 1.35 * 200_000  # the usual quarter of room, not the live doubling
+
+
+def test_the_window_paints_its_plots_once_when_it_opens(qtbot):
+    """The axes fit their tick labels before the first paint, so it lays no plot out again."""
+    import pyqtgraph as pg
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QApplication
+
+    from gdsim.gui.app import wait_for_first_frame
+    from gdsim.gui.main_window import MainWindow
+
+    class PlotPaints(QObject):
+        count = 0
+
+        def eventFilter(self, obj, event):  # noqa: N802 (Qt name)
+            if event.type() == QEvent.Type.Paint and isinstance(obj.parent(), pg.PlotWidget):
+                self.count += 1
+            return False
+
+    app = QApplication.instance()
+    window = MainWindow()
+    window.ask_before_discarding = False
+    qtbot.addWidget(window)
+    window.resize(1600, 1000)
+    wait_for_first_frame(app, window)
+    paints = PlotPaints()
+    app.installEventFilter(paints)
+    try:
+        window.show()
+        for _ in range(5):  # the first paint, and whatever it causes
+            app.processEvents()
+            if paints.count:
+                break
+        first = paints.count
+        for _ in range(10):
+            app.processEvents()
+    finally:
+        app.removeEventFilter(paints)
+    assert first == 3  # the surface, the loss curve and the fit
+    assert paints.count == first, "a plot was laid out and painted again after the first paint"
+    window.close()

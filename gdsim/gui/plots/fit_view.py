@@ -100,6 +100,11 @@ class FitView(pg.PlotWidget):
             self.plot_item.addItem(it, ignoreBounds=True)
         self.legend = style.make_legend(self)
 
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        if event is not None:  # (pyqtgraph calls it with None while it builds the plot)
+            style.size_axes_for_labels(self)
+
     # ------------------------------------------------------------------ helpers
 
     def mode(self) -> str | None:

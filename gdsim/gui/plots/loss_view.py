@@ -130,6 +130,11 @@ class LossView(pg.PlotWidget):
         item.setDownsampling(auto=True, method="peak")
         item.setClipToView(True)
 
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        if event is not None:  # (pyqtgraph calls it with None while it builds the plot)
+            style.size_axes_for_labels(self)
+
     # ------------------------------------------------------------------ data in
 
     def set_series(self, iterations, batch_loss, full_iterations, full_loss,

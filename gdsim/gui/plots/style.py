@@ -161,6 +161,28 @@ def set_axis_label(axis: pg.AxisItem, text: str) -> None:
     axis.setLabel(text, color="#000000", **{"font-size": f"{LABEL_PT}pt"})
 
 
+def size_axes_for_labels(*plots) -> None:
+    """Fit the axes of ``plots`` to their tick labels now (call after a resize, before the paint).
+
+    pyqtgraph measures an axis's tick labels while painting it; a new width
+    then lays the plot out and paints it a second time (25 ms of the window's
+    first paint, and once more after most resizes).
+    """
+    image = QtGui.QImage(1, 1, QtGui.QImage.Format.Format_ARGB32)
+    painter = QtGui.QPainter(image)
+    try:
+        for plot in plots:
+            item = _plot_item(plot)
+            item.layout.activate()  # the axes' lengths, which decide their ticks
+            for name in ("left", "bottom", "right", "top"):
+                axis = item.getAxis(name)
+                if axis.isVisible():
+                    axis.generateDrawSpecs(painter)
+            item.layout.activate()
+    finally:
+        painter.end()
+
+
 def settle_ranges(plot) -> None:
     """Apply a pending auto-range now, not at the start of the next paint.
 

@@ -257,6 +257,11 @@ class SurfaceView(pg.PlotWidget):
         self._pending_contours = None  # (t, xs, ys, levels) until draw_contours()
         self._contour_levels = np.empty(0)
 
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        if event is not None:  # (pyqtgraph calls it with None while it builds the plot)
+            style.size_axes_for_labels(self, self.colorbar)
+
     # ------------------------------------------------------------------ surface
 
     def set_surface(self, values, xs, ys, x_label: str = "w", y_label: str = "b",
