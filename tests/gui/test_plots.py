@@ -564,3 +564,35 @@ def test_axes_show_the_values_themselves_not_scaled_by_an_si_prefix(qtbot):
     values = [v for _, ticks in axis.tickValues(*axis.range, axis.height()) for v in ticks]
     strings = axis.tickStrings(values, axis.autoSIPrefixScale * axis.scale, 0.01)
     assert any(s.startswith("0.6") for s in strings), strings
+
+
+def test_the_fit_legend_goes_to_the_corner_with_no_points_under_it(qtbot):
+    """On insurance the top-left corner holds points (people with a car): the legend moves off them."""
+    from gdsim.core.presets import load_preset
+
+    view = FitView()
+    qtbot.addWidget(view)
+    view.resize(500, 380)
+    view.show()
+    qtbot.waitExposed(view)
+    data = load_preset("insurance")
+    x, y = data.X[:, 0], data.X[:, 1]
+    labels = data.y
+    view.show_decision_boundary(x, y, labels, ([20, 50], [1.2, -0.2]), "Age", "Have_Car")
+    style.settle_ranges(view)
+    QtCore.QCoreApplication.processEvents()
+    box = view.legend.mapRectToItem(view.vb.childGroup, view.legend.boundingRect())
+    under = [(a, b) for a, b in zip(x, y) if box.contains(QtCore.QPointF(a, b))]
+    assert under == [], f"points under the legend: {under}"
+
+
+@pytest.mark.parametrize("make", [FitView, LossView, SurfaceView], ids=["fit", "loss", "surface"])
+def test_a_plot_closes_without_an_error(qtbot, make, capfd):
+    """pyqtgraph resizes a PlotWidget as it closes it, after dropping its PlotItem."""
+    view = make()
+    view.resize(400, 300)
+    view.show()
+    qtbot.waitExposed(view)
+    view.close()
+    QtCore.QCoreApplication.processEvents()
+    assert "Error calling Python override" not in capfd.readouterr().err

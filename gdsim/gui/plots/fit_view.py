@@ -18,6 +18,8 @@ from PySide6.QtWidgets import QGraphicsItem
 from . import style
 
 MODES = ("line_fit", "logistic_1d", "decision_boundary", "predicted_vs_actual")
+# About how much of the data's width and height the legend covers in a corner
+LEGEND_SHARE = (0.45, 0.3)
 #: at most this many data rows are drawn (evenly spaced rows of a bigger table)
 MAX_DRAWN_ROWS = 5000
 
@@ -102,7 +104,7 @@ class FitView(pg.PlotWidget):
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().resizeEvent(event)
-        if event is not None:  # (pyqtgraph calls it with None while it builds the plot)
+        if event is not None and self.plotItem is not None:  # (not while pyqtgraph builds or closes it)
             style.size_axes_for_labels(self)
 
     # ------------------------------------------------------------------ helpers
@@ -168,7 +170,32 @@ class FitView(pg.PlotWidget):
         self._rows = rows
         self._box = None
         self.highlight_item.setData(pos=np.empty((0, 2)))
+        self._place_legend()
         return True
+
+    def _place_legend(self) -> None:
+        """Put the legend in the corner of the data with the fewest points under it.
+
+        A legend drawn over points hides them: on ``insurance`` the top-left
+        corner holds people with a car. The corner box is about the legend's
+        share of the plot; the rows are counted once per table, not per frame.
+        """
+        ok = np.isfinite(self._rows).all(axis=1)
+        rows = self._rows[ok]
+        if len(rows) == 0:
+            return
+        (x0, y0), (x1, y1) = rows.min(axis=0), rows.max(axis=0)
+        near_left = rows[:, 0] <= x0 + LEGEND_SHARE[0] * (x1 - x0)
+        near_right = rows[:, 0] >= x1 - LEGEND_SHARE[0] * (x1 - x0)
+        near_top = rows[:, 1] >= y1 - LEGEND_SHARE[1] * (y1 - y0)
+        near_bottom = rows[:, 1] <= y0 + LEGEND_SHARE[1] * (y1 - y0)
+        under = {  # (x, y) of the anchor, as fractions of the plot from its top left
+            (0, 0): near_left & near_top, (1, 0): near_right & near_top,
+            (0, 1): near_left & near_bottom, (1, 1): near_right & near_bottom,
+        }
+        corner = min(under, key=lambda c: int(under[c].sum()))  # ties: the order above
+        offset = (10 if corner[0] == 0 else -10, 10 if corner[1] == 0 else -10)
+        self.legend.anchor(itemPos=corner, parentPos=corner, offset=offset)
 
     def _drawn_rows(self, mask=None) -> tuple[np.ndarray, np.ndarray]:
         """x and y of the finite rows (where ``mask``), thinned to MAX_DRAWN_ROWS."""

@@ -259,7 +259,7 @@ class SurfaceView(pg.PlotWidget):
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().resizeEvent(event)
-        if event is not None:  # (pyqtgraph calls it with None while it builds the plot)
+        if event is not None and self.plotItem is not None:  # (not while pyqtgraph builds or closes it)
             style.size_axes_for_labels(self, self.colorbar)
 
     # ------------------------------------------------------------------ surface
