@@ -547,15 +547,11 @@ def test_axes_show_the_values_themselves_not_scaled_by_an_si_prefix(qtbot):
     """A loss of 0.62 reads 0.62 on the axis, as in the status line (pyqtgraph would show 620 "(x0.001)")."""
     from gdsim.gui.plots import LossView
 
-    view = LossView()
-    qtbot.addWidget(view)
-    view.resize(500, 350)
-    view.show()
+    view = _show(qtbot, LossView(), (500, 350))
     it = np.arange(50.0)
     loss = 0.69 - 0.0014 * it
     view.set_series(it, loss, it, loss)
     style.settle_ranges(view)
-    qtbot.waitExposed(view)
     QtCore.QCoreApplication.processEvents()
     axis = view.getPlotItem().getAxis("left")
     assert 0.5 < axis.range[0] < axis.range[1] < 0.8  # where pyqtgraph would scale by 1000
@@ -570,11 +566,7 @@ def test_the_fit_legend_goes_to_the_corner_with_no_points_under_it(qtbot):
     """On insurance the top-left corner holds points (people with a car): the legend moves off them."""
     from gdsim.core.presets import load_preset
 
-    view = FitView()
-    qtbot.addWidget(view)
-    view.resize(500, 380)
-    view.show()
-    qtbot.waitExposed(view)
+    view = _show(qtbot, FitView(), (500, 380))
     data = load_preset("insurance")
     x, y = data.X[:, 0], data.X[:, 1]
     labels = data.y
@@ -589,10 +581,7 @@ def test_the_fit_legend_goes_to_the_corner_with_no_points_under_it(qtbot):
 @pytest.mark.parametrize("make", [FitView, LossView, SurfaceView], ids=["fit", "loss", "surface"])
 def test_a_plot_closes_without_an_error(qtbot, make, capfd):
     """pyqtgraph resizes a PlotWidget as it closes it, after dropping its PlotItem."""
-    view = make()
-    view.resize(400, 300)
-    view.show()
-    qtbot.waitExposed(view)
+    view = _show(qtbot, make(), (400, 300))
     view.close()
     QtCore.QCoreApplication.processEvents()
     assert "Error calling Python override" not in capfd.readouterr().err
