@@ -178,7 +178,13 @@ class Problem:
         """
         n = len(y)
         mean = self.reduction == "mean"
-        total, dz = self._row_terms_and_dz(A.dot(theta).tolist(), y, 1.0 / n if mean else 1.0)
+        if self.loss == "mae":
+            # x·w, then + b, rounded twice as torch's nn.Linear does: A·θ may fuse the bias into
+            # one FMA, and on an exact line a residual 0 here and 2e-15 in torch flips sign(ŷ − y)
+            z = A[:, :-1].dot(theta[:-1]) + theta[-1]
+        else:
+            z = A.dot(theta)
+        total, dz = self._row_terms_and_dz(z.tolist(), y, 1.0 / n if mean else 1.0)
         return (total / n if mean else total), np.array(dz).dot(A)
 
     def _columns_loss_and_grad(self, theta: np.ndarray, X: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:

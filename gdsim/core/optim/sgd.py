@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from itertools import repeat
 from typing import NamedTuple
 
-from .base import HyperParam, Optimizer, Vector, as_params, floats, record, weight_decayed
+from .base import HyperParam, Optimizer, Vector, as_params, floats, fma, record, weight_decayed
 
 
 class SGDState(NamedTuple):
@@ -83,8 +83,10 @@ class SGD(Optimizer):
                 d = g + momentum * b if nesterov else b
             else:
                 d = g
-            u = (-lr) * d  # param.add_(d_p, alpha=-lr)
-            new_params.append(p + u)
+            u = (-lr) * d
+            # param.add_(d_p, alpha=-lr): torch's CPU kernel fuses it into one FMA; rounding
+            # twice here left an ulp that flips an MAE gradient where a residual is exactly 0
+            new_params.append(fma(-lr, d, p))
             if trace is not None:
                 traced.append((d, u))
         if trace is not None:

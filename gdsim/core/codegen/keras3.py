@@ -1,0 +1,242 @@
+"""The run as a Keras 3 script (``import keras``; any backend) on gdsim's batches.
+
+Keras's built-in optimizer is used where it computes torch's algorithm; where it does
+not (momentum under a changing learning rate, SGD's dampening, NAdam's momentum
+schedule) the script carries torch's update as a small Keras optimizer
+(gdsim.core.codegen.keras_optimizers).  What remains different is said in comments
+and, at run time, in one line containing "differs".
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from ..dataset import Dataset
+from ..training import TrainingConfig
+from . import keras_optimizers
+from .plan import (
+    EMBED_MAX_ROWS, TORCH_SCHEDULER_CLASS, Plan, batch_loop_lines, call, csv_reader_lines, docstring,
+    embedded_lines, literal, result_lines, wrap_comment,
+)
+
+KERAS_LOSS_CLASS = {"mse": "MeanSquaredError", "mae": "MeanAbsoluteError", "bce": "BinaryCrossentropy"}
+KERAS_OPTIMIZER_CLASS = {"sgd": "SGD", "adagrad": "Adagrad", "rmsprop": "RMSprop", "adadelta": "Adadelta",
+                         "adam": "Adam", "adamw": "AdamW", "nadam": "Nadam"}
+
+
+def _optimizer(plan: Plan, differs: list[str]) -> tuple[str, list[str], list[str], str]:
+    """(class, arguments, comment notes, pasted class source or ""); appends to ``differs`` what
+    the script must say differs at run time."""
+    h, name = plan.hyper, plan.config.optimizer
+    changing_lr = plan.config.schedule != "constant"
+    lr = f"learning_rate={literal(h['lr'])}"
+    notes: list[str] = []
+    if name == "sgd" and h["momentum"] and (changing_lr or h["dampening"]):
+        args = [lr, f"momentum={literal(h['momentum'])}", f"dampening={literal(h['dampening'])}",
+                f"nesterov={literal(h['nesterov'])}"]
+        return "TorchSGD", args, notes, keras_optimizers.TORCH_SGD
+    if name == "rmsprop" and (h["centered"] or h["momentum"] and changing_lr):
+        args = [lr, f"alpha={literal(h['alpha'])}", f"momentum={literal(h['momentum'])}",
+                f"epsilon={literal(h['eps'])}", f"centered={literal(h['centered'])}"]
+        return "TorchRMSprop", args, notes, keras_optimizers.TORCH_RMSPROP
+    if name == "nadam":
+        b1, b2 = h["betas"]
+        args = [lr, f"beta_1={literal(b1)}", f"beta_2={literal(b2)}", f"epsilon={literal(h['eps'])}",
+                f"momentum_decay={literal(h['momentum_decay'])}"]
+        return "TorchNAdam", args, notes, keras_optimizers.TORCH_NADAM
+    args = [lr]
+    if name == "sgd":
+        args += [f"momentum={literal(h['momentum'])}", f"nesterov={literal(h['nesterov'])}"]
+        if h["momentum"]:
+            notes.append("Keras keeps v = momentum·v - lr·g and adds it to the weights: torch's path "
+                         "while the learning rate is constant, as here.")
+    elif name == "adagrad":
+        args += [f"initial_accumulator_value={literal(h['initial_accumulator_value'])}",
+                 f"epsilon={literal(h['eps'])}"]
+        notes.append("Keras adds epsilon inside the square root, lr·g / √(G + ε); torch adds it outside, "
+                     "lr·g / (√G + ε). Keras's initial_accumulator_value defaults to 0.1, torch's to 0.")
+    elif name == "rmsprop":
+        args += [f"rho={literal(h['alpha'])}", f"momentum={literal(h['momentum'])}",
+                 f"epsilon={literal(h['eps'])}", f"centered={literal(h['centered'])}"]
+        notes.append("torch's alpha is Keras's rho. Keras adds epsilon inside the square root, "
+                     "√(v + ε); torch adds it outside, √v + ε.")
+    elif name == "adadelta":
+        args += [f"rho={literal(h['rho'])}", f"epsilon={literal(h['eps'])}"]
+        notes.append("The same update as torch's; Keras's default learning_rate is 0.001, torch's 1.0.")
+    else:  # adam, adamw
+        b1, b2 = h["betas"]
+        if name == "adamw":
+            args.append(f"weight_decay={literal(h['weight_decay'])}")
+            notes.append("Keras's AdamW weight_decay is decoupled like torch's: w ← w - lr·λ·w.")
+        args += [f"beta_1={literal(b1)}", f"beta_2={literal(b2)}", f"epsilon={literal(h['eps'])}",
+                 f"amsgrad={literal(h['amsgrad'])}"]
+        notes.append("Keras adds epsilon to √v before the bias correction (the paper's 'epsilon hat'); "
+                     "torch adds it after, √v / √(1 - β2^t) + ε. Close while ε is small next to √v.")
+        differs.append(f"Keras's {KERAS_OPTIMIZER_CLASS[name]} adds epsilon before the bias correction, torch's "
+                       "after: about 1e-8 to 1e-4 relative, more as the gradients vanish")
+    return KERAS_OPTIMIZER_CLASS[name], args, notes, ""
+
+
+def _schedule_lines(plan: Plan) -> list[str]:
+    """``next_lr(epoch, lr)``: torch's scheduler.step() after epoch ``epoch`` (1, 2, ...)."""
+    s, name = plan.schedule, plan.config.schedule
+    if name == "step":
+        body = [f"    return lr * {literal(s.gamma)} if epoch % {s.step_size} == 0 else lr"]
+    elif name == "exponential":
+        body = [f"    return lr * {literal(s.gamma)}"]
+    else:
+        body = [
+            f"    T_max, eta_min, base_lr = {s.T_max}, {literal(s.eta_min)}, {literal(plan.hyper['lr'])}",
+            "    if (epoch - 1 - T_max) % (2 * T_max) == 0:",
+            "        return lr + (base_lr - eta_min) * (1 - math.cos(math.pi / T_max)) / 2",
+            "    return (1 + math.cos(math.pi * epoch / T_max)) / (1 + math.cos(math.pi * (epoch - 1) / T_max)) \\",
+            "        * (lr - eta_min) + eta_min",
+        ]
+    args = ", ".join(f"{k}={literal(v)}" for k, v in plan.schedule_args())
+    return ["", "", "def next_lr(epoch, lr):",
+            f'    """torch\'s {TORCH_SCHEDULER_CLASS[name]}({args}).step() after epoch `epoch` (from 1)."""',
+            *body, "", ""]
+
+
+def keras_script(dataset: Dataset, config: TrainingConfig, *, data_path: str | None = None,
+                 max_rows: int = EMBED_MAX_ROWS, origin: Sequence[str] = ()) -> str:
+    """A Keras 3 script for ``config`` on ``dataset``: gdsim's numbers to about 1e-6."""
+    plan = Plan(dataset, config, data_path, max_rows)
+    d, script, h = plan.d, "train_keras.py", plan.hyper
+    differs: list[str] = []
+    cls, opt_args, opt_notes, custom = _optimizer(plan, differs)
+    promise = (
+        'It prints the final parameters as JSON, {"params": [w1, ..., wd, b], ...}, on gdsim\'s\n'
+        "mini-batches: gdsim's numbers to about 1e-6 (Keras's epsilon placement and summation\n"
+        "order differ from torch's by a few ulps a step). It runs on any Keras 3 backend\n"
+        "(KERAS_BACKEND=torch, jax or tensorflow) and says on stderr which float precision\n"
+        'it really computed in; anything else that differs from gdsim it prints as "differs".'
+    )
+    run_line = f"KERAS_BACKEND=torch python {script}" + ("" if plan.embed else " DATA.csv")
+    out = docstring(plan, "gdsim's current run as a Keras 3 script.", run_line, origin, promise,
+                    optimizer_suffix="  (torch.optim's names)")
+    out += [""]
+    if not plan.embed:
+        out += ["import csv"]
+    out += ["import json"]
+    if config.schedule == "cosine":
+        out += ["import math"]
+    out += ["import sys", "", "import keras", "import numpy as np"]
+    if custom:
+        out += ["from keras import ops"]
+    out += [
+        "",
+        "# Ask for float64 like gdsim. The torch and tensorflow backends keep it; jax computes in",
+        "# float32 unless JAX_ENABLE_X64=1 (Keras then rounds float64 down, see",
+        "# keras/src/backend/common/dtypes.py). The script reports what it got.",
+        'keras.config.set_floatx("float64")',
+        "",
+        "# --- the data",
+    ]
+    out += embedded_lines(plan, "np.array") if plan.embed else csv_reader_lines(plan, "np.array", script)
+    out += [f"X = data[:, :{d}]  # features, one row per example", f"y = data[:, {d}:]  # target as a column (n, 1)"]
+    if config.standardize:
+        out += [
+            "",
+            "# --- standardise the features as gdsim does: z = (x - mean) / std,",
+            "# with the population standard deviation (numpy's default, ddof=0)",
+            "mean = X.mean(axis=0)",
+            "std = X.std(axis=0)",
+            "X = (X - mean) / std",
+        ]
+    if custom:
+        out += ["", *custom.strip("\n").splitlines()]
+    wd = float(h.get("weight_decay", 0.0))
+    regularize = wd != 0.0 and config.optimizer != "adamw"
+    logits = plan.loss == "bce"
+    activation = '"sigmoid"' if plan.model == "logistic" and not logits else "None"
+    dense_args = ["1", f"activation={activation}", 'kernel_initializer="zeros"', 'bias_initializer="zeros"']
+    if regularize:
+        c = literal(wd / 2)
+        dense_args += [f"kernel_regularizer=keras.regularizers.L2({c})", f"bias_regularizer=keras.regularizers.L2({c})"]
+    what = ("the logit z = x·w + b (the loss applies the sigmoid)" if logits else
+            "σ(x·w + b), the probability of class 1" if plan.model == "logistic" else "x·w + b")
+    out += ["", "", f"# --- the model: one Dense unit computing {what}",
+            "model = keras.Sequential([", f"    keras.Input(shape=({d},)),",
+            call("keras.layers.Dense", dense_args, indent="    ") + ",", "])"]
+    if regularize:
+        out += wrap_comment(f"torch's weight_decay={literal(wd)} adds λ·w to the gradient (an L2 penalty): here "
+                            f"the layer's L2({literal(wd / 2)}) regularizers, since L2(c) adds 2c·w. (Keras's own "
+                            "weight_decay= argument is decoupled, AdamW-style, not the same.)")
+    if not plan.zero_init:
+        kernel = ", ".join(f"[{literal(v)}]" for v in plan.init[:-1])
+        out += ["# start where gdsim starts: kernel (d, 1), bias (1,)",
+                f"model.layers[0].set_weights([np.array([{kernel}]), np.array([{literal(plan.init[-1])}])])"]
+    loss_args = ["from_logits=True"] if logits else []
+    if plan.reduction == "sum":
+        loss_args.append('reduction="sum"')
+    out += [""]
+    if logits:
+        out += ["# from_logits=True: torch's BCEWithLogitsLoss, on z, without clipping a probability"]
+    out += [f"loss_fn = keras.losses.{KERAS_LOSS_CLASS[plan.loss]}({', '.join(loss_args)})"]
+    for note in opt_notes:
+        out += wrap_comment(note)
+    out += [call(f"optimizer = {'' if custom else 'keras.optimizers.'}{cls}", opt_args),
+            "model.compile(optimizer=optimizer, loss=loss_fn)"]
+    out += [
+        "",
+        "# What precision did we get? Keras 3 rounds float64 products down to float32 on the torch",
+        "# and jax backends (keras/src/backend/common/dtypes.py); the weights stay float64.",
+        'one = keras.ops.ones((1, 1), dtype="float64")',
+        "precision = keras.backend.standardize_dtype(keras.ops.matmul(one, one).dtype)",
+        'weights = keras.backend.standardize_dtype(model.layers[0].kernel.dtype)',
+        'print(f"Keras {keras.__version__} on {keras.backend.backend()}: weights in {weights}, x·w in {precision}"',
+        '      + ("" if precision == "float64" else ": the numbers differ from gdsim\'s float64 by about 1e-8 to 1e-6"),',
+        "      file=sys.stderr)",
+    ]
+    if config.tolerance is not None:
+        differs.append(f"gdsim stops once the gradient norm is below {config.tolerance:g}; train_on_batch "
+                       "does not show the gradient, so this runs every epoch")
+    for what in differs:
+        out += [f"print({('This run differs from gdsim: ' + what + '.')!r}, file=sys.stderr)"]
+    if config.schedule != "constant":
+        out += _schedule_lines(plan)
+    else:
+        out += [""]
+    lr_decay = config.optimizer == "adagrad" and h["lr_decay"] != 0.0
+    before, epoch_lines, xb, yb = batch_loop_lines(plan)
+    out += ["# --- training: one train_on_batch per update, on gdsim's batches", *before]
+    if config.schedule != "constant" or lr_decay:
+        out += [f"lr = {literal(h['lr'])}"]
+    if lr_decay:
+        out += ["step = 0"]
+    if plan.loss == "mae":
+        out += ["at_kink = False",
+                "near_zero = 4 * np.finfo(precision).eps * np.abs(y).max()  # a residual 0 up to rounding"]
+    out += [f"for epoch in range({plan.epochs}):", *epoch_lines]
+    i = "    " if plan.full_batch else "        "
+    if lr_decay:
+        out += [f"{i}optimizer.learning_rate = lr / (1 + step * {literal(h['lr_decay'])})  # torch's lr_decay",
+                f"{i}step += 1"]
+    mae = plan.loss == "mae"
+    if mae:
+        out += [f"{i}X_batch, y_batch = {xb}, {yb}",
+                f"{i}residual = keras.ops.convert_to_numpy(model(X_batch)) - y_batch",
+                f"{i}at_kink |= bool(np.any(np.abs(residual) < near_zero))  # where sign(ŷ - y) jumps"]
+        xb, yb = "X_batch", "y_batch"
+    out += [f"{i}model.train_on_batch({xb}, {yb})"]
+    if config.schedule != "constant":
+        out += ["    lr = next_lr(epoch + 1, lr)"]
+        if not lr_decay:
+            out += ["    optimizer.learning_rate = lr"]
+    if mae:
+        out += [
+            "if at_kink:",
+            "    print(\"This run differs from gdsim: a residual reached 0 (an exact fit), where MAE's gradient \"",
+            "          \"sign(ŷ - y) jumps; there a rounding of 1e-16, which Keras and torch do differently, \"",
+            "          \"picks the side, and the parameters can part by percents.\", file=sys.stderr)",
+        ]
+    out += [
+        "",
+        "# --- the result, in gdsim's order w1..wd, b",
+        "kernel, bias = model.layers[0].get_weights()",
+        "w, b = kernel[:, 0], bias",
+        "full_loss = float(keras.ops.convert_to_numpy(loss_fn(y, model(X))))  # on the whole dataset",
+        'result = {"params": w.tolist() + b.tolist(), "loss": full_loss, "weights": weights, "precision": precision}',
+    ]
+    return "\n".join(out + result_lines(plan))
