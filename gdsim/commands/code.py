@@ -91,4 +91,4 @@ def _function_script(args: argparse.Namespace, options: dict[str, Any], origin: 
     run_options.pop("shuffle", None)
     condition = data_options.get("condition")
     function = make_function(data_options["function"], condition)
-    return function_script(function, build_config(**run_options), condition=condition, origin=origin)
+    return function_script(function, build_config(**run_options), origin=origin)

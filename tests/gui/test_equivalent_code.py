@@ -54,7 +54,7 @@ def test_dialog_shows_both_scripts_and_copies_the_visible_one(qtbot, window):
     keras_text = keras_edit.toPlainText()
     assert "optim.SGD(model.parameters(), lr=0.01)" in torch_text
     assert "torch.set_default_dtype(torch.float64)" in torch_text
-    assert "tf.keras.optimizers.SGD(" in keras_text
+    assert "keras.optimizers.SGD(" in keras_text and "import keras" in keras_text
     assert 'activation=None' in keras_text
     # exactly the core's scripts for the window's dataset and settings
     dataset, config = window.document.dataset, window.controls.config()
@@ -79,9 +79,9 @@ def test_scripts_follow_the_controls_while_open(qtbot, window):
     keras_edit = dialog.findChild(QPlainTextEdit, "kerasCodeEdit")
     choose(window.findChild(QComboBox, "optimizerCombo"), "adam")
     qtbot.waitUntil(lambda: "optim.Adam(model.parameters()" in torch_edit.toPlainText(), timeout=3000)
-    assert "tf.keras.optimizers.Adam(" in keras_edit.toPlainText()
+    assert "keras.optimizers.Adam(" in keras_edit.toPlainText()
     choose(window.findChild(QComboBox, "batchModeCombo"), "mini-batch")
-    qtbot.waitUntil(lambda: "DataLoader(TensorDataset(X, y)" in torch_edit.toPlainText(), timeout=3000)
+    qtbot.waitUntil(lambda: "BATCH_SIZE = " in torch_edit.toPlainText(), timeout=3000)
 
 
 def test_settings_that_cannot_run_show_why(qtbot, window):
@@ -100,3 +100,25 @@ def test_settings_that_cannot_run_show_why(qtbot, window):
     qtbot.waitUntil(lambda: not error.isVisible(), timeout=3000)
     assert copy.isEnabled()
     assert "nn.Linear(1, 1)" in dialog.findChild(QPlainTextEdit, "torchCodeEdit").toPlainText()
+
+
+def test_save_writes_the_visible_script_and_says_why_it_cannot(qtbot, window, tmp_path):
+    dialog = open_dialog(qtbot, window)
+    click_tab(qtbot, dialog, "Keras")
+    path = tmp_path / "train_keras.py"
+    assert dialog.save(str(path))
+    assert path.read_text(encoding="utf-8") == dialog.findChild(QPlainTextEdit, "kerasCodeEdit").toPlainText()
+    assert f"Saved to {path}." == dialog.findChild(QLabel, "copiedLabel").text()
+    assert dialog.findChild(QPushButton, "saveCodeButton").isEnabled()
+    assert not dialog.save(str(tmp_path / "missing" / "x.py"))
+    message = dialog.findChild(QLabel, "copiedLabel").text()
+    assert message.startswith("Could not save the script to") and message.endswith(".")
+    assert path.read_text(encoding="utf-8").startswith('"""')  # the earlier file is whole
+
+
+def test_a_test_function_gets_a_torch_script(qtbot, window):
+    window.set_function("rosenbrock")
+    dialog = open_dialog(qtbot, window)
+    torch_text = dialog.findChild(QPlainTextEdit, "torchCodeEdit").toPlainText()
+    assert "requires_grad=True" in torch_text and "(1 - x) ** 2 + 100 * (y - x * x) ** 2" in torch_text
+    assert "Keras has no script" in dialog.findChild(QPlainTextEdit, "kerasCodeEdit").toPlainText()

@@ -20,8 +20,7 @@ FORMULAS = {
 }
 
 
-def function_script(function: ClassicFunction, config: TrainingConfig, *, condition: float | None = None,
-                    origin: Sequence[str] = ()) -> str:
+def function_script(function: ClassicFunction, config: TrainingConfig, *, origin: Sequence[str] = ()) -> str:
     """A runnable PyTorch script descending ``function`` with ``config``'s optimizer and schedule."""
     optimizer = make_optimizer(config.optimizer, **config.hyper)
     schedule = make_schedule(config.schedule, **config.schedule_params)
@@ -31,7 +30,7 @@ def function_script(function: ClassicFunction, config: TrainingConfig, *, condit
     init = function.init if config.init is None else tuple(float(v) for v in config.init)
     if len(init) != 2:
         raise ValueError(f"A test function has two parameters (x, y); got {len(init)} initial values.")
-    kappa = literal(10.0 if condition is None else float(condition))  # the bowl's κ (make_function's default)
+    kappa = literal(2 * float(function.value(0.0, 1.0)))  # the bowl's κ: f(0, 1) = κ/2
     formula = FORMULAS[function.name].format(k=kappa)
     defaults = {h.name: h.default for h in hyperparams(config.optimizer)}
     hyper = optimizer.hyper()

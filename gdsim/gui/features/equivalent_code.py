@@ -1,8 +1,9 @@
 """Teach ▸ Equivalent code: the current settings as a PyTorch and a Keras script.
 
-The scripts come from gdsim.core.codegen, built from the window's dataset and
-the controls' config; the dialog shows them in two read-only tabs with a Copy
-button. While the dialog is open it follows the settings (``run_changed``).
+The scripts come from gdsim.core.codegen, built from the window's dataset (or
+test function) and the controls' config; the dialog shows them in two read-only
+tabs with Copy and Save… buttons. While the dialog is open it follows the
+settings (``run_changed``).
 """
 
 from __future__ import annotations
@@ -10,23 +11,31 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QTabWidget,
+    QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QTabWidget,
     QVBoxLayout, QWidget,
 )
 
 TABS = (("torch", "PyTorch", "torchCodeEdit"), ("keras", "Keras", "kerasCodeEdit"))
 ORIGIN = ("Made by:   gdsim's window (Teach > Equivalent code) from its current settings.",)
 INTRO = (
-    "The current dataset and settings as a script. The PyTorch one, run, prints the same "
-    "final parameters as gdsim (with full batch, or with shuffle off). The Keras one is the "
-    "idiomatic tf.keras version; its comments say where Keras differs from torch."
+    "The current dataset and settings as a script, on gdsim's own mini-batches. The PyTorch "
+    "one, run, prints gdsim's final parameters (to about 1e-12). The Keras 3 one runs on any "
+    "backend and gives them to about 1e-6; where Keras computes something else it says so "
+    "when run."
 )
+KERAS_FOR_FUNCTION = ("# Keras has no script for a test function (its training needs a dataset);\n"
+                      "# the PyTorch tab descends the function.\n")
+SAVE_NAMES = {"torch": "train_torch.py", "keras": "train_keras.py"}
 
 
-def scripts_for(dataset, config) -> dict[str, str]:
-    """{"torch": ..., "keras": ...} for the dataset and config (ValueError when they cannot run)."""
-    from ...core.codegen import keras_script, torch_script  # only when the dialog is opened
+def scripts_for(dataset, config, function=None) -> dict[str, str]:
+    """{"torch": ..., "keras": ...} for the dataset (or test function) and config
+    (ValueError when they cannot run)."""
+    from ...core.codegen import function_script, keras_script, torch_script  # only when opened
 
+    if function is not None:
+        return {"torch": function_script(function, config, origin=ORIGIN),
+                "keras": KERAS_FOR_FUNCTION}
     return {
         "torch": torch_script(dataset, config, origin=ORIGIN),
         "keras": keras_script(dataset, config, origin=ORIGIN),
@@ -34,7 +43,7 @@ def scripts_for(dataset, config) -> dict[str, str]:
 
 
 class EquivalentCodeDialog(QDialog):
-    """Two read-only code tabs and a Copy button."""
+    """Two read-only code tabs, a Copy and a Save… button."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -64,6 +73,9 @@ class EquivalentCodeDialog(QDialog):
         self.copy_button = QPushButton("Copy", objectName="copyCodeButton")
         self.copy_button.setToolTip("Copy the visible script to the clipboard")
         self.copy_button.clicked.connect(self.copy)
+        self.save_button = QPushButton("Save…", objectName="saveCodeButton")
+        self.save_button.setToolTip("Save the visible script as a Python file")
+        self.save_button.clicked.connect(self.ask_save)
         self.copied_label = QLabel(objectName="copiedLabel")
         self.tabs.currentChanged.connect(lambda _i: self.copied_label.clear())
         buttons = QDialogButtonBox(QDialogButtonBox.Close)
@@ -71,6 +83,7 @@ class EquivalentCodeDialog(QDialog):
         buttons.accepted.connect(self.accept)
         row = QHBoxLayout()
         row.addWidget(self.copy_button)
+        row.addWidget(self.save_button)
         row.addWidget(self.copied_label, 1)
         row.addWidget(buttons)
 
@@ -86,6 +99,7 @@ class EquivalentCodeDialog(QDialog):
     def set_scripts(self, scripts: dict[str, str]) -> None:
         self.error_label.hide()
         self.copy_button.setEnabled(True)
+        self.save_button.setEnabled(True)
         for key, edit in self.edits.items():
             if edit.toPlainText() != scripts[key]:  # keep the scroll position when unchanged
                 edit.setPlainText(scripts[key])
@@ -97,6 +111,7 @@ class EquivalentCodeDialog(QDialog):
         for edit in self.edits.values():
             edit.clear()
         self.copy_button.setEnabled(False)
+        self.save_button.setEnabled(False)
         self.copied_label.clear()
 
     def copy(self) -> None:
@@ -104,6 +119,27 @@ class EquivalentCodeDialog(QDialog):
         QGuiApplication.clipboard().setText(text)
         title = TABS[self.tabs.currentIndex()][1]
         self.copied_label.setText(f"{title} script copied to the clipboard ({text.count(chr(10))} lines).")
+
+
+    def ask_save(self) -> None:
+        path, _filter = QFileDialog.getSaveFileName(self, "Save script", SAVE_NAMES[self.current_key()],
+                                                    "Python scripts (*.py)")
+        if path:
+            self.save(path)
+
+    def save(self, path: str) -> bool:
+        """Write the visible script to ``path`` atomically; say what happened under the buttons."""
+        from ...core.atomic import atomic_write_text
+
+        text = self.edits[self.current_key()].toPlainText()
+        try:
+            atomic_write_text(path, text)
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            self.copied_label.setText(f"Could not save the script to {path}: {reason}.")
+            return False
+        self.copied_label.setText(f"Saved to {path}.")
+        return True
 
 
 class EquivalentCodeFeature(QObject):
@@ -131,7 +167,8 @@ class EquivalentCodeFeature(QObject):
         if self.dialog is None:
             return
         try:
-            scripts = scripts_for(self.window.document.dataset, self.window.controls.config())
+            scripts = scripts_for(self.window.document.dataset, self.window.controls.config(),
+                                  self.window.function)
         except ValueError as exc:  # DataError is a ValueError too
             self.dialog.set_error(str(exc))
         else:
