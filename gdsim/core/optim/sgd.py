@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import repeat
+from math import isfinite
 from typing import NamedTuple
 
 from .base import HyperParam, Optimizer, Vector, as_params, floats, fma, record, weight_decayed
@@ -86,7 +87,10 @@ class SGD(Optimizer):
             u = (-lr) * d
             # param.add_(d_p, alpha=-lr): torch's CPU kernel fuses it into one FMA; rounding
             # twice here left an ulp that flips an MAE gradient where a residual is exactly 0
-            new_params.append(fma(-lr, d, p))
+            new = fma(-lr, d, p)
+            if not isfinite(new):  # fma's splitting overflows past about 1e300: round twice then
+                new = p + u
+            new_params.append(new)
             if trace is not None:
                 traced.append((d, u))
         if trace is not None:
