@@ -39,6 +39,7 @@ def _flags(options: dict[str, Any]) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from ..core.atomic import atomic_write_text
+    from ..core.options import OptionError
 
     options = options_of(args, skip=("framework", "output", "save_data"))
     flags = _flags(options)
@@ -51,7 +52,10 @@ def run(args: argparse.Namespace) -> int:
     else:
         text = _data_script(args, options, origin)
     if args.output:
-        atomic_write_text(args.output, text)
+        try:
+            atomic_write_text(args.output, text)
+        except OSError as exc:  # its message would name the temporary file
+            raise OptionError(f"Cannot write {args.output}: {exc.strerror or exc}.") from None
     else:
         print(text, end="")
     return 0

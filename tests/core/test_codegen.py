@@ -422,3 +422,11 @@ def test_cli_code_for_a_test_function(args, tmp_path, capsys):
     expected = train(**{k: (float(v) if k in ("lr", "condition") else int(v) if k in ("epochs", "step_size")
                             else v) for k, v in options.items()})
     assert_same(json.loads(done.stdout)["params"], expected.params, rtol=1e-12)
+
+
+def test_cli_code_refuses_in_one_line(capsys):
+    for args in (["--function", "saddle", "--condition", "3"], ["--function", "rosenbrock", "--model", "logistic"],
+                 ["--preset", "lecture-3x", "--condition", "3"], ["--function", "beale", "-o", "/nonexistent/x.py"]):
+        assert cli_main(["code", *args]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("gdsim: error: ") and err.count("\n") == 1 and ".tmp" not in err, err

@@ -8,7 +8,7 @@ seeds it). Run, it prints ``{"params": [w1, ..., wd, b], ...}``: ``gdsim train
 --json``'s numbers to about 1e-12.
 
 ``keras_script(dataset, config)`` writes the Keras 3 version (``import keras``, any
-backend) on the same batches: gdsim's numbers to about 1e-6, with a small pasted
+backend) on the same batches: gdsim's numbers to about 1e-7, with a small pasted
 optimizer where Keras's built-in computes another algorithm.
 
 ``function_script(function, config)`` is the PyTorch script for a test function

@@ -100,15 +100,15 @@ def _schedule_lines(plan: Plan) -> list[str]:
 
 def keras_script(dataset: Dataset, config: TrainingConfig, *, data_path: str | None = None,
                  max_rows: int = EMBED_MAX_ROWS, origin: Sequence[str] = ()) -> str:
-    """A Keras 3 script for ``config`` on ``dataset``: gdsim's numbers to about 1e-6."""
+    """A Keras 3 script for ``config`` on ``dataset``: gdsim's numbers to about 1e-7."""
     plan = Plan(dataset, config, data_path, max_rows)
     d, script, h = plan.d, "train_keras.py", plan.hyper
     differs: list[str] = []
     cls, opt_args, opt_notes, custom = _optimizer(plan, differs)
     promise = (
-        'It prints the final parameters as JSON, {"params": [w1, ..., wd, b], ...}, on gdsim\'s\n'
-        "mini-batches: gdsim's numbers to about 1e-6 (Keras's epsilon placement and summation\n"
-        "order differ from torch's by a few ulps a step). It runs on any Keras 3 backend\n"
+        'It prints the final parameters as JSON, {"params": [w1, ..., wd, b], ...}, trained on\n'
+        "gdsim's mini-batches with torch's algorithm: gdsim's numbers to about 1e-7 (Keras\n"
+        "rounds its products to float32 off TensorFlow). It runs on any Keras 3 backend\n"
         "(KERAS_BACKEND=torch, jax or tensorflow) and says on stderr which float precision\n"
         'it really computed in; anything else that differs from gdsim it prints as "differs".'
     )
@@ -126,9 +126,9 @@ def keras_script(dataset: Dataset, config: TrainingConfig, *, data_path: str | N
         out += ["from keras import ops"]
     out += [
         "",
-        "# Ask for float64 like gdsim. The torch and tensorflow backends keep it; jax computes in",
-        "# float32 unless JAX_ENABLE_X64=1 (Keras then rounds float64 down, see",
-        "# keras/src/backend/common/dtypes.py). The script reports what it got.",
+        "# Ask for float64 like gdsim. Keras keeps float64 weights, but off TensorFlow it rounds",
+        "# float64 matrix products down to float32 (keras/src/backend/common/dtypes.py), and jax",
+        "# needs JAX_ENABLE_X64=1 for float64 at all. The script reports what it got.",
         'keras.config.set_floatx("float64")',
         "",
         "# --- the data",

@@ -20,7 +20,7 @@ ORIGIN = ("Made by:   gdsim's window (Teach > Equivalent code) from its current 
 INTRO = (
     "The current dataset and settings as a script, on gdsim's own mini-batches. The PyTorch "
     "one, run, prints gdsim's final parameters (to about 1e-12). The Keras 3 one runs on any "
-    "backend and gives them to about 1e-6; where Keras computes something else it says so "
+    "backend and gives them to about 1e-7; where Keras computes something else it says so "
     "when run."
 )
 KERAS_FOR_FUNCTION = ("# Keras has no script for a test function (its training needs a dataset);\n"
