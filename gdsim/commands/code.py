@@ -79,13 +79,10 @@ def _data_script(args: argparse.Namespace, options: dict[str, Any], origin: list
 
 
 def _function_script(args: argparse.Namespace, options: dict[str, Any], origin: list[str]) -> str:
-    from ..core.codegen import function_script
+    from ..core.codegen import function_keras_script, function_script
     from ..core.functions import make_function
     from ..core.options import OptionError, build_config, split_options
 
-    if args.framework == "keras":
-        raise OptionError("Keras has no script for a test function (its training needs a dataset); "
-                        "use --framework torch.")
     if args.save_data:
         raise OptionError("--save-data needs a dataset, not a test function.")
     data_options, run_options = split_options(options)
@@ -95,4 +92,5 @@ def _function_script(args: argparse.Namespace, options: dict[str, Any], origin: 
     run_options.pop("shuffle", None)
     condition = data_options.get("condition")
     function = make_function(data_options["function"], condition)
-    return function_script(function, build_config(**run_options), origin=origin)
+    write = function_keras_script if args.framework == "keras" else function_script
+    return write(function, build_config(**run_options), origin=origin)

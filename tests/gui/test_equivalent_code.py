@@ -116,9 +116,10 @@ def test_save_writes_the_visible_script_and_says_why_it_cannot(qtbot, window, tm
     assert path.read_text(encoding="utf-8").startswith('"""')  # the earlier file is whole
 
 
-def test_a_test_function_gets_a_torch_script(qtbot, window):
+def test_a_test_function_gets_both_scripts(qtbot, window):
     window.set_function("rosenbrock")
     dialog = open_dialog(qtbot, window)
     torch_text = dialog.findChild(QPlainTextEdit, "torchCodeEdit").toPlainText()
     assert "requires_grad=True" in torch_text and "(1 - x) ** 2 + 100 * (y - x * x) ** 2" in torch_text
-    assert "Keras has no script" in dialog.findChild(QPlainTextEdit, "kerasCodeEdit").toPlainText()
+    keras_text = dialog.findChild(QPlainTextEdit, "kerasCodeEdit").toPlainText()
+    assert "class Point(keras.layers.Layer):" in keras_text and "(1 - x) ** 2" in keras_text

@@ -11,8 +11,8 @@ seeds it). Run, it prints ``{"params": [w1, ..., wd, b], ...}``: ``gdsim train
 backend) on the same batches: gdsim's numbers to about 1e-7, with a small pasted
 optimizer where Keras's built-in computes another algorithm.
 
-``function_script(function, config)`` is the PyTorch script for a test function
-(``gdsim train --function ...``).
+``function_script(function, config)`` and ``function_keras_script`` are the scripts
+for a test function (``gdsim train --function ...``).
 
 Datasets up to ``EMBED_MAX_ROWS`` rows are pasted into the script; larger ones are
 read from a CSV file named on the script's command line.
@@ -25,11 +25,12 @@ from typing import Any
 from ..dataset import Dataset
 from ..training import TrainingConfig
 from .functions import function_script
+from .keras_functions import function_keras_script
 from .keras3 import keras_script
 from .plan import EMBED_MAX_ROWS
 from .pytorch import torch_script
 
-__all__ = ["EMBED_MAX_ROWS", "FRAMEWORKS", "function_script", "generate", "keras_script", "torch_script"]
+__all__ = ["EMBED_MAX_ROWS", "FRAMEWORKS", "function_keras_script", "function_script", "generate", "keras_script", "torch_script"]
 
 FRAMEWORKS = ("torch", "keras")
 

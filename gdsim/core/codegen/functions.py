@@ -20,10 +20,8 @@ FORMULAS = {
 }
 
 
-def function_script(function: ClassicFunction, config: TrainingConfig, *, origin: Sequence[str] = ()) -> str:
-    """A runnable PyTorch script descending ``function`` with ``config``'s optimizer and schedule."""
-    optimizer = make_optimizer(config.optimizer, **config.hyper)
-    schedule = make_schedule(config.schedule, **config.schedule_params)
+def start_of(function: ClassicFunction, config: TrainingConfig) -> tuple[tuple[float, float], str, int]:
+    """(the starting point, f written out in Python, the number of steps); ValueError as a run gives."""
     epochs = int(config.epochs)
     if isinstance(config.epochs, bool) or epochs < 1:
         raise ValueError(f"Invalid number of epochs: {config.epochs} (at least 1).")
@@ -31,7 +29,14 @@ def function_script(function: ClassicFunction, config: TrainingConfig, *, origin
     if len(init) != 2:
         raise ValueError(f"A test function has two parameters (x, y); got {len(init)} initial values.")
     kappa = literal(2 * float(function.value(0.0, 1.0)))  # the bowl's κ: f(0, 1) = κ/2
-    formula = FORMULAS[function.name].format(k=kappa)
+    return init, FORMULAS[function.name].format(k=kappa), epochs
+
+
+def function_script(function: ClassicFunction, config: TrainingConfig, *, origin: Sequence[str] = ()) -> str:
+    """A runnable PyTorch script descending ``function`` with ``config``'s optimizer and schedule."""
+    init, formula, epochs = start_of(function, config)
+    optimizer = make_optimizer(config.optimizer, **config.hyper)
+    schedule = make_schedule(config.schedule, **config.schedule_params)
     defaults = {h.name: h.default for h in hyperparams(config.optimizer)}
     hyper = optimizer.hyper()
     args = ["[xy]", f"lr={literal(hyper['lr'])}"] + [

@@ -24,7 +24,7 @@ KERAS_OPTIMIZER_CLASS = {"sgd": "SGD", "adagrad": "Adagrad", "rmsprop": "RMSprop
                          "adam": "Adam", "adamw": "AdamW", "nadam": "Nadam"}
 
 
-def _optimizer(plan: Plan, differs: list[str]) -> tuple[str, list[str], list[str], str]:
+def keras_optimizer(plan: Plan, differs: list[str]) -> tuple[str, list[str], list[str], str]:
     """(class, arguments, comment notes, pasted class source or ""); appends to ``differs`` what
     the script must say differs at run time."""
     h, name = plan.hyper, plan.config.optimizer
@@ -77,7 +77,7 @@ def _optimizer(plan: Plan, differs: list[str]) -> tuple[str, list[str], list[str
     return KERAS_OPTIMIZER_CLASS[name], args, notes, ""
 
 
-def _schedule_lines(plan: Plan) -> list[str]:
+def schedule_lines(plan: Plan) -> list[str]:
     """``next_lr(epoch, lr)``: torch's scheduler.step() after epoch ``epoch`` (1, 2, ...)."""
     s, name = plan.schedule, plan.config.schedule
     if name == "step":
@@ -104,7 +104,7 @@ def keras_script(dataset: Dataset, config: TrainingConfig, *, data_path: str | N
     plan = Plan(dataset, config, data_path, max_rows)
     d, script, h = plan.d, "train_keras.py", plan.hyper
     differs: list[str] = []
-    cls, opt_args, opt_notes, custom = _optimizer(plan, differs)
+    cls, opt_args, opt_notes, custom = keras_optimizer(plan, differs)
     promise = (
         'It prints the final parameters as JSON, {"params": [w1, ..., wd, b], ...}, trained on\n'
         "gdsim's mini-batches with torch's algorithm: gdsim's numbers to about 1e-7 (Keras\n"
@@ -195,7 +195,7 @@ def keras_script(dataset: Dataset, config: TrainingConfig, *, data_path: str | N
     for what in differs:
         out += [f"print({('This run differs from gdsim: ' + what + '.')!r}, file=sys.stderr)"]
     if config.schedule != "constant":
-        out += _schedule_lines(plan)
+        out += schedule_lines(plan)
     else:
         out += [""]
     lr_decay = config.optimizer == "adagrad" and h["lr_decay"] != 0.0

@@ -23,22 +23,20 @@ INTRO = (
     "backend and gives them to about 1e-7; where Keras computes something else it says so "
     "when run."
 )
-KERAS_FOR_FUNCTION = ("# Keras has no script for a test function (its training needs a dataset);\n"
-                      "# the PyTorch tab descends the function.\n")
 SAVE_NAMES = {"torch": "train_torch.py", "keras": "train_keras.py"}
 
 
 def scripts_for(dataset, config, function=None) -> dict[str, str]:
     """{"torch": ..., "keras": ...} for the dataset (or test function) and config
     (ValueError when they cannot run)."""
-    from ...core.codegen import function_script, keras_script, torch_script  # only when opened
+    from ...core import codegen  # only when the dialog is opened
 
     if function is not None:
-        return {"torch": function_script(function, config, origin=ORIGIN),
-                "keras": KERAS_FOR_FUNCTION}
+        return {"torch": codegen.function_script(function, config, origin=ORIGIN),
+                "keras": codegen.function_keras_script(function, config, origin=ORIGIN)}
     return {
-        "torch": torch_script(dataset, config, origin=ORIGIN),
-        "keras": keras_script(dataset, config, origin=ORIGIN),
+        "torch": codegen.torch_script(dataset, config, origin=ORIGIN),
+        "keras": codegen.keras_script(dataset, config, origin=ORIGIN),
     }
 
 
