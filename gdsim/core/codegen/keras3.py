@@ -145,7 +145,7 @@ def keras_script(dataset: Dataset, config: TrainingConfig, *, data_path: str | N
             "X = (X - mean) / std",
         ]
     if custom:
-        out += ["", *custom.strip("\n").splitlines()]
+        out += ["", "", *custom.strip("\n").splitlines()]
     wd = float(h.get("weight_decay", 0.0))
     regularize = wd != 0.0 and config.optimizer != "adamw"
     logits = plan.loss == "bce"
@@ -180,8 +180,7 @@ def keras_script(dataset: Dataset, config: TrainingConfig, *, data_path: str | N
             "model.compile(optimizer=optimizer, loss=loss_fn)"]
     out += [
         "",
-        "# What precision did we get? Keras 3 rounds float64 products down to float32 on the torch",
-        "# and jax backends (keras/src/backend/common/dtypes.py); the weights stay float64.",
+        "# What precision did we get (see the note at the top)?",
         'one = keras.ops.ones((1, 1), dtype="float64")',
         "precision = keras.backend.standardize_dtype(keras.ops.matmul(one, one).dtype)",
         'weights = keras.backend.standardize_dtype(model.layers[0].kernel.dtype)',

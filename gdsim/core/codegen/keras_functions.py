@@ -47,7 +47,7 @@ def function_keras_script(function: ClassicFunction, config: TrainingConfig, *,
         "import sys", "", "import keras", "import numpy as np"] + (["from keras import ops"] if custom else []) + [
         "", 'keras.config.set_floatx("float64")  # like gdsim (jax needs JAX_ENABLE_X64=1)']
     if custom:
-        lines += ["", *custom.strip("\n").splitlines()]
+        lines += ["", "", *custom.strip("\n").splitlines()]
     lines += [
         "", "",
         "def f(x, y):", f'    """{function.formula}"""', f"    return {formula}",
