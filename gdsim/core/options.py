@@ -173,13 +173,19 @@ def network_options(options: Mapping[str, Any]) -> dict[str, Any]:
                 raise ValueError
         except (TypeError, ValueError):
             raise OptionError(f"Invalid hidden layers: {hidden!r} (unit counts such as 8,8).") from None
-        out["hidden"] = check_hidden(sizes)
+        try:
+            out["hidden"] = check_hidden(sizes)
+        except ValueError as exc:
+            raise OptionError(str(exc)) from None
     if options.get("activation") is not None:
         if options["activation"] not in ACTIVATIONS:
             raise OptionError(f"Unknown activation '{options['activation']}'; choose one of: {', '.join(ACTIVATIONS)}.")
         out["activation"] = options["activation"]
     if options.get("features") is not None:
-        out["features"] = parse_features(options["features"])
+        try:
+            out["features"] = parse_features(options["features"])
+        except ValueError as exc:
+            raise OptionError(str(exc)) from None
     return out
 
 
