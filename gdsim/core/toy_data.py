@@ -54,7 +54,7 @@ def circles(n: int = 200, noise: float = 0.05, seed: int = 0) -> Dataset:
     """A disc of radius 0.5 (label 1) inside a ring from 0.7 to 1 (label 0)."""
     n, noise = _check(n, noise, 1)
     rng = np.random.default_rng(seed)
-    label = (np.arange(n) + 1) % 2
+    label = np.arange(n) % 2
     radius = np.where(label == 1, rng.uniform(0.0, 0.5, n), rng.uniform(0.7, 1.0, n))
     angle = rng.uniform(0.0, 2 * np.pi, n)
     points = radius[:, None] * np.column_stack([np.cos(angle), np.sin(angle)])
