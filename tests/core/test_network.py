@@ -222,3 +222,13 @@ def test_every_optimizer_and_schedule_runs_a_network():
         run.run()
         assert run.status == "finished" and np.isfinite(run.current_loss)
         assert not np.array_equal(run.params, run.history.params[0])
+
+
+def test_bench_network_rows_run():
+    import io
+
+    from gdsim.bench import run_bench
+
+    rows = run_bench(quick=True, rows=["10"], repeats=1, out=io.StringIO())
+    assert [r.key for r in rows] == ["10a", "10b"]
+    assert all(r.value and r.target for r in rows)
