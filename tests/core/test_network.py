@@ -232,3 +232,26 @@ def test_bench_network_rows_run():
     rows = run_bench(quick=True, rows=["10"], repeats=1, out=io.StringIO())
     assert [r.key for r in rows] == ["10a", "10b"]
     assert all(r.value and r.target for r in rows)
+
+
+@pytest.mark.parametrize("argv,message", [
+    (["code", "--preset", "spiral", "--model", "mlp"], "not yet networks or feature maps"),
+    (["code", "--preset", "circles", "--model", "logistic", "--features", "x1^2"], "not yet networks or feature maps"),
+    (["animate", "--preset", "spiral", "--model", "mlp", "--out", "x.gif"], "for a network use gdsim landscape"),
+])
+def test_commands_without_networks_say_so(capsys, argv, message):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1
+
+
+def test_sweep_stability_limit_sees_the_feature_maps():
+    from gdsim.core.surface import QuadraticStats
+    from gdsim.core.sweep import stability_limit
+
+    dataset = load_preset("noisy-line")
+    config = TrainingConfig(features=("x1", "x1^2"))
+    x = dataset.X[:, 0]
+    hessian = QuadraticStats.from_data(np.column_stack([x, x * x]), dataset.y).hessian("mean")
+    assert stability_limit(dataset, config) == pytest.approx(2 / np.linalg.eigvalsh(hessian)[-1])
+    assert stability_limit(dataset, TrainingConfig(model="mlp")) is None
