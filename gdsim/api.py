@@ -92,7 +92,7 @@ def prepare(save_data: str | None = None, **options: Any) -> TrainingRun:
 
         if any(data_options.values()):
             raise ValueError("Give either a dataset (--preset/--data) or --function, not both.")
-        for name in ("model", "loss", "reduction", "batch_size", "standardize"):
+        for name in ("model", "loss", "reduction", "batch_size", "standardize", "features", "hidden", "activation"):
             if run_options.get(name) not in (None, False):
                 raise ValueError(f"--{name.replace('_', '-')} does not apply to a test function.")
         if save_data:

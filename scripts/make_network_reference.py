@@ -134,7 +134,8 @@ def torch_run(case: dict, data: dict[str, np.ndarray], init: np.ndarray, orders)
         y = torch.tensor(target(data, case))
         n_out = 3 if case["loss"] == "ce" else 1
         sizes = (2, *HIDDEN, n_out) if case["model"] == "mlp" else (2, n_out)
-        act = {"tanh": torch.nn.Tanh, "relu": torch.nn.ReLU, "sigmoid": torch.nn.Sigmoid}[case.get("activation", "tanh")]
+        activations = {"tanh": torch.nn.Tanh, "relu": torch.nn.ReLU, "sigmoid": torch.nn.Sigmoid}
+        act = activations[case.get("activation", "tanh")]
         modules = []
         for i, (a, b) in enumerate(zip(sizes[:-1], sizes[1:])):
             modules += [torch.nn.Linear(a, b)] + ([act()] if i < len(sizes) - 2 else [])

@@ -20,7 +20,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="pca: the path's top two principal directions; random: filter-normalised random "
                         "directions (Li et al. 2018); params: two parameters (default pca)")
     g.add_argument("--params", metavar="I,J",
-                   help="the two parameters of --plane params, by index (from 0) or name, e.g. w1,b (default the first two)")
+                   help="the two parameters of --plane params, by index (from 0) or name, e.g. w1,b "
+                        "(default the first two)")
     g.add_argument("--grid", type=int, default=41, metavar="N", help="points along each direction (default 41)")
     g.add_argument("--span", type=float, metavar="S",
                    help="the grid covers -S..S (default: the path with a margin; 1 for random)")

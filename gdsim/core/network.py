@@ -156,7 +156,8 @@ def network_problem(model: str, loss: str | None, reduction: str, hidden: tuple[
         bad = ~np.isin(y, (0.0, 1.0))
         if bad.any():
             row = int(np.argmax(bad))
-            raise ValueError(f"Binary cross-entropy needs a target of 0 or 1; row {row + 1} of '{target}' is {y[row]:g}.")
+            raise ValueError(f"Binary cross-entropy needs a target of 0 or 1; "
+                             f"row {row + 1} of '{target}' is {y[row]:g}.")
     n_out = 1
     if loss == "ce":
         labels = class_labels(y)
@@ -235,7 +236,7 @@ class NetworkProblem:
 
     # --- forward ------------------------------------------------------------------
     def _forward(self, theta: np.ndarray, X: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
-        """([Xᵀ, A₁ᵀ, …, outputsᵀ], [W₁, W₂, …]): every layer's output for the rows of X, and the weights.
+        """([Xᵀ, A₁ᵀ, …, outputsᵀ], [W₁, W₂, …]): each layer's output for the rows of X, and the weights.
 
         Outputs are (units × rows): Aₗᵀ = Wₗ·Aₗ₋₁ᵀ + bₗ multiplies C-ordered
         matrices and adds the bias along contiguous rows (about 1.5× faster than

@@ -32,8 +32,8 @@ from .worker import Frame, PaintFence, WorkerThread
 APP_TITLE = "gdsim — gradient descent simulator"
 # The window offers linear and logistic models only (networks come later): a
 # network preset opens with logistic regression (sine, a regression, with linear).
-PRESETS = {p.id: p if p.model in ("linear", "logistic") else replace(p, model="linear" if p.id == "sine" else "logistic")
-           for p in list_presets()}
+PRESETS = {p.id: p if p.model in ("linear", "logistic")
+           else replace(p, model="linear" if p.id == "sine" else "logistic") for p in list_presets()}
 LOSS_FULL_RANGE_ITERATIONS = 20_000
 SURFACE_COOLDOWN_MS = 1000
 RUN_SHORTCUTS = {
