@@ -7,7 +7,10 @@ from typing import Any
 
 import numpy as np
 
+from .core.csvio import write_csv
+from .core.dataset import Dataset
 from .core.history import HistoryCopy
+from .core.network import NetworkProblem
 from .core.options import build_config, load_data, split_options
 from .core.training import TrainingRun
 
@@ -26,10 +29,13 @@ class TrainingResult:
     iterations: int
     iterations_per_epoch: int
     history: HistoryCopy
+    initial_params: np.ndarray | None = None
+    accuracy: float | None = None  # share of rows classified right (classification only)
+    network: str | None = None  # e.g. "2-8-8-1 tanh network, binary cross-entropy"
 
     def summary(self) -> dict[str, Any]:
         """The JSON summary printed by ``gdsim train --json``."""
-        return {
+        summary = {
             "params": [float(v) for v in self.params],
             "parameter_names": list(self.parameter_names),
             "params_original": [float(v) for v in self.params_original],
@@ -40,6 +46,14 @@ class TrainingResult:
             "iterations": self.iterations,
             "iterations_per_epoch": self.iterations_per_epoch,
         }
+        if self.initial_params is not None:
+            summary["initial_params"] = [float(v) for v in self.initial_params]
+        if self.accuracy is not None:
+            summary["accuracy"] = self.accuracy
+        if self.network is not None:  # a network's parameters have no "original units"
+            del summary["params_original"]
+            summary["network"] = self.network
+        return summary
 
 
 def result_of(run: TrainingRun) -> TrainingResult:
@@ -56,12 +70,20 @@ def result_of(run: TrainingRun) -> TrainingResult:
         iterations=run.iteration,
         iterations_per_epoch=run.iterations_per_epoch,
         history=run.history.copy(),
+        initial_params=run.history.params[0].copy(),
+        accuracy=None if run.problem is None else run.problem.accuracy(run.params, run.X, run.y),
+        network=run.problem.describe() if isinstance(run.problem, NetworkProblem) else None,
     )
 
 
-def prepare(**options: Any) -> TrainingRun:
-    """A ready run from flat options: data (``preset``/``data``/``target``) or a
-    test function (``function``, ``condition``), and the run options."""
+def prepare(save_data: str | None = None, **options: Any) -> TrainingRun:
+    """A ready run from flat options: data (``preset``/``data``/``target``, and
+    ``rows``/``noise``/``data_seed`` for a generated preset) or a test function
+    (``function``, ``condition``), and the run options.
+
+    ``save_data``: a CSV file to write the dataset to (header, target last), as
+    loaded: before standardisation and feature maps.
+    """
     data_options, run_options = split_options(options)
     function = data_options.pop("function", None)
     condition = data_options.pop("condition", None)
@@ -70,14 +92,21 @@ def prepare(**options: Any) -> TrainingRun:
 
         if any(data_options.values()):
             raise ValueError("Give either a dataset (--preset/--data) or --function, not both.")
-        for name in ("model", "loss", "reduction", "batch_size", "standardize"):
+        for name in ("model", "loss", "reduction", "batch_size", "standardize", "features", "hidden", "activation"):
             if run_options.get(name) not in (None, False):
                 raise ValueError(f"--{name.replace('_', '-')} does not apply to a test function.")
+        if save_data:
+            raise ValueError("--save-data needs a dataset; a test function has none.")
         return FunctionRun(make_function(function, condition), build_config(**run_options))
     if condition is not None:
         raise ValueError("--condition applies to --function bowl only.")
     dataset = load_data(**data_options)
-    return TrainingRun(dataset, build_config(**run_options))
+    run = TrainingRun(dataset, build_config(**run_options))
+    if save_data:
+        columns = (*dataset.feature_names, dataset.target)
+        values = dataset.values[:, [dataset.columns.index(c) for c in columns]]
+        write_csv(Dataset(columns, values, dataset.target, dataset.name), save_data)
+    return run
 
 
 def train(**options: Any) -> TrainingResult:

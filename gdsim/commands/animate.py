@@ -60,6 +60,8 @@ def run(args: argparse.Namespace) -> int:
         raise ValueError(f"--out {args.out}: the animation is a GIF, so the name must end in .gif.")
     size = _size(args.size)
     options = options_of(args, skip=("out", "frames", "fps", "axes", "size"))
+    if options.get("model") in ("mlp", "softmax"):
+        raise ValueError("gdsim animate draws linear and logistic models; for a network use gdsim landscape.")
     run_ = prepare(**options).run()
     plan = AnimationPlan(run_, args.frames, _axes(args.axes, tuple(run_.parameter_names)))
 

@@ -15,17 +15,27 @@ def add_data_options(p: argparse.ArgumentParser) -> None:
     src.add_argument("--function", choices=("bowl", "rosenbrock", "beale", "himmelblau", "saddle"),
                      help="a classic test function instead of data (parameters x, y; an epoch is one step)")
     g.add_argument("--condition", type=float, metavar="K", help="the bowl's condition number (default 10)")
+    g.add_argument("--rows", type=int, metavar="N", help="rows of a generated preset")
+    g.add_argument("--noise", type=float, help="noise level of a generated preset")
+    g.add_argument("--data-seed", type=int, metavar="SEED", help="seed of a generated preset (default 0)")
+    g.add_argument("--features", metavar="x1,x2,x1^2,...",
+                   help="feature maps fed to the model: x1, x2, x1^2, x2^2, x1*x2, sin(x1), sin(x2) (any subset)")
     g.add_argument("--standardize", action="store_true", default=None,
                    help="z-score the features (parameters are also reported in original units)")
 
 
 def add_model_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("model")
-    g.add_argument("--model", choices=("linear", "logistic"))
-    g.add_argument("--loss", choices=("mse", "mae", "bce"),
-                   help="default: mse for linear, bce for logistic")
+    g.add_argument("--model", choices=("linear", "logistic", "mlp", "softmax"),
+                   help="mlp: torch.nn.Sequential(Linear, act, ..., Linear); softmax: multinomial logistic regression")
+    g.add_argument("--loss", choices=("mse", "mae", "bce", "ce"),
+                   help="default: mse for linear, bce for logistic, ce for softmax; "
+                        "for mlp bce on 0/1 labels, ce on labels 0..k-1, else mse")
+    g.add_argument("--hidden", metavar="H1,H2", help="mlp hidden layer sizes (1-4 layers of 1-16 units; default 8,8)")
+    g.add_argument("--activation", choices=("tanh", "relu", "sigmoid"), help="mlp activation (default tanh)")
     g.add_argument("--reduction", choices=("mean", "sum"))
-    g.add_argument("--init", metavar="W1,...,Wd,B", help="initial parameters (default zeros)")
+    g.add_argument("--init", metavar="W1,...,Wd,B",
+                   help="initial parameters (default zeros; a network: torch's nn.Linear initialisation, seeded by --seed)")
 
 
 def add_optimizer_options(p: argparse.ArgumentParser) -> None:

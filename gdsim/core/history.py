@@ -130,7 +130,9 @@ class History:
         """Write ``epoch,iteration,loss,w1,...,wd,b`` (loss = full-dataset loss)."""
         from .atomic import atomic_write_text
 
-        lines = [",".join(["epoch", "iteration", "loss", *parameter_names])]
+        # a network's names hold commas (0.weight[0,1]): quoted, as CSV readers expect
+        names = [f'"{n}"' if "," in n else n for n in parameter_names]
+        lines = [",".join(["epoch", "iteration", "loss", *names])]
         params = self.params
         full = self.full_loss
         epochs = self.epoch

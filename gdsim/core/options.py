@@ -10,8 +10,10 @@ from typing import Any, Mapping
 
 from .csvio import read_csv
 from .dataset import Dataset
+from .feature_maps import parse_features
+from .network import ACTIVATIONS, check_hidden
 from .optim import OPTIMIZERS, hyperparams
-from .presets import DEFAULT_PRESET, load_preset
+from .presets import DEFAULT_PRESET, get_preset, load_preset
 from .schedules import SCHEDULES
 from .training import TrainingConfig
 
@@ -29,22 +31,33 @@ SCHEDULE_ARGUMENTS = {
 }
 RUN_OPTIONS = (
     "model", "loss", "reduction", "optimizer", "schedule", "batch_size", "epochs", "shuffle",
-    "drop_last", "seed", "init", "standardize", "tolerance",
+    "drop_last", "seed", "init", "standardize", "tolerance", "hidden", "activation", "features",
 )
-DATA_OPTIONS = ("preset", "data", "target", "function", "condition")
+DATA_OPTIONS = ("preset", "data", "target", "function", "condition", "rows", "noise", "data_seed")
+# generator-preset options -> the generator's parameter
+GENERATOR_OPTIONS = {"rows": "n", "noise": "noise", "data_seed": "seed"}
 
 
 class OptionError(ValueError):
     """A user's option that cannot be used; the message is one sentence."""
 
 
-def load_data(preset: str | None = None, data: str | None = None, target: str | None = None) -> Dataset:
-    """The dataset named by ``--preset`` or ``--data`` (default: the default preset)."""
+def load_data(preset: str | None = None, data: str | None = None, target: str | None = None,
+              **generator: Any) -> Dataset:
+    """The dataset named by ``--preset`` or ``--data`` (default: the default preset);
+    ``rows``, ``noise`` and ``data_seed`` go to a generator preset."""
     if preset and data:
         raise OptionError("Give either --preset or --data, not both.")
+    given = {k: v for k, v in generator.items() if v is not None}
+    unknown = sorted(set(given) - set(GENERATOR_OPTIONS))
+    if unknown:
+        raise OptionError(f"Unknown option '{unknown[0]}'.")
+    if given and (data or get_preset(preset or DEFAULT_PRESET).kind != "generator"):
+        option = "--" + next(iter(given)).replace("_", "-")
+        raise OptionError(f"{option} applies to a generated preset (e.g. --preset spiral), not to a fixed table.")
     if data:
         return read_csv(data, target=target)
-    dataset = load_preset(preset or DEFAULT_PRESET)
+    dataset = load_preset(preset or DEFAULT_PRESET, **{GENERATOR_OPTIONS[k]: v for k, v in given.items()})
     if target:
         dataset = dataset.with_target(target)
     return dataset
@@ -136,8 +149,44 @@ def build_config(**options: Any) -> TrainingConfig:
         init=None if init is None else parse_numbers(init, "initial parameters"),
         standardize=bool(options.get("standardize")),
         tolerance=options.get("tolerance"),
+        **network_options(options),
     )
     return config
+
+
+def network_options(options: Mapping[str, Any]) -> dict[str, Any]:
+    """``hidden``, ``activation`` and ``features`` as TrainingConfig fields (only those given).
+
+    The hidden sizes and activation belong to ``--model mlp``; feature maps go with any model.
+    """
+    out: dict[str, Any] = {}
+    model = options.get("model") or "linear"
+    for name in ("hidden", "activation"):
+        if options.get(name) is not None and model != "mlp":
+            raise OptionError(f"--{name} applies to --model mlp only.")
+    if options.get("hidden") is not None:
+        hidden = options["hidden"]
+        parts = hidden.replace(" ", "").split(",") if isinstance(hidden, str) else list(hidden)
+        try:
+            sizes = tuple(int(p) for p in parts)
+            if any(float(p) != s for p, s in zip(parts, sizes)):
+                raise ValueError
+        except (TypeError, ValueError):
+            raise OptionError(f"Invalid hidden layers: {hidden!r} (unit counts such as 8,8).") from None
+        try:
+            out["hidden"] = check_hidden(sizes)
+        except ValueError as exc:
+            raise OptionError(str(exc)) from None
+    if options.get("activation") is not None:
+        if options["activation"] not in ACTIVATIONS:
+            raise OptionError(f"Unknown activation '{options['activation']}'; choose one of: {', '.join(ACTIVATIONS)}.")
+        out["activation"] = options["activation"]
+    if options.get("features") is not None:
+        try:
+            out["features"] = parse_features(options["features"])
+        except ValueError as exc:
+            raise OptionError(str(exc)) from None
+    return out
 
 
 def split_options(options: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

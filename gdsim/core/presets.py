@@ -16,6 +16,7 @@ import numpy as np
 
 from .csvio import read_csv
 from .dataset import DataError, Dataset
+from .toy_data import TOY_GENERATORS
 
 __all__ = [
     "Preset", "PRESETS", "DEFAULT_PRESET", "list_presets", "get_preset", "load_preset",
@@ -28,7 +29,7 @@ class Preset:
     id: str
     title: str
     description: str
-    model: str  # "linear" or "logistic"
+    model: str  # the suggested model: "linear", "logistic" or "mlp"
     kind: str   # "table" or "generator"
     # Suggested for a first run: Age (19..65) beside a 0/1 column makes raw
     # gradient descent zig-zag, so the insurance table starts standardised.
@@ -55,6 +56,15 @@ PRESETS: tuple[Preset, ...] = (
     Preset("large-synthetic", "Large synthetic",
            "A million rows with two features, for mini-batch training (seeded).",
            "logistic", "generator"),
+    Preset("xor", "XOR", "Points in four quadrants; class 1 where x1 and x2 have the same sign (seeded).",
+           "mlp", "generator"),
+    Preset("circles", "Circles", "A disc of class 1 inside a ring of class 0 (seeded).", "mlp", "generator"),
+    Preset("moons", "Moons", "Two interleaved half circles, classes 0 and 1 (seeded).", "mlp", "generator"),
+    Preset("spiral", "Spiral", "Two interleaved spiral arms, classes 0 and 1 (seeded).", "mlp", "generator"),
+    Preset("spiral3", "Three spirals", "Three interleaved spiral arms, classes 0, 1 and 2 (seeded).",
+           "mlp", "generator"),
+    Preset("sine", "Sine", "y = sin(x) plus Gaussian noise, x from -π to π: regression for a network (seeded).",
+           "mlp", "generator"),
 )
 
 DEFAULT_PRESET = "lecture-3x-plus-2"
@@ -171,6 +181,7 @@ _GENERATORS: dict[str, Callable[..., Dataset]] = {
     "noisy-line": noisy_line,
     "two-classes": two_classes,
     "large-synthetic": large_synthetic,
+    **TOY_GENERATORS,
 }
 
 

@@ -44,12 +44,12 @@ CHUNK_ROWS = 1 << 15
 SHORT_ROWS = 48
 
 MODELS = ("linear", "logistic")
-LOSSES = ("mse", "mae", "bce")
+LOSSES = ("mse", "mae", "bce", "ce")  # ce: networks only (gdsim.core.network)
 REDUCTIONS = ("mean", "sum")
 ALLOWED_LOSSES = {"linear": ("mse", "mae"), "logistic": ("bce", "mse")}
 NATURAL_LOSS = {"linear": "mse", "logistic": "bce"}
-LOSS_TITLES = {"mse": "MSE", "mae": "MAE", "bce": "binary cross-entropy"}
-TORCH_LOSS = {"mse": "MSELoss", "mae": "L1Loss", "bce": "BCEWithLogitsLoss"}
+LOSS_TITLES = {"mse": "MSE", "mae": "MAE", "bce": "binary cross-entropy", "ce": "cross-entropy"}
+TORCH_LOSS = {"mse": "MSELoss", "mae": "L1Loss", "bce": "BCEWithLogitsLoss", "ce": "CrossEntropyLoss"}
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
@@ -127,7 +127,7 @@ class Problem:
 
     def __post_init__(self) -> None:
         if self.model not in MODELS:
-            raise ValueError(f"Unknown model '{self.model}'; choose linear or logistic.")
+            raise ValueError(f"Unknown model '{self.model}'; choose linear, logistic, mlp or softmax.")
         if self.loss not in LOSSES:
             raise ValueError(f"Unknown loss '{self.loss}'; choose one of: {', '.join(LOSSES)}.")
         if self.loss not in ALLOWED_LOSSES[self.model]:
@@ -142,7 +142,7 @@ class Problem:
     def create(cls, model: str = "linear", loss: str | None = None, reduction: str = "mean") -> "Problem":
         """A problem with the model's natural loss when ``loss`` is None."""
         if model not in MODELS:
-            raise ValueError(f"Unknown model '{model}'; choose linear or logistic.")
+            raise ValueError(f"Unknown model '{model}'; choose linear, logistic, mlp or softmax.")
         return cls(model, loss or NATURAL_LOSS[model], reduction)
 
     # --- forward -----------------------------------------------------------------
@@ -297,6 +297,15 @@ class Problem:
                 dpred = _sign(diff) * scale
             dz.append(dpred * p * (1.0 - p) if logistic else dpred)
         return total, dz
+
+    def n_params(self, n_features: int) -> int:
+        return n_features + 1
+
+    def accuracy(self, theta: np.ndarray, X: np.ndarray, y: np.ndarray) -> float | None:
+        """Share of rows classified right (ŷ > 0.5, i.e. z > 0) for logistic regression; None for linear."""
+        if self.model != "logistic" or y.size == 0:
+            return None
+        return float(np.mean((self.logits(theta, X) > 0.0) == y))
 
     def parameter_names(self, n_features: int) -> tuple[str, ...]:
         return tuple(f"w{i + 1}" for i in range(n_features)) + ("b",)

@@ -27,6 +27,7 @@ from typing import Sequence
 import numpy as np
 
 from .dataset import Dataset
+from .feature_maps import apply_features
 from .standardize import Standardizer
 from .surface import QuadraticStats
 from .training import TrainingConfig, TrainingRun
@@ -94,9 +95,10 @@ def parse_lrs(text: str) -> tuple[float, ...]:
 
 def hessian_eigenvalues(dataset: Dataset, config: TrainingConfig) -> np.ndarray | None:
     """Eigenvalues (ascending) of the constant Hessian of a linear model with MSE; else None."""
-    problem = config.problem()
-    if problem.model != "linear" or problem.loss != "mse":
+    if config.model != "linear" or config.loss_name != "mse":
         return None
+    problem = config.problem()
+    dataset = apply_features(dataset, config.features)
     X = np.asarray(dataset.X, dtype=np.float64)
     if config.standardize:
         X = Standardizer.fit(X, dataset.feature_names).transform(X)

@@ -16,7 +16,9 @@ import numpy as np
 
 from .batching import BatchSampler, descent_mode
 from .dataset import Dataset
+from .feature_maps import apply_features, parse_features
 from .history import History
+from .network import DEFAULT_HIDDEN, NETWORK_MODELS, NetworkProblem, network_problem
 from .optim import make_optimizer
 from .problem import NATURAL_LOSS, SHORT_ROWS, Problem, design_matrix
 from .schedules import make_schedule
@@ -65,12 +67,21 @@ class TrainingConfig:
     init: tuple[float, ...] | None = None  # None: zeros
     standardize: bool = False
     tolerance: float | None = None  # stop as converged when ‖∇L‖ falls below it
+    hidden: tuple[int, ...] = DEFAULT_HIDDEN  # mlp: units of each hidden layer
+    activation: str = "tanh"  # mlp: tanh, relu or sigmoid
+    features: tuple[str, ...] | None = None  # feature maps (gdsim.core.feature_maps); None: the features
 
     @property
     def loss_name(self) -> str:
         return self.loss or NATURAL_LOSS.get(self.model, "mse")
 
-    def problem(self) -> Problem:
+    def problem(self, dataset: Dataset | None = None) -> Problem | NetworkProblem:
+        """The model and loss; a network's needs the dataset (after any feature maps), for its sizes."""
+        if self.model in NETWORK_MODELS:
+            if dataset is None:
+                raise ValueError(f"The {self.model} model's size depends on the data; give the dataset.")
+            return network_problem(self.model, self.loss, self.reduction, self.hidden, self.activation,
+                                   dataset.n_features, dataset.y, dataset.target)
         return Problem(self.model, self.loss_name, self.reduction)
 
     def replace(self, **changes: Any) -> "TrainingConfig":
@@ -85,7 +96,9 @@ class TrainingConfig:
 
     def check(self, dataset: Dataset) -> None:
         """Raise ValueError with one sentence when this config cannot run on ``dataset``."""
-        problem = self.problem()
+        if self.features:
+            dataset = apply_features(dataset, parse_features(self.features))
+        problem = self.problem(dataset)
         make_optimizer(self.optimizer, **self.hyper)
         make_schedule(self.schedule, **self.schedule_params)
         if isinstance(self.epochs, bool) or not isinstance(self.epochs, (int, np.integer)) or self.epochs < 1:
@@ -97,7 +110,12 @@ class TrainingConfig:
             )
         if self.batch_size is not None and self.drop_last and self.batch_size > n:
             raise ValueError("With drop-last the batch size cannot exceed the number of rows.")
-        if self.init is not None and len(self.init) != dataset.n_features + 1:
+        if self.init is not None and isinstance(problem, NetworkProblem):
+            if len(self.init) != problem.n_params():
+                raise ValueError(f"Initial parameters need {problem.n_params()} values for the "
+                                 f"{'-'.join(map(str, problem.sizes))} network (torch's parameters() order); "
+                                 f"got {len(self.init)}.")
+        elif self.init is not None and len(self.init) != dataset.n_features + 1:
             raise ValueError(
                 f"Initial parameters need {dataset.n_features + 1} values "
                 f"(w1..w{dataset.n_features}, b); got {len(self.init)}."
@@ -106,7 +124,7 @@ class TrainingConfig:
             raise ValueError("Initial parameters must be finite numbers.")
         if self.tolerance is not None and not self.tolerance > 0:
             raise ValueError(f"Invalid tolerance: {self.tolerance} (must be positive).")
-        if problem.loss == "bce" or problem.model == "logistic":
+        if isinstance(problem, Problem) and (problem.loss == "bce" or problem.model == "logistic"):
             bad = ~np.isin(dataset.y, (0.0, 1.0))
             if bad.any():
                 row = int(np.argmax(bad))
@@ -148,9 +166,10 @@ class TrainingRun:
 
     def __init__(self, dataset: Dataset, config: TrainingConfig) -> None:
         config.check(dataset)
+        dataset = apply_features(dataset, config.features)
         self.dataset = dataset
         self.config = config
-        self.problem = config.problem()
+        self.problem = config.problem(dataset)
         X = np.ascontiguousarray(dataset.X, dtype=np.float64)
         self.standardizer: Standardizer | None = None
         if config.standardize:
@@ -172,8 +191,9 @@ class TrainingRun:
         )
         # A short table is evaluated row by row on floats (Problem.short_loss_and_grad):
         # its design matrix [X | 1] and targets as floats, made once for every step.
-        self._short_table = (design_matrix(self.X), self.y.tolist()) if n <= SHORT_ROWS else None
-        self._start(config, dataset.n_features + 1)
+        self._short_table = (design_matrix(self.X), self.y.tolist()) \
+            if n <= SHORT_ROWS and isinstance(self.problem, Problem) else None
+        self._start(config, self.problem.n_params(dataset.n_features))
 
     def _start(self, config: TrainingConfig, n_params: int) -> None:
         """Optimizer, schedule, history and counters: what every kind of run shares."""
@@ -183,7 +203,12 @@ class TrainingRun:
         self.lr = self.base_lr
         self.epochs = int(config.epochs)
         p = n_params
-        theta = np.zeros(p) if config.init is None else np.array(config.init, dtype=np.float64)
+        if config.init is not None:
+            theta = np.array(config.init, dtype=np.float64)
+        elif isinstance(self.problem, NetworkProblem):
+            theta = self.problem.init_params(config.seed)  # torch's nn.Linear distribution
+        else:
+            theta = np.zeros(p)
         self.params = theta
         self.state = self.optimizer.init(theta)
         self.history = History(p)
@@ -219,8 +244,8 @@ class TrainingRun:
 
     @property
     def params_original(self) -> np.ndarray:
-        """Parameters in the data's original units (undoing standardisation)."""
-        if self.standardizer is None:
+        """Parameters in the data's original units (undoing standardisation; a network's as trained)."""
+        if self.standardizer is None or isinstance(self.problem, NetworkProblem):
             return self.params.copy()
         return self.standardizer.params_to_original(self.params)
 

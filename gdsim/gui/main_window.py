@@ -6,6 +6,8 @@ thread and to read its history; every training step happens on the worker.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
@@ -28,7 +30,10 @@ from .surface_refiner import SurfaceRefiner
 from .worker import Frame, PaintFence, WorkerThread
 
 APP_TITLE = "gdsim — gradient descent simulator"
-PRESETS = {p.id: p for p in list_presets()}
+# The window offers linear and logistic models only (networks come later): a
+# network preset opens with logistic regression (sine, a regression, with linear).
+PRESETS = {p.id: p if p.model in ("linear", "logistic")
+           else replace(p, model="linear" if p.id == "sine" else "logistic") for p in list_presets()}
 LOSS_FULL_RANGE_ITERATIONS = 20_000
 SURFACE_COOLDOWN_MS = 1000
 RUN_SHORTCUTS = {

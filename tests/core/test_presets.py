@@ -17,7 +17,7 @@ REPO_RESOURCES = Path(__file__).resolve().parents[2] / "resources"
 def test_catalogue():
     assert [p.id for p in list_presets()] == [
         "lecture-2x", "lecture-3x", "lecture-half-x-minus-2.5", "lecture-3x-plus-2", "insurance",
-        "noisy-line", "two-classes", "large-synthetic",
+        "noisy-line", "two-classes", "large-synthetic", "xor", "circles", "moons", "spiral", "spiral3", "sine",
     ]
     assert list_presets() is PRESETS
     assert DEFAULT_PRESET == "lecture-3x-plus-2"
@@ -26,7 +26,8 @@ def test_catalogue():
     assert {p.id for p in PRESETS if p.kind == "table"} == {
         "lecture-2x", "lecture-3x", "lecture-half-x-minus-2.5", "lecture-3x-plus-2", "insurance"}
     assert {p.id for p in PRESETS if p.model == "logistic"} == {"insurance", "two-classes", "large-synthetic"}
-    assert all(p.model in ("linear", "logistic") and p.kind in ("table", "generator") for p in PRESETS)
+    assert {p.id for p in PRESETS if p.model == "mlp"} == {"xor", "circles", "moons", "spiral", "spiral3", "sine"}
+    assert all(p.model in ("linear", "logistic", "mlp") and p.kind in ("table", "generator") for p in PRESETS)
     assert all(p.title and p.description for p in PRESETS)
 
 
@@ -56,7 +57,8 @@ def test_unknown_preset_and_parameters():
         load_preset("nope")
     assert str(e.value) == (
         "There is no preset 'nope'; the presets are lecture-2x, lecture-3x, lecture-half-x-minus-2.5, "
-        "lecture-3x-plus-2, insurance, noisy-line, two-classes, large-synthetic.")
+        "lecture-3x-plus-2, insurance, noisy-line, two-classes, large-synthetic, xor, circles, moons, spiral, "
+        "spiral3, sine.")
     with pytest.raises(DataError) as e:
         load_preset("lecture-2x", n=3)
     assert str(e.value) == "Preset 'lecture-2x' is a fixed table and takes no parameters."

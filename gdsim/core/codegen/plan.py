@@ -61,6 +61,9 @@ class Plan:
 
     def __init__(self, dataset: Dataset, config: TrainingConfig, data_path: str | None,
                  max_rows: int) -> None:
+        if config.model in ("mlp", "softmax") or config.features:
+            raise ValueError("gdsim code writes linear and logistic models on the data's own features, "
+                             "not yet networks or feature maps.")
         config.check(dataset)
         if config.standardize:
             Standardizer.fit(dataset.X, dataset.feature_names)  # same refusal as a run
