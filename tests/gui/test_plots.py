@@ -692,3 +692,83 @@ def test_the_loss_legend_moves_off_the_curve(qtbot):
     box = (rect.left(), rect.right(), rect.top(), rect.bottom())
     curve = placement._to_pixels(view.vb, np.column_stack(_xy(view.full_item)))
     assert placement._line_length_in(curve, box) == 0.0
+
+
+# --------------------------------------------------------------------------- fit: issue 13 §3.3, §3.13
+
+
+def _view_range(view):
+    style.settle_ranges(view)
+    QtCore.QCoreApplication.processEvents()
+    return view.vb.viewRange()
+
+
+def test_the_model_line_at_zero_weights_widens_the_fit_plot(qtbot):
+    """y = 2x at w = b = 0: the model ŷ = 0 lies below every point; the plot shows both."""
+    view = _show(qtbot, FitView())
+    x = np.array([2.0, 3, 4, 5, 6])
+    xs = np.linspace(1.7, 6.3, 50)
+    view.show_line_fit(x, 2 * x, xs, 0 * xs, "x", "y")
+    (_, _), (y0, y1) = _view_range(view)
+    assert y0 <= 0 and y1 >= 12
+    assert "model" in _legend_texts(view) and view.model_note() == ""
+
+
+def test_a_model_far_off_the_data_says_off_scale_and_leaves_the_legend(qtbot):
+    view = _show(qtbot, FitView())
+    x = np.array([2.0, 3, 4, 5, 6])
+    xs = np.linspace(1.7, 6.3, 50)
+    view.show_line_fit(x, 2 * x, xs, -1e6 + xs, "x", "y")  # after a huge step
+    (_, _), (y0, y1) = _view_range(view)
+    assert y1 - y0 < 100  # the data stays readable
+    assert "off-scale" in view.model_note()
+    assert "model" not in _legend_texts(view)
+    assert view.offscale_label.isVisible()
+    view.show_line_fit(x, 2 * x, xs, 2 * xs, "x", "y")  # back over the data
+    assert view.model_note() == "" and "model" in _legend_texts(view)
+
+
+def test_a_decision_boundary_beside_the_data_is_shown_and_none_is_said(qtbot):
+    view = _show(qtbot, FitView())
+    x1 = np.array([0.0, 1.0, 2.0, 3.0])
+    x2 = np.array([0.0, 1.0, 0.0, 1.0])
+    lab = np.array([0, 1, 0, 1])
+    view.show_decision_boundary(x1, x2, lab, (np.linspace(-0.2, 3.2, 20), np.full(20, 2.5)))
+    (_, _), (y0, y1) = _view_range(view)
+    assert y1 >= 2.5 and "decision boundary" in _legend_texts(view)
+    view.show_decision_boundary(x1, x2, lab, None)  # w1 = w2 = 0: no boundary at all
+    assert "decision boundary" not in _legend_texts(view)
+    assert "no decision boundary" in view.model_note()
+
+
+def test_many_highlighted_rows_are_drawn_lightly(qtbot):
+    view = _show(qtbot, FitView())
+    x = np.linspace(0, 10, 2000)
+    view.show_line_fit(x, 2 * x, [0, 10], [0, 20], "x", "y")
+    view.highlight_rows(np.arange(10))
+    few_pen = view.highlight_item.opts["pen"]
+    few_size = view.highlight_item.opts["size"]
+    view.highlight_rows(np.arange(500))
+    many_pen = view.highlight_item.opts["pen"]
+    assert len(view.highlighted_points()) == 500
+    assert view.highlight_item.opts["size"] < few_size
+    assert many_pen.color().alpha() < few_pen.color().alpha()
+    assert many_pen.widthF() < few_pen.widthF()
+    view.highlight_rows(np.arange(10))
+    assert view.highlight_item.opts["size"] == few_size
+
+
+def test_the_off_plot_notice_fits_the_surface_and_the_legend_keeps_off_it(qtbot):
+    view = _show(qtbot, SurfaceView(), (420, 420))
+    xs = np.linspace(-1, 1, 30)
+    view.set_surface(np.add.outer(xs ** 2, xs ** 2), xs, xs, "w", "b", "MSE loss")
+    view.set_optimum((0.2, 0.1))  # the legend lists it
+    _settle()
+    view.set_path(np.array([[0.0, 0.0], [23.87, 9.414]]))
+    _settle()
+    assert "outside the plot" in view.notice()
+    area = view.vb.boundingRect()
+    note = view.offview_label.mapRectToItem(view.vb, view.offview_label.boundingRect())
+    assert area.contains(note), (area, note)  # wrapped, not cut off at the right
+    legend = view.legend.mapRectToItem(view.vb, view.legend.boundingRect())
+    assert not legend.intersects(note)

@@ -254,7 +254,7 @@ class LossView(pg.PlotWidget):
         if self._log:
             left = "loss (log scale)"
         elif self._auto_log:
-            left = "loss (log scale: spans > 2 decades)"
+            left = "loss (log scale, auto)"  # short: the axis is the plot's height
         else:
             left = "loss"
         style.label_axes(self, bottom, left)
@@ -389,7 +389,7 @@ class LossView(pg.PlotWidget):
         if not force and self._series_key is not None and now < self._legend_due:
             return
         self._legend_due = now + LEGEND_EVERY_S
-        self.vb.updateViewRange()  # the range auto-ranging gives the new data (else the old one)
+        style.settle_ranges(self)  # the range auto-ranging gives the new data (else the old one)
         lines = [np.column_stack(item.getData()) for item in
                  (self.batch_item, self.full_item, *self.extra_series())
                  if item.getData()[0] is not None and len(item.getData()[0])]

@@ -24,9 +24,10 @@ POINT_WEIGHT_PX = 12.0
 BLOCK_WEIGHT_PX = 1e6
 
 
-def _to_pixels(vb, xy: np.ndarray) -> np.ndarray:
-    """View coordinates -> pixels from the data area's top left (y down)."""
-    (x0, x1), (y0, y1) = vb.viewRange()
+def _to_pixels(vb, xy: np.ndarray, view_range=None) -> np.ndarray:
+    """View coordinates -> pixels from the data area's top left (y down); ``view_range``
+    ((x0, x1), (y0, y1)) instead of the view's own."""
+    (x0, x1), (y0, y1) = view_range if view_range is not None else vb.viewRange()
     w, h = vb.width(), vb.height()
     sx = w / (x1 - x0) if x1 != x0 else 0.0
     sy = h / (y1 - y0) if y1 != y0 else 0.0
@@ -53,30 +54,38 @@ def _line_length_in(pixels: np.ndarray, rect) -> float:
     return float(np.nansum(np.hypot(d[:, 0], d[:, 1])))
 
 
+def legend_size(legend) -> tuple[float, float]:
+    rect = legend.boundingRect()
+    return (rect.width(), rect.height())
+
+
 def _overlap(a, b) -> bool:
     return a[0] < b[1] and b[0] < a[1] and a[2] < b[3] and b[2] < a[3]
 
 
-def corner_scores(vb, size, lines=(), points=(), keep_clear=()) -> dict:
+def corner_scores(vb, size, lines=(), points=(), keep_clear=(), view_range=None,
+                  corners=CORNERS) -> dict:
     """Score of every corner for a box of ``size`` (pixels) over the data area of ``vb``.
 
     ``lines``: polylines (k, 2) in view coordinates (NaN rows break them);
     ``points``: (k, 2) view coordinates; ``keep_clear``: pixel rectangles
-    (x0, x1, y0, y1) that the box must not cover.
+    (x0, x1, y0, y1) that the box must not cover; ``view_range``: score as if the view
+    showed this range.
     """
     area = (vb.width(), vb.height())
     px_lines = []
     for line in lines:
         line = np.asarray(line, dtype=float).reshape(-1, 2)
         if len(line) >= 2:
-            px = _to_pixels(vb, line)
+            px = _to_pixels(vb, line, view_range)
             px[~np.isfinite(px).all(axis=1)] = np.nan
             # clip_polyline wants finite input: split at the NaN rows
             breaks = np.flatnonzero(np.isnan(px[:, 0]))
             px_lines.extend(p for p in np.split(px, breaks) if len(p))
-    px_points = [_to_pixels(vb, np.asarray(p, dtype=float).reshape(-1, 2)) for p in points if len(p)]
+    px_points = [_to_pixels(vb, np.asarray(p, dtype=float).reshape(-1, 2), view_range)
+                 for p in points if len(p)]
     scores = {}
-    for corner in CORNERS:
+    for corner in corners:
         rect = corner_rect(corner, size, area)
         score = 0.0
         for px in px_lines:
@@ -93,7 +102,7 @@ def corner_scores(vb, size, lines=(), points=(), keep_clear=()) -> dict:
     return scores
 
 
-def place_legend(legend, vb, lines=(), points=(), keep_clear=()) -> tuple[int, int] | None:
+def place_legend(legend, vb, lines=(), points=(), keep_clear=(), corners=CORNERS) -> tuple[int, int] | None:
     """Move ``legend`` to the corner of ``vb`` with least under it; returns the corner.
 
     Nothing happens while the legend is hidden or empty, or the view has no size.
@@ -102,9 +111,9 @@ def place_legend(legend, vb, lines=(), points=(), keep_clear=()) -> tuple[int, i
         return None
     rect = legend.boundingRect()
     size = (rect.width(), rect.height())
-    scores = corner_scores(vb, size, lines, points, keep_clear)
+    scores = corner_scores(vb, size, lines, points, keep_clear, corners=corners)
     current = getattr(legend, "_gdsim_corner", None)
-    best = min(CORNERS, key=lambda c: scores[c])
+    best = min(corners, key=lambda c: scores[c])
     if current in scores and scores[current] <= scores[best]:
         best = current
     if best != current:
