@@ -2,7 +2,7 @@
 
 Pure widgets: the panel turns its rows into ``(label, optimizer, hyper)``
 entries (parsed by gdsim.core.race) and shows results it is given; the
-feature module (gdsim.gui.features.race) runs the race.
+feature (.feature) runs the race.
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ from PySide6.QtWidgets import (
     QPushButton, QSizePolicy, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
-from ..core.optim import OPTIMIZERS, hyperparams, torch_class_name
-from ..core.race import MAX_ENTRIES, MIN_ENTRIES, default_label, parse_hyper
-from ..core.training import Snapshot
-from .controls import LogSpinBox
-from .plots.style import palette_color
+from ....core.optim import OPTIMIZERS, hyperparams, torch_class_name
+from ....core.race import MAX_ENTRIES, MIN_ENTRIES, default_label, parse_hyper
+from ....core.training import Snapshot
+from ...controls import LogSpinBox
+from ...plots.style import palette_color
 
 #: the rows a new panel starts with: (optimizer, settings text)
 DEFAULT_ROWS: tuple[tuple[str, str], ...] = (

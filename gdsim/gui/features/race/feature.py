@@ -1,6 +1,6 @@
 """Teach ▸ Optimizer race: 2 to 8 optimizer settings racing on the window's data.
 
-The panel (gdsim.gui.race_panel) holds the settings; this module builds a core
+The panel (.panel) holds the settings; this module builds a core
 ``Race`` from the window's current dataset and controls, runs it on its own
 ``WorkerThread`` and draws every entry's path on the loss surface and its
 full-dataset loss on the loss plot, each in its palette colour.  The dock is
@@ -17,13 +17,13 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget
 
-from ..plots.style import palette_color
-from ..plots.surface_view import downsample_path_indices
-from ..worker import WorkerThread
+from ...plots.style import palette_color
+from ...plots.surface_view import downsample_path_indices
+from ...worker import WorkerThread
 
 if TYPE_CHECKING:
-    from ...core.race import Race, RaceSnapshot
-    from ..race_panel import RacePanel
+    from ....core.race import Race, RaceSnapshot
+    from .panel import RacePanel
 
 PANEL_WIDTH = 440
 #: a diverging entry's loss curve stops above this multiple of the largest starting loss
@@ -101,7 +101,7 @@ class RaceFeature(QObject):
 
     def _ensure_panel(self) -> RacePanel:
         if self._panel is None:
-            from ..race_panel import RacePanel
+            from .panel import RacePanel
 
             self._panel = RacePanel()
             self._panel.start_requested.connect(self.start)
@@ -141,7 +141,7 @@ class RaceFeature(QObject):
 
     def start(self) -> None:
         """A new race of the panel's rows on the window's current data and settings."""
-        from ...core.race import Race
+        from ....core.race import Race
 
         window = self.window
         try:
