@@ -723,7 +723,7 @@ def test_a_model_far_off_the_data_says_off_scale_and_leaves_the_legend(qtbot):
     assert y1 - y0 < 100  # the data stays readable
     assert "off-scale" in view.model_note()
     assert "model" not in _legend_texts(view)
-    assert view.offscale_label.isVisible()
+    assert view.plot_item.titleLabel.isVisible()  # above the data, hiding none of it
     view.show_line_fit(x, 2 * x, xs, 2 * xs, "x", "y")  # back over the data
     assert view.model_note() == "" and "model" in _legend_texts(view)
 
@@ -772,3 +772,25 @@ def test_the_off_plot_notice_fits_the_surface_and_the_legend_keeps_off_it(qtbot)
     assert area.contains(note), (area, note)  # wrapped, not cut off at the right
     legend = view.legend.mapRectToItem(view.vb, view.legend.boundingRect())
     assert not legend.intersects(note)
+
+
+def test_when_curves_fill_every_corner_the_loss_legend_gets_room_above_them(qtbot):
+    """A race: one curve stays high across the plot, another falls to the bottom right."""
+    from gdsim.gui.plots import placement
+
+    view = _show(qtbot, LossView(), (420, 300))
+    it = np.arange(101.0)
+    view.set_main_visible(False)
+    view.add_extra_series(it, 0.69 - 0.001 * it, "SGD lr=0.01")
+    view.add_extra_series(it, 0.3 + 0.39 * np.exp(-it / 10), "Adam lr=0.5")
+    view.add_extra_series(it, 0.3 + 0.39 * (1 - it / 100), "SGD lr=0.01, momentum=0.9")
+    style.settle_ranges(view)
+    _settle()
+    view._place_legend(force=True)
+    _settle()
+    rect = view.legend.mapRectToItem(view.vb, view.legend.boundingRect())
+    box = (rect.left(), rect.right(), rect.top(), rect.bottom())
+    for item in view.extra_series():
+        x, y = _xy(item)
+        curve = placement._to_pixels(view.vb, np.column_stack((x, y)))
+        assert placement._line_length_in(curve, box) == 0.0

@@ -8,8 +8,8 @@ vs actual (scatter + y = x).  Items are created once and updated with
 lines are added with ``ignoreBounds=True`` (the view follows the data, not a
 diverging model) and clipped to a generous box before reaching Qt; the view
 then widens, up to MODEL_REACH spans of the data, to show a model line that
-misses the data (w = b = 0, a large step), and says "off-scale" on the plot
-when even that cannot show it.
+misses the data (w = b = 0, a large step), and says "off-scale" above the
+plot when even that cannot show it.
 """
 
 from __future__ import annotations
@@ -120,19 +120,12 @@ class FitView(pg.PlotWidget):
         self._headroom = 0.0  # room above the data for the legend, as a fraction of its height
         self._model_entry = ""  # the model's legend name ("" while it is not listed)
         self._legend_due = 0.0
-        self.offscale_label = pg.TextItem("", color="#b00020", anchor=(0.5, 1.0),
-                                          fill=pg.mkBrush(255, 255, 255, 225),
-                                          border=pg.mkPen("#b00020"))
-        self.offscale_label.setFont(style.font(style.TEXT_PT))
-        self.offscale_label.setParentItem(self.vb)  # pixels of the data area, whatever the range
-        self.offscale_label.setZValue(30)
-        self.offscale_label.hide()
+        self._note = ""  # the off-scale note, shown as the plot's title (outside the data)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().resizeEvent(event)
         if event is not None and self.plotItem is not None:  # (not while pyqtgraph builds or closes it)
             style.size_axes_for_labels(self)
-            self._place_note()
             self._legend_due = 0.0
 
     # ------------------------------------------------------------------ helpers
@@ -183,7 +176,7 @@ class FitView(pg.PlotWidget):
         if len(x) == 0:
             self._set_model_box(None)
             self._list_model(False)
-            self._show_note(f"no {name}: every weight is 0" if name == "decision boundary" else "")
+            self._show_note("no decision boundary (w1 = w2 = 0)" if name == "decision boundary" else "")
             return
         ok = np.isfinite(self._rows).all(axis=1)
         if not widen or not ok.any():
@@ -209,7 +202,7 @@ class FitView(pg.PlotWidget):
             self._set_model_box(None)
             self._list_model(False)
             middle = float(np.median(y))
-            self._show_note(f"{name} off-scale (at {style.format_value(middle)})"
+            self._show_note(f"{name} off-scale (ŷ ≈ {style.format_value(middle)} over the data)"
                             if self._mode == "line_fit" else f"{name} off-scale")
             return
         (mx0, my0), (mx1, my1) = seen.min(axis=0), seen.max(axis=0)
@@ -254,28 +247,19 @@ class FitView(pg.PlotWidget):
         return (float(x0), float(x1), float(y0), float(y1))
 
     def model_note(self) -> str:
-        """The "off-scale" note on the plot ("" when the model is shown)."""
-        return self.offscale_label.toPlainText() if self.offscale_label.isVisible() else ""
+        """The "off-scale" note over the plot ("" when the model is shown)."""
+        return self._note
 
     def _show_note(self, text: str) -> None:
-        if not text:
-            if self.offscale_label.isVisible():
-                self.offscale_label.hide()
+        """Say it above the data area (its title row), where it hides no point."""
+        if text == self._note:
             return
-        if text != self.offscale_label.toPlainText():
-            self.offscale_label.setText(text)
-        self._place_note()
-        self.offscale_label.show()
-
-    def _place_note(self) -> None:
-        self.offscale_label.setPos(self.vb.width() / 2, self.vb.height() - 8)
-
-    def _note_rect(self):
-        """Pixels of the data area the note covers, for the legend to keep clear."""
-        if not self.offscale_label.isVisible():
-            return ()
-        r = self.offscale_label.mapRectToItem(self.vb, self.offscale_label.boundingRect())
-        return ((r.left(), r.right(), r.top(), r.bottom()),)
+        self._note = text
+        if text:
+            self.plot_item.setTitle(text, color="#b00020", size=f"{style.TEXT_PT}pt")
+        else:
+            self.plot_item.setTitle(None)
+        self._legend_due = 0.0
 
     def _data_box(self) -> tuple[float, float, float, float]:
         """Where lines are clipped: around the rows (computed once per set of rows)."""
@@ -324,9 +308,9 @@ class FitView(pg.PlotWidget):
 
     def _place_legend(self, force: bool = False) -> None:
         """Put the legend in the corner of the data area with the least under it (points,
-        the model line, the optimum line, the off-scale note): on ``insurance`` the top
-        left holds people with a car. Chosen again at most every LEGEND_EVERY_S as the
-        model moves."""
+        the model line, the optimum line): on ``insurance`` the top left holds people with
+        a car; above a cloud that fills every corner, room is made for it. Chosen again at
+        most every LEGEND_EVERY_S as the model moves."""
         now = time.monotonic()
         if not force and now < self._legend_due:
             return
@@ -351,7 +335,7 @@ class FitView(pg.PlotWidget):
             # scored on the data's own range: does every corner of it hold something?
             data_range = ((box[0], box[1]), (box[2], box[3]))
             size = placement.legend_size(self.legend)
-            scores = placement.corner_scores(self.vb, size, lines, points, self._note_rect(), data_range)
+            scores = placement.corner_scores(self.vb, size, lines, points, view_range=data_range)
             headroom = 0.0
             if min(scores.values()) > 0:
                 # every corner covers data: make room above it and put the legend there
@@ -362,7 +346,7 @@ class FitView(pg.PlotWidget):
                 self._headroom = headroom
                 self._apply_bounds()
                 style.settle_ranges(self)
-        placement.place_legend(self.legend, self.vb, lines, points, self._note_rect(), corners)
+        placement.place_legend(self.legend, self.vb, lines, points, corners=corners)
 
     def _drawn_rows(self, mask=None) -> tuple[np.ndarray, np.ndarray]:
         """x and y of the finite rows (where ``mask``), thinned to MAX_DRAWN_ROWS."""

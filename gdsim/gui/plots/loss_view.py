@@ -86,6 +86,7 @@ class LossView(pg.PlotWidget):
         self._legend_names: list[str] = []
         self._legend_due = 0.0
         self._marked: dict[int, bool] = {}
+        self._headroom = 0.0  # room above the curves for the legend, as a fraction of their span
         self._main_raw = self._main_drawn = (np.empty(0),) * 4
         self._epoch_ys = np.empty(0)
         self._x_mode = "iteration"
@@ -396,7 +397,22 @@ class LossView(pg.PlotWidget):
         lines = [np.column_stack((ln[:, 0], self._ydisp(ln[:, 1]))) for ln in lines]
         # a marked point is a point (a single one has no length)
         points = [ln for ln in lines if len(ln) <= MAX_MARKED_POINTS]
-        placement.place_legend(self.legend, self.vb, lines, points)
+        corners = placement.CORNERS
+        if self._bounds is not None and self.legend.items:
+            # scored on the curves' own range: does every corner of it hold some curve?
+            data_range = (self.vb.viewRange()[0], self._bounds[2:4])
+            size = placement.legend_size(self.legend)
+            scores = placement.corner_scores(self.vb, size, lines, points, view_range=data_range)
+            headroom = 0.0
+            if min(scores.values()) > 0:
+                band = size[1] + 2 * placement.MARGIN_PX
+                headroom = min(band / max(self.vb.height() - band, 1.0), 0.8)
+                corners = ((1, 0), (0, 0))
+            if abs(headroom - self._headroom) > 0.1 * max(headroom, self._headroom, 1e-9):
+                self._headroom = headroom
+                self._apply_bounds()
+                style.settle_ranges(self)
+        placement.place_legend(self.legend, self.vb, lines, points, corners=corners)
 
     def set_main_visible(self, visible: bool) -> None:
         """Show or hide the window's own two curves (hidden while a race is drawn instead)."""
@@ -423,7 +439,17 @@ class LossView(pg.PlotWidget):
         box = (x0, x1 + growth * x_span, min(y0, mid - y_span / 2) - 0.1 * y_span,
                max(y1, mid + y_span / 2) + 0.1 * y_span)
         self._bounds = box
-        low, high = (10.0 ** box[2], 10.0 ** box[3]) if self._y_log else box[2:4]
+        self._apply_bounds()
+
+    def _apply_bounds(self) -> None:
+        """The invisible box auto-range follows: the curves' box, and room above it for
+        the legend when every corner of the curves' box holds some curve."""
+        box = self._bounds
+        if box is None:
+            self.bounds_item.setData([], [])
+            return
+        top = box[3] + self._headroom * (box[3] - box[2])
+        low, high = (10.0 ** box[2], 10.0 ** top) if self._y_log else (box[2], top)
         self.bounds_item.setData([box[0], box[1]], [low, high])
 
     def _draw_epoch_lines(self, ys: np.ndarray | None = None) -> None:
