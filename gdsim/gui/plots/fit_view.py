@@ -69,6 +69,7 @@ class FitView(pg.PlotWidget):
         self._rows = np.empty((0, 2))  # displayed position of every data row (NaN if dropped)
         self._labels = np.empty(0)  # class of every row (decision boundary)
         self._box: tuple[float, float, float, float] | None = None  # _data_box of _rows
+        self._rows_bbox: tuple | None | bool = False  # _rows_box (False: not measured yet)
         self._source_key: tuple = ()  # what _same_arrays saw last
         self._source: tuple = ()
         self._entries: list[tuple[pg.GraphicsObject, str]] = []
@@ -178,15 +179,13 @@ class FitView(pg.PlotWidget):
             self._list_model(False)
             self._show_note("no decision boundary (w1 = w2 = 0)" if name == "decision boundary" else "")
             return
-        ok = np.isfinite(self._rows).all(axis=1)
-        if not widen or not ok.any():
+        data = self._rows_box()
+        if not widen or data is None:
             self._set_model_box(None)
             self._list_model(True)
             self._show_note("")
             return
-        r = self._rows[ok]
-        x0, y0 = r.min(axis=0)
-        x1, y1 = r.max(axis=0)
+        x0, x1, y0, y1 = data
         curve = np.column_stack((x, y))
         if len(style.clip_polyline(curve, (x0, x1, y0, y1))):
             self._set_model_box(None)  # it crosses the data: nothing to widen
@@ -239,12 +238,16 @@ class FitView(pg.PlotWidget):
         self.bounds_item.setData([box[0], box[1]], [box[2], top])
 
     def _rows_box(self) -> tuple[float, float, float, float] | None:
-        ok = np.isfinite(self._rows).all(axis=1)
-        if not ok.any():
-            return None
-        r = self._rows[ok]
-        (x0, y0), (x1, y1) = r.min(axis=0), r.max(axis=0)
-        return (float(x0), float(x1), float(y0), float(y1))
+        """(x0, x1, y0, y1) of the finite rows, or None (computed once per set of rows)."""
+        if self._rows_bbox is False:
+            ok = np.isfinite(self._rows).all(axis=1)
+            if not ok.any():
+                self._rows_bbox = None
+            else:
+                r = self._rows[ok]
+                (x0, y0), (x1, y1) = r.min(axis=0), r.max(axis=0)
+                self._rows_bbox = (float(x0), float(x1), float(y0), float(y1))
+        return self._rows_bbox
 
     def model_note(self) -> str:
         """The "off-scale" note over the plot ("" when the model is shown)."""
@@ -302,6 +305,7 @@ class FitView(pg.PlotWidget):
             return False
         self._rows = rows
         self._box = None
+        self._rows_bbox = False  # not measured yet
         self.highlight_item.setData(pos=np.empty((0, 2)))
         self._legend_due = 0.0
         return True
