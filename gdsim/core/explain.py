@@ -46,9 +46,10 @@ SHOW_ALL_ROWS = 12
 FIRST_ROWS = 10
 #: why gdsim's (torch's) MSE gradient has 2/n where the lecture's slide has 1/n
 MSE_FACTOR_NOTE = (
-    "Why 2/n: torch's MSELoss is L = 1/n Σ(ŷᵢ − yᵢ)², and the derivative of a square (ŷᵢ − yᵢ)² "
-    "is 2(ŷᵢ − yᵢ). The lecture's slide writes ∂L/∂w = 1/n Σ xᵢ(ŷᵢ − yᵢ): the gradient of ½·MSE, "
-    "the same direction at half the length, so the slide's step with lr is the step here with lr/2."
+    "Why 2/n: torch's MSELoss is L = 1/n Σ(ŷᵢ − yᵢ)², and the derivative of a square "
+    "(ŷᵢ − yᵢ)² is 2(ŷᵢ − yᵢ). The lecture's slide writes ∂L/∂w = 1/n Σ xᵢ(ŷᵢ − yᵢ): "
+    "the gradient of ½·MSE, the same direction at half the length, so the slide's step "
+    "with lr is the step here with lr/2."
 )
 # Sums are written out term by term up to this many rows.
 EXPAND_ROWS = 6
