@@ -739,6 +739,8 @@ def test_a_decision_boundary_beside_the_data_is_shown_and_none_is_said(qtbot):
     view.show_decision_boundary(x1, x2, lab, None)  # w1 = w2 = 0: no boundary at all
     assert "decision boundary" not in _legend_texts(view)
     assert "no decision boundary" in view.model_note()
+    view.show_decision_boundary(x1, x2, 0 * lab, None)  # no row in class 1: not listed
+    assert _legend_texts(view) == ["class 0"]
 
 
 def test_many_highlighted_rows_are_drawn_lightly(qtbot):

@@ -152,12 +152,27 @@ class FitView(pg.PlotWidget):
                 item.setData([], [])
         return True
 
-    def _build_legend(self) -> None:
-        """The mode's entries, without the model while it is not drawn (never an empty series)."""
-        self.legend.clear()
+    def _listed(self) -> list[tuple[pg.GraphicsObject, str]]:
+        """The mode's entries that have something drawn (the model: while it is shown)."""
+        out = []
         for item, name in self._entries:
-            if item is self.model_item and not self._model_entry:
+            if item is self.model_item:
+                if self._model_entry:
+                    out.append((item, name))
                 continue
+            x, _ = item.getData()
+            if x is not None and len(x):
+                out.append((item, name))
+        return out
+
+    def _build_legend(self) -> None:
+        """List the entries with something drawn (never an empty series, e.g. a class
+        no row belongs to); rebuilt only when that list changes."""
+        listed = self._listed()
+        if [name for _, name in listed] == [label.text for _, label in self.legend.items]:
+            return
+        self.legend.clear()
+        for item, name in listed:
             self.legend.addItem(item, name)
         self._legend_due = 0.0
 
@@ -315,6 +330,7 @@ class FitView(pg.PlotWidget):
         the model line, the optimum line): on ``insurance`` the top left holds people with
         a car; above a cloud that fills every corner, room is made for it. Chosen again at
         most every LEGEND_EVERY_S as the model moves."""
+        self._build_legend()
         now = time.monotonic()
         if not force and now < self._legend_due:
             return
