@@ -300,7 +300,8 @@ def install(window) -> None:
         dock.setVisible(on)
         if on and not sized and not dock.isFloating():
             sized.append(True)  # a comfortable height the first time; the user's size after that
-            window.resizeDocks([dock], [DOCK_HEIGHT], Qt.Vertical)
+            # at most 40% of the window: on a 720-px projector the plots keep their room
+            window.resizeDocks([dock], [min(DOCK_HEIGHT, int(0.4 * window.height()))], Qt.Vertical)
 
     action.toggled.connect(toggled)
     dock.toggleViewAction().toggled.connect(action.setChecked)
