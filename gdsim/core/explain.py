@@ -22,6 +22,9 @@ import numpy as np
 from .problem import CHUNK_ROWS, LOSS_TITLES, TORCH_LOSS, Problem, sigmoid
 
 __all__ = [
+    "LECTURE_START",
+    "MSE_FACTOR_NOTE",
+    "SHOW_ALL_ROWS",
     "SIGNIFICANT",
     "NUMBER_NOTE",
     "GradientTerm",
@@ -38,8 +41,32 @@ NUMBER_NOTE = (
     "the step itself is computed in float64."
 )
 MINUS = "\u2212"  # the typographic minus sign
+#: a mini-batch of up to this many rows is shown whole (insurance: 11); a bigger one, its first rows
+SHOW_ALL_ROWS = 12
+FIRST_ROWS = 10
+#: why gdsim's (torch's) MSE gradient has 2/n where the lecture's slide has 1/n
+MSE_FACTOR_NOTE = (
+    "Why 2/n: torch's MSELoss is L = 1/n Σ(ŷᵢ − yᵢ)², and the derivative of a square "
+    "(ŷᵢ − yᵢ)² is 2(ŷᵢ − yᵢ). The lecture's slide writes ∂L/∂w = 1/n Σ xᵢ(ŷᵢ − yᵢ): "
+    "the gradient of ½·MSE, the same direction at half the length, so the slide's step "
+    "with lr is the step here with lr/2."
+)
 # Sums are written out term by term up to this many rows.
 EXPAND_ROWS = 6
+
+
+@dataclass(frozen=True)
+class LectureStart:
+    """The lecture's own worked example: a preset, its start point, raw (not standardised) data."""
+
+    preset: str
+    init: tuple[float, ...]
+    standardize: bool
+    text: str
+
+
+LECTURE_START = LectureStart("insurance", (1.0, 1.0, 0.0), False,
+                             "the lecture's start: insurance, raw data, w1 = w2 = 1, b = 0")
 
 
 def format_number(value: float) -> str:
@@ -142,6 +169,17 @@ class StepExplanation:
     @property
     def rows_shown(self) -> int:
         return int(self.y_b.shape[0])
+
+    def rows_to_list(self) -> int:
+        """How many of the rows shown a table lists: all of a mini-batch of up to
+        SHOW_ALL_ROWS rows, else its first FIRST_ROWS."""
+        n = min(self.rows_shown, self.batch_size)
+        return n if self.batch_size <= SHOW_ALL_ROWS else min(n, FIRST_ROWS)
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """What the lecture's notation needs besides the numbers (the MSE factor of 2)."""
+        return (MSE_FACTOR_NOTE,) if self.loss_name == "mse" else ()
 
     def optimizer_text(self) -> str:
         """``SGD(lr=0.01, momentum=0, ...)`` with torch's names."""

@@ -33,6 +33,10 @@ from .training import Snapshot, TrainingConfig, TrainingRun
 
 MIN_ENTRIES = 2
 MAX_ENTRIES = 8
+#: ``Race(threshold=AUTO_THRESHOLD)``: the threshold is the best final loss + AUTO_MARGIN of it,
+#: known when the race ends (a fixed "loss ≤ 1" is met at the start by BCE's 0.693)
+AUTO_THRESHOLD = "auto"
+AUTO_MARGIN = 0.01
 
 _TRUE = ("true", "yes", "on", "1")
 _FALSE = ("false", "no", "off", "0")
@@ -191,6 +195,7 @@ class RaceSnapshot:
     total_iterations: int
     threshold: float | None
     iterations_to_threshold: tuple[int | None, ...]
+    auto_threshold: bool = False  # the threshold is AUTO_THRESHOLD's (None until the race ends)
 
     @property
     def done(self) -> bool:
@@ -279,8 +284,14 @@ class Race:
             raise ValueError(
                 f"A race needs {MIN_ENTRIES} to {MAX_ENTRIES} optimizer settings; got {len(entries)}."
             )
-        if threshold is not None:
-            threshold = float(threshold)
+        self.auto_threshold = isinstance(threshold, str) and threshold.strip().lower() == AUTO_THRESHOLD
+        if self.auto_threshold:
+            threshold = None
+        elif threshold is not None:
+            try:
+                threshold = float(threshold)
+            except (TypeError, ValueError):
+                raise ValueError(f"Invalid loss threshold: {threshold!r} (a number, or 'auto').") from None
             if not math.isfinite(threshold):
                 raise ValueError(f"Invalid loss threshold: {threshold} (a finite number).")
         self.threshold = threshold
@@ -332,8 +343,19 @@ class Race:
     def parameter_names(self) -> tuple[str, ...]:
         return self.runs[0].parameter_names
 
+    def _resolve_auto_threshold(self) -> None:
+        """At the end of an auto-threshold race: the best final loss (of the entries that did
+        not diverge) + AUTO_MARGIN of it."""
+        if not self.auto_threshold or self.threshold is not None or not self.done:
+            return
+        finals = [float(run.current_loss) for run in self.runs
+                  if run.status != "diverged" and math.isfinite(run.current_loss)]
+        if finals:
+            self.threshold = min(finals) * (1.0 + AUTO_MARGIN)
+
     def iterations_to_threshold(self) -> tuple[int | None, ...]:
         """Per entry, the first iteration with full-dataset loss ≤ threshold (None: not yet)."""
+        self._resolve_auto_threshold()
         if self.threshold is None:
             return (None,) * len(self.runs)
         for i, run in enumerate(self.runs):
@@ -355,8 +377,9 @@ class Race:
             entries=tuple(run.snapshot() for run in self.runs),
             iteration=self.iteration,
             total_iterations=self.total_iterations,
-            threshold=self.threshold,
             iterations_to_threshold=self.iterations_to_threshold(),
+            threshold=self.threshold,
+            auto_threshold=self.auto_threshold,
         )
 
     def results(self) -> list[RaceResult]:

@@ -128,6 +128,22 @@ class SurfaceTracker:
             self._surface = None
         return changed
 
+    def include(self, points: np.ndarray) -> bool:
+        """Grow the window (within MAX_GROWTH) to hold ``points`` (k, 2) of the current axes,
+        e.g. every path of a race; True when the surface should be recomputed."""
+        if self._run is None or self._window is None:
+            return False
+        p = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+        p = p[np.isfinite(p).all(axis=1)]
+        if len(p) == 0:
+            return False
+        (x0, y0), (x1, y1) = p.min(axis=0), p.max(axis=0)
+        changed = self._grow_to(x0, y0)
+        changed = self._grow_to(x1, y1) or changed
+        if changed:
+            self._surface = None
+        return changed
+
     def _grow_to(self, x: float, y: float) -> bool:
         x0, x1, y0, y1 = self._window
         mx, my = (x1 - x0) * 0.05, (y1 - y0) * 0.05

@@ -567,7 +567,7 @@ class MainWindow(QMainWindow):
         end = run.total_iterations
         if self.loss_epoch_check.isChecked():
             end /= run.iterations_per_epoch
-        self.loss_view.getPlotItem().getViewBox().setXRange(0, max(end, 1), padding=0.02)
+        self.loss_view.show_x_until(end)
 
     def _on_frame_ready(self) -> None:
         """Draw the worker's newest frame, one plot per turn of the event loop.

@@ -5,7 +5,7 @@ import pytest
 
 from gdsim.core.presets import load_preset
 from gdsim.core.race import (
-    MAX_ENTRIES, Race, default_label, first_at_or_below, format_hyper, format_spec,
+    AUTO_THRESHOLD, MAX_ENTRIES, Race, default_label, first_at_or_below, format_hyper, format_spec,
     parse_hyper, parse_optimizer_spec,
 )
 from gdsim.core.training import TrainingConfig, TrainingRun
@@ -219,3 +219,27 @@ def test_bad_threshold_and_config_are_refused(lecture):
         Race(lecture, TrainingConfig(), [(None, "sgd", {}), (None, "adam", {})], threshold=float("nan"))
     with pytest.raises(ValueError, match="batch size"):
         Race(lecture, TrainingConfig(batch_size=99), [(None, "sgd", {}), (None, "adam", {})])
+
+
+def test_the_auto_threshold_is_1_percent_above_the_best_final_loss_on_bce():
+    """Insurance with BCE starts at 0.693, already under a fixed "loss ≤ 1": every entry would
+    show 0 iterations. The automatic threshold is found when the race ends."""
+    data = load_preset("insurance")
+    config = TrainingConfig(model="logistic", loss="bce", standardize=True, epochs=200)
+    race = Race(data, config, [(None, "sgd", {"lr": 0.1}), (None, "adam", {"lr": 0.1}),
+                               (None, "sgd", {"lr": 0.1, "momentum": 0.9})], threshold=AUTO_THRESHOLD)
+    assert race.snapshot().auto_threshold and race.snapshot().threshold is None
+    race.advance(50)
+    assert race.snapshot().iterations_to_threshold == (None, None, None)  # not known yet
+    race.run()
+    snap = race.snapshot()
+    finals = [run.current_loss for run in race.runs]
+    assert snap.threshold == pytest.approx(min(finals) * 1.01, rel=1e-12)
+    assert snap.threshold < race.runs[0].history.full_loss[0]  # not met at the start
+    hits = snap.iterations_to_threshold
+    best = int(np.argmin(finals))
+    assert hits[best] is not None and hits[best] > 0
+    for hit, run in zip(hits, race.runs):
+        assert hit == first_at_or_below(run.history.full_loss, snap.threshold)
+    with pytest.raises(ValueError, match="threshold"):
+        Race(data, config, [(None, "sgd", {}), (None, "adam", {})], threshold="soon")

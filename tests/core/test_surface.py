@@ -123,3 +123,25 @@ def test_an_exact_surface_can_be_cancelled():
     tracker.surface()
     job = tracker.take_job()
     assert job.compute(should_stop=lambda: True) is None
+
+
+def test_the_window_grows_to_include_other_paths_within_its_limit():
+    """A race's paths (not the window's own run) can leave the surface: include() grows it."""
+    from gdsim.core.presets import load_preset
+    from gdsim.core.surface_tracker import MAX_GROWTH, SurfaceTracker
+    from gdsim.core.training import TrainingConfig, TrainingRun
+
+    tracker = SurfaceTracker()
+    tracker.set_run(TrainingRun(load_preset("lecture-2x"), TrainingConfig()))
+    x0, x1, y0, y1 = tracker.window
+    inside = np.array([[x0 + 0.1 * (x1 - x0), y0 + 0.1 * (y1 - y0)], [x1 - 0.1 * (x1 - x0), y1]])
+    inside[1, 1] = y1 - 0.1 * (y1 - y0)
+    assert tracker.include(inside) is False  # well inside: no growth
+    far = np.array([[x1 + 2 * (x1 - x0), y0], [np.nan, np.inf]])
+    assert tracker.include(far) is True
+    a0, a1, b0, b1 = tracker.window
+    assert a0 <= far[0, 0] <= a1 and b0 <= y0 <= b1
+    assert tracker.surface() is not None
+    tracker.include(np.array([[1e12, -1e12]]))  # a diverged path: bounded growth
+    a0, a1, b0, b1 = tracker.window
+    assert a1 - a0 <= MAX_GROWTH * (x1 - x0) * 1.0001

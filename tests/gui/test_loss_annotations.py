@@ -32,7 +32,8 @@ def click_loss_point(w, k):
     view = w.loss_view
     value = float(w.run_history().full_loss[k])
     vb = view.getPlotItem().getViewBox()
-    pos = view.mapFromScene(vb.mapViewToScene(QtCore.QPointF(k, value)))
+    y = np.log10(value) if view.log_scale() else value  # view coordinates
+    pos = view.mapFromScene(vb.mapViewToScene(QtCore.QPointF(k, y)))
     assert view.viewport().rect().contains(pos)
     QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, pos)
     settle()

@@ -303,7 +303,7 @@ def test_right_click_and_drag_do_not_emit_clicked(qtbot):
 
 def _loss_data(n=500):
     it = np.arange(n, dtype=float)
-    full = 0.1 + 10.0 * np.exp(-it / 80.0)
+    full = 1.0 + 10.0 * np.exp(-it / 80.0)  # within 2 decades: a linear axis
     batch = full * (1 + 0.3 * np.sin(it))
     return it, batch, it.copy(), full
 
@@ -585,3 +585,214 @@ def test_a_plot_closes_without_an_error(qtbot, make, capfd):
     view.close()
     QtCore.QCoreApplication.processEvents()
     assert "Error calling Python override" not in capfd.readouterr().err
+
+
+# --------------------------------------------------------------------------- loss: issue 13 §3.5, §3.4
+
+
+def _legend_texts(view):
+    return [label.text for _, label in view.legend.items]
+
+
+def test_loss_marks_iteration_0_and_a_single_step_with_symbols(qtbot):
+    """Before the first step the loss is one point: it must be visible, not an empty plot."""
+    view = _show(qtbot, LossView())
+    view.set_series([0], [np.nan], [0], [72.0])
+    x, y = _xy(view.full_item)
+    assert list(x) == [0] and list(y) == [72.0]
+    assert view.full_item.opts["symbol"] is not None
+    view.set_series([0, 1], [np.nan, 50.0], [0, 1], [72.0, 40.0])
+    assert view.full_item.opts["symbol"] is not None
+    # a long series is a line without markers
+    it, batch, fit, full = _loss_data()
+    view.set_series(it, batch, fit, full)
+    assert view.full_item.opts["symbol"] is None
+
+
+def test_loss_turns_log_by_itself_past_two_decades_and_says_so(qtbot):
+    view = _show(qtbot, LossView())
+    it = np.arange(200.0)
+    view.set_series(it, None, it, 1.0 + np.exp(-it / 50))  # 2 to 1.02: linear
+    assert not view.log_scale()
+    assert view.getPlotItem().getAxis("left").labelText == "loss"
+    full = 72.0 * np.exp(-it / 10) + 1e-3  # 72 to 0.001: nearly 5 decades
+    view.set_series(it, None, it, full)
+    assert view.log_scale() and view.auto_log_scale()
+    assert "log scale" in view.getPlotItem().getAxis("left").labelText
+    np.testing.assert_allclose(10 ** _xy(view.full_item)[1][[0, -1]], full[[0, -1]])
+    view.set_series(it, None, it, 1.0 + np.exp(-it / 50))
+    assert not view.log_scale()
+
+
+def test_loss_epoch_lines_are_at_least_20_px_apart(qtbot):
+    view = _show(qtbot, LossView(), (700, 400))
+    it = np.arange(3000.0)
+    full = 1 + np.exp(-it / 500)
+    view.set_series(it, full, it, full, epoch_boundaries=np.arange(5, 3000, 5))  # 599 epochs
+    view.getPlotItem().getViewBox().autoRange()
+    _settle()
+    x = view.epoch_lines_x()
+    assert len(x) > 5
+    (x0, x1), _ = view.vb.viewRange()
+    gap_px = np.diff(x).min() * view.vb.width() / (x1 - x0)
+    assert gap_px >= 20, gap_px
+    assert np.allclose(x % 5, 0)  # still on epoch boundaries
+
+
+def test_a_finished_loss_curve_ends_at_the_right_edge(qtbot):
+    view = _show(qtbot, LossView())
+    it, batch, fit, full = _loss_data(500)
+    view.set_series(it, batch, fit, full)
+    style.settle_ranges(view)
+    (x0, x1), _ = view.vb.viewRange()
+    assert x1 <= 499 * 1.05, x1
+
+
+def test_a_longer_pinned_curve_is_not_cut_off(qtbot):
+    """A pinned mini-batch run has more iterations than the full-batch run after it."""
+    view = _show(qtbot, LossView())
+    it = np.arange(101.0)
+    view.set_series(it, it * 0 + 1, it, 1 + np.exp(-it / 30))
+    view.show_x_until(100)
+    pinned = np.arange(301.0)
+    view.add_extra_series(pinned, 1 + np.exp(-pinned / 90), "pin 1")
+    style.settle_ranges(view)
+    (x0, x1), _ = view.vb.viewRange()
+    assert x1 >= 300
+
+
+def test_the_loss_legend_lists_only_series_with_data(qtbot):
+    view = _show(qtbot, LossView())
+    assert _legend_texts(view) == []
+    it = np.arange(50.0)
+    view.set_series(it, np.full(50, np.nan), it, 1 + np.exp(-it / 10))
+    assert _legend_texts(view) == ["full-dataset loss"]
+    view.set_main_visible(False)  # a race draws its own curves instead
+    h = view.add_extra_series(it, 1 + np.exp(-it / 5), "Adam")
+    assert _legend_texts(view) == ["Adam"]
+    view.remove_extra_series(h)
+    view.set_main_visible(True)
+    assert _legend_texts(view) == ["full-dataset loss"]
+
+
+def test_the_loss_legend_moves_off_the_curve(qtbot):
+    """A loss falls from the top left: the legend must not sit on the curve."""
+    from gdsim.gui.plots import placement
+
+    view = _show(qtbot, LossView(), (600, 400))
+    it = np.arange(100.0)
+    # rises to the top right: the default top-right corner is on the curve
+    full = 1 + 3 * (it / 99) ** 4
+    view.set_series(it, full, it, full)
+    style.settle_ranges(view)
+    _settle()
+    view._place_legend(force=True)
+    _settle()
+    rect = view.legend.mapRectToItem(view.vb, view.legend.boundingRect())
+    box = (rect.left(), rect.right(), rect.top(), rect.bottom())
+    curve = placement._to_pixels(view.vb, np.column_stack(_xy(view.full_item)))
+    assert placement._line_length_in(curve, box) == 0.0
+
+
+# --------------------------------------------------------------------------- fit: issue 13 §3.3, §3.13
+
+
+def _view_range(view):
+    style.settle_ranges(view)
+    QtCore.QCoreApplication.processEvents()
+    return view.vb.viewRange()
+
+
+def test_the_model_line_at_zero_weights_widens_the_fit_plot(qtbot):
+    """y = 2x at w = b = 0: the model ŷ = 0 lies below every point; the plot shows both."""
+    view = _show(qtbot, FitView())
+    x = np.array([2.0, 3, 4, 5, 6])
+    xs = np.linspace(1.7, 6.3, 50)
+    view.show_line_fit(x, 2 * x, xs, 0 * xs, "x", "y")
+    (_, _), (y0, y1) = _view_range(view)
+    assert y0 <= 0 and y1 >= 12
+    assert "model" in _legend_texts(view) and view.model_note() == ""
+
+
+def test_a_model_far_off_the_data_says_off_scale_and_leaves_the_legend(qtbot):
+    view = _show(qtbot, FitView())
+    x = np.array([2.0, 3, 4, 5, 6])
+    xs = np.linspace(1.7, 6.3, 50)
+    view.show_line_fit(x, 2 * x, xs, -1e6 + xs, "x", "y")  # after a huge step
+    (_, _), (y0, y1) = _view_range(view)
+    assert y1 - y0 < 100  # the data stays readable
+    assert "off-scale" in view.model_note()
+    assert "model" not in _legend_texts(view)
+    assert view.plot_item.titleLabel.isVisible()  # above the data, hiding none of it
+    view.show_line_fit(x, 2 * x, xs, 2 * xs, "x", "y")  # back over the data
+    assert view.model_note() == "" and "model" in _legend_texts(view)
+
+
+def test_a_decision_boundary_beside_the_data_is_shown_and_none_is_said(qtbot):
+    view = _show(qtbot, FitView())
+    x1 = np.array([0.0, 1.0, 2.0, 3.0])
+    x2 = np.array([0.0, 1.0, 0.0, 1.0])
+    lab = np.array([0, 1, 0, 1])
+    view.show_decision_boundary(x1, x2, lab, (np.linspace(-0.2, 3.2, 20), np.full(20, 2.5)))
+    (_, _), (y0, y1) = _view_range(view)
+    assert y1 >= 2.5 and "decision boundary" in _legend_texts(view)
+    view.show_decision_boundary(x1, x2, lab, None)  # w1 = w2 = 0: no boundary at all
+    assert "decision boundary" not in _legend_texts(view)
+    assert "no decision boundary" in view.model_note()
+    view.show_decision_boundary(x1, x2, 0 * lab, None)  # no row in class 1: not listed
+    assert _legend_texts(view) == ["class 0"]
+
+
+def test_many_highlighted_rows_are_drawn_lightly(qtbot):
+    view = _show(qtbot, FitView())
+    x = np.linspace(0, 10, 2000)
+    view.show_line_fit(x, 2 * x, [0, 10], [0, 20], "x", "y")
+    view.highlight_rows(np.arange(10))
+    few_pen = view.highlight_item.opts["pen"]
+    few_size = view.highlight_item.opts["size"]
+    view.highlight_rows(np.arange(500))
+    many_pen = view.highlight_item.opts["pen"]
+    assert len(view.highlighted_points()) == 500
+    assert view.highlight_item.opts["size"] < few_size
+    assert many_pen.color().alpha() < few_pen.color().alpha()
+    assert many_pen.widthF() < few_pen.widthF()
+    view.highlight_rows(np.arange(10))
+    assert view.highlight_item.opts["size"] == few_size
+
+
+def test_the_off_plot_notice_fits_the_surface_and_the_legend_keeps_off_it(qtbot):
+    view = _show(qtbot, SurfaceView(), (420, 420))
+    xs = np.linspace(-1, 1, 30)
+    view.set_surface(np.add.outer(xs ** 2, xs ** 2), xs, xs, "w", "b", "MSE loss")
+    view.set_optimum((0.2, 0.1))  # the legend lists it
+    _settle()
+    view.set_path(np.array([[0.0, 0.0], [23.87, 9.414]]))
+    _settle()
+    assert "outside the plot" in view.notice()
+    area = view.vb.boundingRect()
+    note = view.offview_label.mapRectToItem(view.vb, view.offview_label.boundingRect())
+    assert area.contains(note), (area, note)  # wrapped, not cut off at the right
+    legend = view.legend.mapRectToItem(view.vb, view.legend.boundingRect())
+    assert not legend.intersects(note)
+
+
+def test_when_curves_fill_every_corner_the_loss_legend_gets_room_above_them(qtbot):
+    """A race: one curve stays high across the plot, another falls to the bottom right."""
+    from gdsim.gui.plots import placement
+
+    view = _show(qtbot, LossView(), (420, 300))
+    it = np.arange(101.0)
+    view.set_main_visible(False)
+    view.add_extra_series(it, 0.69 - 0.001 * it, "SGD lr=0.01")
+    view.add_extra_series(it, 0.3 + 0.39 * np.exp(-it / 10), "Adam lr=0.5")
+    view.add_extra_series(it, 0.3 + 0.39 * (1 - it / 100), "SGD lr=0.01, momentum=0.9")
+    style.settle_ranges(view)
+    _settle()
+    view._place_legend(force=True)
+    _settle()
+    rect = view.legend.mapRectToItem(view.vb, view.legend.boundingRect())
+    box = (rect.left(), rect.right(), rect.top(), rect.bottom())
+    for item in view.extra_series():
+        x, y = _xy(item)
+        curve = placement._to_pixels(view.vb, np.column_stack((x, y)))
+        assert placement._line_length_in(curve, box) == 0.0

@@ -79,13 +79,14 @@ def test_sgd_against_adam_on_the_default_preset(qtbot, window):
     remove_row(qtbot, window, panel, 2)
     assert panel.row_count() == 2
     assert not window.findChild(QPushButton, "raceRemoveButton").isEnabled()  # two stay
+    panel.threshold_auto_check.setChecked(False)  # a threshold of one's own: loss ≤ 1
     click(qtbot, window, "raceStartButton")
     wait_race_done(qtbot, window)
 
     rows = results_rows(window)
     assert [r[0] for r in rows] == ["SGD lr=0.01", "Adam lr=0.01"]
     header = window.findChild(QTableWidget, "raceResultsTable").horizontalHeaderItem(2).text()
-    assert header == "Iterations to loss ≤ 1"
+    assert header == "Iterations to\nloss ≤ 1"
     dataset = window.document.dataset
     for row, (optimizer, hyper) in zip(rows, [("sgd", {"lr": 0.01}), ("adam", {"lr": 0.01})]):
         alone = TrainingRun(dataset, TrainingConfig(optimizer=optimizer, hyper=hyper)).run()
@@ -200,3 +201,37 @@ def test_closing_the_window_mid_race_stops_its_thread(qtbot):
     assert thread.isFinished()
     assert feature.thread is None
     w.shutdown()
+
+
+def test_on_bce_the_default_threshold_comes_from_the_race_and_the_surface_holds_every_path(qtbot):
+    """Insurance starts at BCE 0.693, under a fixed "loss ≤ 1": every entry showed 0 iterations."""
+    w = MainWindow(preset="insurance")
+    w.ask_before_discarding = False
+    qtbot.addWidget(w)
+    w.show()
+    try:
+        set_speed(w, 0.0)
+        open_race(qtbot, w)
+        panel = w.race_feature.panel
+        assert panel.threshold() == "auto"
+        type_settings(panel, 1, "lr=0.5")  # Adam at a large step: its path leaves the first surface
+        click(qtbot, w, "raceStartButton")
+        # while the race runs, the main run's lone point is hidden and not listed
+        assert [label.text for _, label in w.loss_view.legend.items] == list(w.race_feature.race.labels)
+        wait_race_done(qtbot, w)
+        race = w.race_feature.race
+        threshold = race.threshold
+        finals = [run.current_loss for run in race.runs if run.status != "diverged"]
+        assert threshold == pytest.approx(1.01 * min(finals))
+        header = w.findChild(QTableWidget, "raceResultsTable").horizontalHeaderItem(2)
+        assert header.text() == f"Iterations to\nloss ≤ {threshold:.4g} (best + 1%)"
+        reach = [row[2] for row in results_rows(w)]
+        assert "0" not in reach and any(r.isdigit() and int(r) > 0 for r in reach), reach
+        x0, x1, y0, y1 = w.surface_view.surface_extent()
+        i, j = w.surface_model.axes
+        for run in race.runs:
+            p = run.history.params[:, [i, j]]
+            assert (p[:, 0] >= x0).all() and (p[:, 0] <= x1).all(), (p[:, 0].min(), p[:, 0].max(), x0, x1)
+            assert (p[:, 1] >= y0).all() and (p[:, 1] <= y1).all(), (p[:, 1].min(), p[:, 1].max(), y0, y1)
+    finally:
+        w.shutdown()

@@ -9,7 +9,7 @@ import re
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QComboBox, QDockWidget, QPushButton, QToolButton
+from PySide6.QtWidgets import QComboBox, QDockWidget, QPushButton, QTextBrowser, QToolButton
 
 from gdsim.core.presets import load_preset
 from helpers import choose
@@ -44,7 +44,7 @@ def open_explainer(qtbot, w) -> QDockWidget:
 
 
 def shown_text(w) -> str:
-    return w.findChild(QDockWidget, "stepExplainer").widget().toPlainText()
+    return w.findChild(QTextBrowser, "stepExplainerText").toPlainText()
 
 
 def shown_iteration(w) -> int:
@@ -173,3 +173,54 @@ def test_hidden_dock_does_not_compute(qtbot, window, monkeypatch):
     open_explainer(qtbot, window)
     qtbot.waitUntil(lambda: shown_iteration(window) == 1)  # shown when opened, from the run
     assert len(calls) >= 1
+
+
+def table_rows(w) -> list[int]:
+    """The row numbers listed in the mini-batch table (the first cell of each of its rows)."""
+    from gdsim.gui.features.step_explainer import render_html
+
+    html = render_html(w.findChild(QDockWidget, "stepExplainer").explanation)
+    return [int(r) for r in re.findall(r'<tr><td align="right">(\d+)</td>', html)]
+
+
+def test_all_11_insurance_rows_are_listed_and_a_bigger_batch_shows_its_first_rows(qtbot, window):
+    choose(window.dataset_panel.findChild(QComboBox, "presetCombo"), "insurance")
+    open_explainer(qtbot, window)
+    click(qtbot, window, "stepButton")
+    qtbot.waitUntil(lambda: shown_iteration(window) == 1)
+    assert table_rows(window) == list(range(1, 12))
+    assert "more rows" not in shown_text(window)
+    choose(window.dataset_panel.findChild(QComboBox, "presetCombo"), "noisy-line")
+    choose(window.findChild(QComboBox, "batchModeCombo"), "mini-batch")
+    window.findChild(object, "batchSizeSpin").setValue(20)
+    click(qtbot, window, "stepButton")
+    qtbot.waitUntil(lambda: shown_iteration(window) == 1)
+    rows = table_rows(window)
+    batch = list(window.current_run._last_rows)  # the mini-batch's own rows, in its order
+    assert rows == [int(r) + 1 for r in batch[:10]]
+    assert "… and 10 more rows (the sums use all 20)" in shown_text(window)
+
+
+def test_mse_says_why_its_gradient_has_2_over_n_and_bce_does_not(qtbot, window):
+    open_explainer(qtbot, window)
+    click(qtbot, window, "stepButton")
+    qtbot.waitUntil(lambda: shown_iteration(window) == 1)
+    text = shown_text(window)
+    assert "Why 2/n" in text and "½·MSE" in text and "lr/2" in text
+    choose(window.dataset_panel.findChild(QComboBox, "presetCombo"), "insurance")
+    click(qtbot, window, "stepButton")
+    qtbot.waitUntil(lambda: shown_iteration(window) == 1)
+    assert "Why 2/n" not in shown_text(window)
+
+
+def test_one_click_gives_the_lecture_start_on_raw_insurance(qtbot, window):
+    open_explainer(qtbot, window)
+    click(qtbot, window, "lectureStartButton")
+    run = window.current_run
+    assert window.document.dataset.name == "insurance"
+    assert not run.config.standardize and run.standardizer is None
+    np.testing.assert_array_equal(run.params, [1.0, 1.0, 0.0])
+    assert window.controls.init() == (1.0, 1.0, 0.0)
+    click(qtbot, window, "stepButton")
+    qtbot.waitUntil(lambda: shown_iteration(window) == 1)
+    assert "Parameters before the step: w1 = 1, w2 = 1, b = 0" in shown_text(window)

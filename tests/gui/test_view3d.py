@@ -52,3 +52,10 @@ def test_under_xvfb_the_mesh_and_path_are_drawn(tmp_path):
     assert report["mesh_shape"] == [160, 160]
     assert report["path_points"] == 41  # the start and 40 iterations
     assert report["distinct_bytes"] > 20  # not a blank framebuffer
+    # a readable size (it opened as a 330×276 dock), named and ticked axes, the height said
+    width, height = report["dock_size"]
+    assert width >= 520 and height >= 420, report["dock_size"]
+    texts = report["axis_texts"]
+    assert {"w1", "b", "loss"} <= set(texts), texts
+    assert len(texts) >= 3 + 3 * 3  # at least three ticks on each axis
+    assert "log(1 + loss" in report["caption"]

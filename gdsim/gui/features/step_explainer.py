@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QFont
-from PySide6.QtWidgets import QDockWidget, QTextBrowser
+from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 if TYPE_CHECKING:
     from ...core.explain import StepExplanation
@@ -29,7 +29,9 @@ if TYPE_CHECKING:
 PLACEHOLDER = "Press Step to see the arithmetic of one iteration."
 MAX_UPDATES_PER_SECOND = 8
 BUSY_FRACTION = 0.1
-MAX_TABLE_ROWS = 10
+# rows computed per row (ŷ, ŷ − y): gdsim.core.explain.SHOW_ALL_ROWS (a mini-batch of up to
+# 12 rows is listed whole; a bigger one, its first rows)
+MAX_TABLE_ROWS = 12
 DOCK_HEIGHT = 430
 # A recomputation that does not reproduce the run's parameters was read while the
 # worker was stepping: try again shortly, a few times.
@@ -76,7 +78,7 @@ def _num(v: float) -> str:
 
 def render_html(e: StepExplanation) -> str:
     """The explanation as rich text for a QTextBrowser."""
-    rows = [int(r) for r in e.row_numbers[:MAX_TABLE_ROWS]]
+    rows = [int(r) for r in e.row_numbers[:e.rows_to_list()]]
     shown_rows = ", ".join(str(r) for r in rows) + (" …" if e.batch_size > len(rows) else "")
     where = "all rows (batch gradient descent)" if e.mode == "batch" else \
         f"{e.mode} of {e.batch_size} row{'s' if e.batch_size != 1 else ''}: {shown_rows} (highlighted in the dataset)"
@@ -104,6 +106,8 @@ def render_html(e: StepExplanation) -> str:
     parts.append(f"<h3>Optimizer: {_e(e.optimizer_text())}</h3>")
     parts.append(_state_html(e))
     parts.append("</td></tr></table>")
+    for note in e.notes:  # e.g. the factor 2 of torch's MSE against the lecture's slide
+        parts.append(f'<p class="note"><b>{_e(note)}</b></p>')
     notes = [e.number_note]
     if e.standardized:
         notes.append("x̃ = the standardised feature (x − mean) / standard deviation: training uses it.")
@@ -124,7 +128,8 @@ def _batch_table(e: StepExplanation) -> str:
     out = ['<table class="batch" border="1" cellspacing="0" cellpadding="3" style="border-color: #b8c4d6;">',
            "<tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr>"]
     n = e.batch_size
-    for k in range(min(e.rows_shown, MAX_TABLE_ROWS)):
+    shown = e.rows_to_list()
+    for k in range(shown):
         cells = [str(int(e.row_numbers[k]))]
         for j in range(d):
             cells.append(_num(e.X_b_original[k, j]))
@@ -132,7 +137,6 @@ def _batch_table(e: StepExplanation) -> str:
                 cells.append(_num(e.X_b[k, j]))
         cells += [_num(e.y_b[k]), _num(e.predictions[k]), _num(e.residuals[k])]
         out.append("<tr>" + "".join(f'<td align="right">{c}</td>' for c in cells) + "</tr>")
-    shown = min(e.rows_shown, MAX_TABLE_ROWS)
     if n > shown:
         out.append(f'<tr><td colspan="{len(head)}">… and {n - shown} more rows '
                    f"(the sums use all {n})</td></tr>")
@@ -176,7 +180,22 @@ class StepExplainer(QDockWidget):
         self.browser.setLineWrapMode(QTextBrowser.WidgetWidth)
         self.browser.setUndoRedoEnabled(False)
         self.browser.document().setDefaultStyleSheet(STYLE)
-        self.setWidget(self.browser)
+        self.lecture_button = QPushButton("Lecture's start (insurance, raw: w1 = w2 = 1, b = 0)",
+                                          objectName="lectureStartButton")
+        self.lecture_button.setToolTip("Load the insurance table unstandardised and start from "
+                                       "w1 = w2 = 1, b = 0, as the lecture's worked example does")
+        self.lecture_button.clicked.connect(self.use_lecture_start)
+        bar = QHBoxLayout()
+        bar.setContentsMargins(4, 2, 4, 0)
+        bar.addWidget(self.lecture_button)
+        bar.addStretch(1)
+        body = QWidget()
+        lay = QVBoxLayout(body)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(2)
+        lay.addLayout(bar)
+        lay.addWidget(self.browser, 1)
+        self.setWidget(body)
         self.explanation: StepExplanation | None = None
         self._key: tuple | None = None
         self._last_render = 0.0
@@ -191,6 +210,19 @@ class StepExplainer(QDockWidget):
 
     def text(self) -> str:
         return self.browser.toPlainText()
+
+    def use_lecture_start(self) -> None:
+        """One click to the lecture's worked example: its table, raw, from its start point."""
+        from ...core.explain import LECTURE_START as start
+
+        w = self.window_
+        if w.function is not None:
+            w.set_function(None, reset=False)
+        if w.document.dataset.name != start.preset and not w.dataset_panel.load_preset(start.preset):
+            return  # the panel said why (or the user kept the edited table)
+        config = w.controls.config().replace(standardize=start.standardize, init=start.init)
+        w.controls.set_config(config)
+        w.reset()
 
     def _show_message(self, text: str, warn: bool = False) -> None:
         cls = "warn" if warn else "note"
@@ -268,7 +300,8 @@ def install(window) -> None:
         dock.setVisible(on)
         if on and not sized and not dock.isFloating():
             sized.append(True)  # a comfortable height the first time; the user's size after that
-            window.resizeDocks([dock], [DOCK_HEIGHT], Qt.Vertical)
+            # at most 40% of the window: on a 720-px projector the plots keep their room
+            window.resizeDocks([dock], [min(DOCK_HEIGHT, int(0.4 * window.height()))], Qt.Vertical)
 
     action.toggled.connect(toggled)
     dock.toggleViewAction().toggled.connect(action.setChecked)

@@ -1,7 +1,10 @@
 """3D view: the loss surface as a mesh with the descent path on it (pyqtgraph.opengl).
 
 Orbit with the left mouse button, zoom with the wheel; it follows the run
-live. Where no OpenGL context can be made (the offscreen platform, a machine
+live. It opens as a window of its own of a useful size (DEFAULT_SIZE, at least
+MIN_SIZE), with the two parameters and the loss on labelled, ticked axes, and
+a caption saying what the height is: log(1 + loss − min), whose ticks read as
+loss values. Where no OpenGL context can be made (the offscreen platform, a machine
 without GL drivers) the dock says so in one sentence and nothing else changes.
 
 The dock, its action and its menu entry exist from the start; OpenGL is probed,
@@ -13,13 +16,54 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QGuiApplication, QOffscreenSurface, QOpenGLContext
-from PySide6.QtWidgets import QDockWidget, QLabel
+from PySide6.QtGui import QAction, QFont, QGuiApplication, QOffscreenSurface, QOpenGLContext, QVector3D
+from PySide6.QtWidgets import QDockWidget, QLabel, QVBoxLayout, QWidget
 
 NO_GL_MESSAGE = "The 3D view needs OpenGL, which is not available here; every other view works as usual."
 # The mesh's height is the displayed loss: log-scaled like the heatmap colours,
 # and squeezed to a fraction of the parameter span so orbiting stays pleasant.
 HEIGHT_FRACTION = 0.6
+#: the floating window's size when first opened (a fraction of the main window), and its least
+DEFAULT_SIZE = (0.45, 0.7)
+MIN_SIZE = (520, 420)
+TICKS = 5
+AXIS_COLOR = (0.15, 0.15, 0.15, 1.0)
+TEXT_COLOR = (20, 20, 20, 255)
+
+
+def nice_ticks(lo: float, hi: float, count: int = TICKS) -> np.ndarray:
+    """About ``count`` round values (1, 2 or 5 × 10^k apart) inside [lo, hi]."""
+    if not (np.isfinite(lo) and np.isfinite(hi)) or hi <= lo:
+        return np.array([lo]) if np.isfinite(lo) else np.empty(0)
+    raw = (hi - lo) / max(count - 1, 1)
+    power = 10.0 ** np.floor(np.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    ticks = np.arange(np.ceil(lo / step) * step, hi + step * 1e-9, step)
+    return ticks[(ticks >= lo - step * 1e-9) & (ticks <= hi + step * 1e-9)]
+
+
+def loss_ticks(low: float, high: float, count: int = TICKS) -> np.ndarray:
+    """Loss values to label the height log(1 + loss − low) with: the lowest, then low plus
+    round powers of ten (evenly spaced on that axis), at most ``count``."""
+    span = high - low
+    if not (np.isfinite(span) and span > 0):
+        return np.array([low])
+    if span <= 10:  # log(1 + Δ) is nearly straight here: round values, evenly spaced
+        return nice_ticks(low, high, count)
+    powers = 10.0 ** np.arange(np.floor(np.log10(span)), -4, -1.0)
+    offsets = powers[powers <= span][: count - 1][::-1]
+    values = low + offsets
+    # offsets below 1 bunch at the bottom (log1p is linear there): keep the ones ≥ 1 when
+    # there are enough of them
+    big = values[offsets >= 1]
+    return np.concatenate(([low], big if len(big) >= 2 else values))
+
+
+def height_caption(minimum: float) -> str:
+    """What the height of the mesh is, in one sentence (the axis ticks read as loss)."""
+    return (f"Height = log(1 + loss − {minimum:.4g}), the lowest loss on this grid: the valley "
+            "and the walls both stay visible. The vertical axis is labelled with the loss itself. "
+            "Drag to orbit, wheel to zoom.")
 
 
 def opengl_available() -> bool:
@@ -91,7 +135,8 @@ class View3D:
 
         self.gl_view = gl.GLViewWidget(objectName="view3DWidget")
         self.gl_view.setBackgroundColor("w")
-        self.gl_view.setCameraPosition(distance=3.2, elevation=32, azimuth=-60)
+        # far enough to see the whole box and its labels; aimed at its middle
+        self.gl_view.setCameraPosition(pos=QVector3D(0, 0, 0.4), distance=4.3, elevation=28, azimuth=-60)
         self.mesh = gl.GLSurfacePlotItem(shader="heightColor", computeNormals=False, smooth=False)
         # heightColor: each of r, g, b = (scale · (z + offset))^power; low = blue, high = yellow.
         self.mesh.shader()["colorMap"] = np.array([0.8, 0.0, 1.0, 0.6, 0.3, 1.0, -0.7, -1.3, 1.0])
@@ -100,14 +145,43 @@ class View3D:
         self.path.setGLOptions("translucent")
         self.gl_view.addItem(self.path)
         self.gl_view.setMinimumSize(320, 260)
-        self.dock.setWidget(self.gl_view)
+        self.axes = gl.GLLinePlotItem(color=AXIS_COLOR, width=1.5, mode="lines", antialias=True)
+        self.gl_view.addItem(self.axes)
+        self.labels: list = []  # GLTextItems: tick values and axis names
+        self.caption = QLabel(objectName="view3DCaption")
+        self.caption.setWordWrap(True)
+        body = QWidget()
+        lay = QVBoxLayout(body)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addWidget(self.gl_view, 1)
+        lay.addWidget(self.caption)
+        self.dock.setWidget(body)
 
     def _show(self, visible: bool) -> None:
         if visible:
             self._build()  # before the dock appears, so it never shows empty
+            self._first_size()
         self.dock.setVisible(visible)
         if visible:
             self.dock.raise_()  # in front of a dock it may be tabbed with
+
+    def _first_size(self) -> None:
+        """The first time, a window of its own beside the plots, big enough to read
+        (docked, it took 330×276 px from the other plots)."""
+        if getattr(self, "_sized", False):
+            return
+        self._sized = True
+        w = self.window
+        width = max(MIN_SIZE[0], int(w.width() * DEFAULT_SIZE[0]))
+        height = max(MIN_SIZE[1], int(w.height() * DEFAULT_SIZE[1]))
+        screen = (w.screen() or QGuiApplication.primaryScreen()).availableGeometry()
+        width, height = min(width, screen.width()), min(height, screen.height())
+        self.dock.setFloating(True)
+        self.dock.resize(width, height)
+        right = min(w.mapToGlobal(w.rect().topRight()).x(), screen.right())
+        x = max(screen.left(), right - width - 20)
+        y = min(max(screen.top(), w.mapToGlobal(w.rect().topLeft()).y() + 60), screen.bottom() - height)
+        self.dock.move(x, max(screen.top(), y))
 
     @property
     def available(self) -> bool:
@@ -117,6 +191,9 @@ class View3D:
     def _on_visible(self, visible: bool) -> None:
         if visible:
             self._build()  # shown another way: View menu, a restored layout
+            if self.dock.width() < MIN_SIZE[0] // 2 and not self.dock.isFloating():
+                self._sized = False  # a restored layout left it tiny
+                self._first_size()
             self.refresh()
 
     def _on_frame(self, frame) -> None:
@@ -144,9 +221,61 @@ class View3D:
         ys = (surface.ys - self._origin[1]) * sy
         # GLSurfacePlotItem wants z[ix, iy]; LossSurface.values is [iy, ix].
         self.mesh.setData(x=xs, y=ys, z=heights.T * sz)
+        finite = surface.values[np.isfinite(surface.values)]
+        low = float(finite.min()) if finite.size else 0.0
+        self._draw_axes(surface, heights, low)
+        self.caption.setText(height_caption(low))
         history = self.window.run_history()
         if history is not None:
             self._draw_path(history.params)
+
+    def _draw_axes(self, surface, heights: np.ndarray, low: float) -> None:
+        """Three ticked, labelled axes along the box's edges: θ_i, θ_j and the loss."""
+        import pyqtgraph.opengl as gl
+
+        for item in self.labels:
+            self.gl_view.removeItem(item)
+        self.labels = []
+        names = self.window.current_run.parameter_names
+        i, j = self.window.surface_model.axes
+        sx, sy, sz = self._scale
+        ox, oy = self._origin
+        top = float(heights.max()) * sz
+        font = QFont()
+        font.setPointSize(10)
+        # the camera looks from +x, −y: θ_i along the front edge (y = −1), θ_j along the
+        # right edge (x = 1), the loss up the front-left corner
+        segments = [[-1, -1, 0], [1, -1, 0], [1, -1, 0], [1, 1, 0], [-1, -1, 0], [-1, -1, top]]
+        tick = 0.04
+
+        def label(pos, text, bold=False):
+            f = QFont(font)
+            f.setBold(bold)
+            item = gl.GLTextItem(pos=np.array(pos, dtype=float), text=text, color=TEXT_COLOR, font=f)
+            self.gl_view.addItem(item)
+            self.labels.append(item)
+
+        for v in nice_ticks(surface.xs[0], surface.xs[-1]):
+            x = (v - ox) * sx
+            segments += [[x, -1, 0], [x, -1 - tick, 0]]
+            label([x, -1 - 4 * tick, 0], _tick_text(v))
+        for v in nice_ticks(surface.ys[0], surface.ys[-1]):
+            y = (v - oy) * sy
+            segments += [[1, y, 0], [1 + tick, y, 0]]
+            label([1 + 3 * tick, y, 0], _tick_text(v))
+        for value in loss_ticks(low, float(np.nanmax(np.where(np.isfinite(surface.values),
+                                                              surface.values, low)))):
+            h = float(np.log1p(value - low)) * sz  # the height of this loss
+            segments += [[-1, -1, h], [-1 - tick, -1, h]]
+            label([-1 - 8 * tick, -1, h], _tick_text(value))
+        label([0, -1 - 10 * tick, 0], names[i], bold=True)
+        label([1 + 8 * tick, 0, 0], names[j], bold=True)
+        label([-1, -1, top + 0.15], "loss", bold=True)
+        self.axes.setData(pos=np.array(segments, dtype=float))
+
+    def axis_texts(self) -> list[str]:
+        """The texts on the 3D axes (tick values and names)."""
+        return [item.text for item in getattr(self, "labels", [])]
 
     def _draw_path(self, params: np.ndarray) -> None:
         surface = getattr(self, "_surface", None)
@@ -171,6 +300,13 @@ class View3D:
         pos = np.column_stack([(pts[:, 0] - self._origin[0]) * self._scale[0],
                                (pts[:, 1] - self._origin[1]) * self._scale[1], z])
         self.path.setData(pos=pos)
+
+
+def _tick_text(v: float) -> str:
+    v = float(v)
+    if v == 0:
+        return "0"
+    return f"{v:.3g}" if 1e-3 <= abs(v) < 1e5 else f"{v:.2e}"
 
 
 def install(window) -> None:

@@ -6,20 +6,29 @@ line fit (scatter + fitted line + dashed least-squares line), 1-D logistic
 vs actual (scatter + y = x).  Items are created once and updated with
 ``setData``, so calling a ``show_*`` method every frame is cheap.  Model
 lines are added with ``ignoreBounds=True`` (the view follows the data, not a
-diverging model) and clipped to a generous box before reaching Qt.
+diverging model) and clipped to a generous box before reaching Qt; the view
+then widens, up to MODEL_REACH spans of the data, to show a model line that
+misses the data (w = b = 0, a large step), and says "off-scale" above the
+plot when even that cannot show it.
 """
 
 from __future__ import annotations
+
+import time
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QGraphicsItem
 
-from . import style
+from . import placement, style
 
 MODES = ("line_fit", "logistic_1d", "decision_boundary", "predicted_vs_actual")
-# About how much of the data's width and height the legend covers in a corner
-LEGEND_SHARE = (0.45, 0.3)
+#: the view widens to show the model at most this many data spans past the data on each side
+MODEL_REACH = 3.0
+#: the legend's corner is chosen again at most this often while the model moves (seconds)
+LEGEND_EVERY_S = 0.3
+#: past this many highlighted rows the mini-batch is drawn lightly (rings would bury the data)
+MANY_HIGHLIGHTED = 50
 #: at most this many data rows are drawn (evenly spaced rows of a bigger table)
 MAX_DRAWN_ROWS = 5000
 
@@ -60,8 +69,10 @@ class FitView(pg.PlotWidget):
         self._rows = np.empty((0, 2))  # displayed position of every data row (NaN if dropped)
         self._labels = np.empty(0)  # class of every row (decision boundary)
         self._box: tuple[float, float, float, float] | None = None  # _data_box of _rows
+        self._rows_bbox: tuple | None | bool = False  # _rows_box (False: not measured yet)
         self._source_key: tuple = ()  # what _same_arrays saw last
         self._source: tuple = ()
+        self._entries: list[tuple[pg.GraphicsObject, str]] = []
 
         self.data_item = pg.PlotDataItem(
             pen=None, symbol="o", symbolSize=9, symbolPen=pg.mkPen("w", width=1),
@@ -95,17 +106,28 @@ class FitView(pg.PlotWidget):
             size=19, symbol="o", pen=pg.mkPen(style.HIGHLIGHT_COLOR, width=2.5),
             brush=pg.mkBrush(None))
         self.highlight_item.setZValue(10)
+        self._light_highlight = False
 
         for it in (self.data_item, *self.class_items):
             self.plot_item.addItem(it)
         for it in (self.model_item, self.optimum_item, self.diagonal_item, self.highlight_item):
             self.plot_item.addItem(it, ignoreBounds=True)
         self.legend = style.make_legend(self)
+        # Auto-range follows the data and this invisible box: the part of the model
+        # line the data's range would miss (within MODEL_REACH spans).
+        self.bounds_item = pg.PlotDataItem(pen=pg.mkPen(0, 0, 0, 0))
+        self.plot_item.addItem(self.bounds_item)
+        self._model_box: tuple[float, float, float, float] | None = None
+        self._headroom = 0.0  # room above the data for the legend, as a fraction of its height
+        self._model_entry = ""  # the model's legend name ("" while it is not listed)
+        self._legend_due = 0.0
+        self._note = ""  # the off-scale note, shown as the plot's title (outside the data)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().resizeEvent(event)
         if event is not None and self.plotItem is not None:  # (not while pyqtgraph builds or closes it)
             style.size_axes_for_labels(self)
+            self._legend_due = 0.0
 
     # ------------------------------------------------------------------ helpers
 
@@ -116,17 +138,146 @@ class FitView(pg.PlotWidget):
         """Switch to ``mode`` (legend, autorange, unused items emptied); True when it changed."""
         if mode == self._mode:
             return False
-        self.legend.clear()
-        for item, name in entries:
-            self.legend.addItem(item, name)
+        self._entries = entries
+        self._model_entry = next((name for item, name in entries if item is self.model_item), "")
+        self._build_legend()
         self._mode = mode
         self.vb.enableAutoRange()
+        self._set_model_box(None)
+        self._show_note("")
         used = {id(item) for item, _ in entries}
         for item in (self.data_item, *self.class_items, self.model_item, self.optimum_item,
                      self.diagonal_item):
             if id(item) not in used:
                 item.setData([], [])
         return True
+
+    def _listed(self) -> list[tuple[pg.GraphicsObject, str]]:
+        """The mode's entries that have something drawn (the model: while it is shown)."""
+        out = []
+        for item, name in self._entries:
+            if item is self.model_item:
+                if self._model_entry:
+                    out.append((item, name))
+                continue
+            x, _ = item.getData()
+            if x is not None and len(x):
+                out.append((item, name))
+        return out
+
+    def _build_legend(self) -> None:
+        """List the entries with something drawn (never an empty series, e.g. a class
+        no row belongs to); rebuilt only when that list changes."""
+        listed = self._listed()
+        if [name for _, name in listed] == [label.text for _, label in self.legend.items]:
+            return
+        self.legend.clear()
+        for item, name in listed:
+            self.legend.addItem(item, name)
+        self._legend_due = 0.0
+
+    def _list_model(self, listed: bool) -> None:
+        name = next((n for item, n in self._entries if item is self.model_item), "") if listed else ""
+        if name != self._model_entry:
+            self._model_entry = name
+            self._build_legend()
+
+    # ------------------------------------------------------------------ the model in view
+
+    def _show_model(self, xs, ys, name: str, widen: bool = True) -> None:
+        """Draw the model curve; widen the view to show it (within MODEL_REACH data spans),
+        or list it no more and say "off-scale" on the plot when it cannot be shown."""
+        self._set_line(self.model_item, xs, ys)
+        x, y = style.finite_xy(_f(xs), _f(ys))
+        if len(x) == 0:
+            self._set_model_box(None)
+            self._list_model(False)
+            self._show_note("no decision boundary (w1 = w2 = 0)" if name == "decision boundary" else "")
+            return
+        data = self._rows_box()
+        if not widen or data is None:
+            self._set_model_box(None)
+            self._list_model(True)
+            self._show_note("")
+            return
+        x0, x1, y0, y1 = data
+        curve = np.column_stack((x, y))
+        if len(style.clip_polyline(curve, (x0, x1, y0, y1))):
+            self._set_model_box(None)  # it crosses the data: nothing to widen
+            self._list_model(True)
+            self._show_note("")
+            return
+        sx = (x1 - x0) or max(abs(x0), 1.0)
+        sy = (y1 - y0) or max(abs(y0), 1.0)
+        reach = (x0 - MODEL_REACH * sx, x1 + MODEL_REACH * sx, y0 - MODEL_REACH * sy, y1 + MODEL_REACH * sy)
+        seen = style.clip_polyline(curve, reach)
+        seen = seen[np.isfinite(seen).all(axis=1)] if len(seen) else seen
+        if len(seen) == 0:
+            self._set_model_box(None)
+            self._list_model(False)
+            middle = float(np.median(y))
+            self._show_note(f"{name} off-scale (ŷ ≈ {style.format_value(middle)} over the data)"
+                            if self._mode == "line_fit" else f"{name} off-scale")
+            return
+        (mx0, my0), (mx1, my1) = seen.min(axis=0), seen.max(axis=0)
+        self._set_model_box((min(x0, mx0), max(x1, mx1), min(y0, my0), max(y1, my1)))
+        self._list_model(True)
+        self._show_note("")
+
+    def _set_model_box(self, box) -> None:
+        """The box auto-range must include besides the data; moved only when the model
+        leaves it or fills less than half of it (the axes are not redrawn every frame)."""
+        old = self._model_box
+        if box is None:
+            if old is not None:
+                self._model_box = None
+                self._apply_bounds()
+            return
+        if old is not None:
+            inside = old[0] <= box[0] and box[1] <= old[1] and old[2] <= box[2] and box[3] <= old[3]
+            big = (box[3] - box[2]) >= 0.5 * (old[3] - old[2]) and (box[1] - box[0]) >= 0.5 * (old[1] - old[0])
+            if inside and big:
+                return
+        self._model_box = box
+        self._apply_bounds()
+
+    def _apply_bounds(self) -> None:
+        """The invisible box: the model's part (if any) and the room above the data for the legend."""
+        box = self._model_box
+        if box is None and self._headroom > 0:
+            box = self._rows_box()
+        if box is None:
+            self.bounds_item.setData([], [])
+            return
+        top = box[3] + self._headroom * ((box[3] - box[2]) or 1.0)
+        self.bounds_item.setData([box[0], box[1]], [box[2], top])
+
+    def _rows_box(self) -> tuple[float, float, float, float] | None:
+        """(x0, x1, y0, y1) of the finite rows, or None (computed once per set of rows)."""
+        if self._rows_bbox is False:
+            ok = np.isfinite(self._rows).all(axis=1)
+            if not ok.any():
+                self._rows_bbox = None
+            else:
+                r = self._rows[ok]
+                (x0, y0), (x1, y1) = r.min(axis=0), r.max(axis=0)
+                self._rows_bbox = (float(x0), float(x1), float(y0), float(y1))
+        return self._rows_bbox
+
+    def model_note(self) -> str:
+        """The "off-scale" note over the plot ("" when the model is shown)."""
+        return self._note
+
+    def _show_note(self, text: str) -> None:
+        """Say it above the data area (its title row), where it hides no point."""
+        if text == self._note:
+            return
+        self._note = text
+        if text:
+            self.plot_item.setTitle(text, color="#b00020", size=f"{style.TEXT_PT}pt")
+        else:
+            self.plot_item.setTitle(None)
+        self._legend_due = 0.0
 
     def _data_box(self) -> tuple[float, float, float, float]:
         """Where lines are clipped: around the rows (computed once per set of rows)."""
@@ -169,33 +320,53 @@ class FitView(pg.PlotWidget):
             return False
         self._rows = rows
         self._box = None
+        self._rows_bbox = False  # not measured yet
         self.highlight_item.setData(pos=np.empty((0, 2)))
-        self._place_legend()
+        self._legend_due = 0.0
         return True
 
-    def _place_legend(self) -> None:
-        """Put the legend in the corner of the data with the fewest points under it.
-
-        A legend drawn over points hides them: on ``insurance`` the top-left
-        corner holds people with a car. The corner box is about the legend's
-        share of the plot; the rows are counted once per table, not per frame.
-        """
-        ok = np.isfinite(self._rows).all(axis=1)
-        rows = self._rows[ok]
-        if len(rows) == 0:
+    def _place_legend(self, force: bool = False) -> None:
+        """Put the legend in the corner of the data area with the least under it (points,
+        the model line, the optimum line): on ``insurance`` the top left holds people with
+        a car; above a cloud that fills every corner, room is made for it. Chosen again at
+        most every LEGEND_EVERY_S as the model moves."""
+        self._build_legend()
+        now = time.monotonic()
+        if not force and now < self._legend_due:
             return
-        (x0, y0), (x1, y1) = rows.min(axis=0), rows.max(axis=0)
-        near_left = rows[:, 0] <= x0 + LEGEND_SHARE[0] * (x1 - x0)
-        near_right = rows[:, 0] >= x1 - LEGEND_SHARE[0] * (x1 - x0)
-        near_top = rows[:, 1] >= y1 - LEGEND_SHARE[1] * (y1 - y0)
-        near_bottom = rows[:, 1] <= y0 + LEGEND_SHARE[1] * (y1 - y0)
-        under = {  # (x, y) of the anchor, as fractions of the plot from its top left
-            (0, 0): near_left & near_top, (1, 0): near_right & near_top,
-            (0, 1): near_left & near_bottom, (1, 1): near_right & near_bottom,
-        }
-        corner = min(under, key=lambda c: int(under[c].sum()))  # ties: the order above
-        offset = (10 if corner[0] == 0 else -10, 10 if corner[1] == 0 else -10)
-        self.legend.anchor(itemPos=corner, parentPos=corner, offset=offset)
+        self._legend_due = now + LEGEND_EVERY_S
+        style.settle_ranges(self)  # measured in the range the new data gets
+        lines = []
+        for item in (self.model_item, self.optimum_item, self.diagonal_item):
+            x, y = item.getData()
+            if x is not None and len(x):
+                lines.append(np.column_stack((x, y)))
+        points = []
+        for item in (self.data_item, *self.class_items):
+            x, y = item.getData()
+            if x is not None and len(x):
+                points.append(np.column_stack((x, y)))
+        corners = placement.CORNERS
+        box = self._rows_box()
+        if box is not None and self._mode != "logistic_1d":
+            if self._model_box is not None:
+                m = self._model_box
+                box = (min(box[0], m[0]), max(box[1], m[1]), min(box[2], m[2]), max(box[3], m[3]))
+            # scored on the data's own range: does every corner of it hold something?
+            data_range = ((box[0], box[1]), (box[2], box[3]))
+            size = placement.legend_size(self.legend)
+            scores = placement.corner_scores(self.vb, size, lines, points, view_range=data_range)
+            headroom = 0.0
+            if min(scores.values()) > 0:
+                # every corner covers data: make room above it and put the legend there
+                band = size[1] + 2 * placement.MARGIN_PX
+                headroom = min(band / max(self.vb.height() - band, 1.0), 0.8)
+                corners = ((1, 0), (0, 0))
+            if abs(headroom - self._headroom) > 0.1 * max(headroom, self._headroom, 1e-9):
+                self._headroom = headroom
+                self._apply_bounds()
+                style.settle_ranges(self)
+        placement.place_legend(self.legend, self.vb, lines, points, corners=corners)
 
     def _drawn_rows(self, mask=None) -> tuple[np.ndarray, np.ndarray]:
         """x and y of the finite rows (where ``mask``), thinned to MAX_DRAWN_ROWS."""
@@ -220,12 +391,13 @@ class FitView(pg.PlotWidget):
         entered = self._enter("line_fit", entries)
         if (not self._same_arrays(x, y) and self._set_rows(_f(x), _f(y))) or entered:
             self.data_item.setData(*self._drawn_rows())
-        self._set_line(self.model_item, line_x, line_y)
+        self._show_model(line_x, line_y, "model")
         if optimum_line is not None:
             self._set_line(self.optimum_item, optimum_line[0], optimum_line[1])
         else:
             self.optimum_item.setData([], [])
         style.label_axes(self, x_label, y_label)
+        self._place_legend()
 
     def _has_optimum_entry(self) -> bool:
         return any(sample.item is self.optimum_item for sample, _ in self.legend.items)
@@ -239,8 +411,9 @@ class FitView(pg.PlotWidget):
             self.data_item.setData(*self._drawn_rows())
             self.vb.enableAutoRange(axis="x")
             self.vb.setYRange(-0.08, 1.08, padding=0)
-        self._set_line(self.model_item, curve_x, curve_p)
+        self._show_model(curve_x, curve_p, "model probability", widen=False)  # always in 0..1
         style.label_axes(self, x_label, y_label)
+        self._place_legend()
 
     def show_decision_boundary(self, x1, x2, labels, boundary=None, x_label: str = "x1",
                                y_label: str = "x2") -> None:
@@ -264,10 +437,11 @@ class FitView(pg.PlotWidget):
             self.class_items[0].setData(*self._drawn_rows(ok & ~one))
             self.class_items[1].setData(*self._drawn_rows(ok & one))
         if boundary is not None:
-            self._set_line(self.model_item, boundary[0], boundary[1])
+            self._show_model(boundary[0], boundary[1], "decision boundary")
         else:
-            self.model_item.setData([], [])
+            self._show_model([], [], "decision boundary")
         style.label_axes(self, x_label, y_label)
+        self._place_legend()
 
     def show_predicted_vs_actual(self, actual, predicted, label: str = "y") -> None:
         """Scatter of (actual, predicted) with the y = x diagonal of a perfect model."""
@@ -286,6 +460,7 @@ class FitView(pg.PlotWidget):
         else:
             self.diagonal_item.setData([], [])
         style.label_axes(self, f"actual {label}", f"predicted {label}")
+        self._place_legend()
 
     # ------------------------------------------------------------------ mini-batch
 
@@ -296,6 +471,16 @@ class FitView(pg.PlotWidget):
         idx = idx[(idx >= -n) & (idx < n)] if n else idx[:0]
         pts = self._rows[idx] if len(idx) else np.empty((0, 2))
         pts = pts[np.isfinite(pts).all(axis=1)] if len(pts) else pts
+        light = len(pts) > MANY_HIGHLIGHTED
+        if light != self._light_highlight:
+            # 500 rings of 19 px bury the data: past MANY_HIGHLIGHTED, small faint rings
+            self._light_highlight = light
+            if light:
+                self.highlight_item.setSize(11)
+                self.highlight_item.setPen(pg.mkPen((0, 0, 0, 120), width=1.2))
+            else:
+                self.highlight_item.setSize(19)
+                self.highlight_item.setPen(pg.mkPen(style.HIGHLIGHT_COLOR, width=2.5))
         self.highlight_item.setData(pos=pts)
 
     def highlighted_points(self) -> np.ndarray:

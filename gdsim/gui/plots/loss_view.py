@@ -6,12 +6,19 @@ Pure display: the caller hands over the history arrays.  Two long-lived
 of each bin of iterations, ``gdsim.core.decimate``) of at most a few thousand
 points; a live run passes ``series_key`` so each frame reduces only the new
 iterations, and a million iterations stay fluid.  Hover and pinning read the
-full-resolution series.  NaN/inf never reach pyqtgraph, and in log mode
-neither do values <= 0.
+full-resolution series (``loss_pointer``).  NaN/inf never reach pyqtgraph,
+and in log mode neither do values <= 0.
+
+Issue 13's projector fixes: a lone point (iteration 0, one Step) is drawn as a
+marker; the y axis turns logarithmic by itself past 2 decades and says so;
+epoch lines are thinned to at least MIN_EPOCH_SPACING_PX apart; a finished
+run ends at the right edge; the legend lists only series with data and sits
+where the least curve is under it (room is made above the curves otherwise).
 """
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import numpy as np
@@ -19,21 +26,28 @@ import pyqtgraph as pg
 from PySide6 import QtCore
 
 from ...core.decimate import PeakDecimator
-from . import style
+from . import placement, style
+from .loss_pointer import LossPointer
 
 #: at most this many epoch boundary lines are drawn
 MAX_EPOCH_LINES = 200
-#: a click closer than this (pixels) to a pinned marker removes it
-REMOVE_RADIUS_PX = 12.0
-#: a click closer than this (pixels) to the full-dataset curve pins a note
-PIN_RADIUS_PX = 30.0
+#: epoch lines closer than this (pixels) are thinned to every 2nd, 5th, 10th, ... epoch
+MIN_EPOCH_SPACING_PX = 20.0
+#: a series of at most this many drawn points also marks each point (iteration 0, one Step)
+MAX_MARKED_POINTS = 40
+#: the legend's corner is chosen again at most this often during a live run (seconds)
+LEGEND_EVERY_S = 0.5
+#: the y axis turns logarithmic by itself when the loss spans more than this ratio (2 decades) ...
+AUTO_LOG_ON = 100.0
+#: ... and linear again when it spans less than this (no flicker in between)
+AUTO_LOG_OFF = 30.0
 
 
 #: How far the auto-range box reaches past the data, as a fraction of its span:
 #: a live series doubles it when it fills up, so a long run moves its axes (an
 #: expensive repaint: ticks, labels, grid) a few times, not every second.
 X_GROWTH_LIVE = 1.0
-X_GROWTH = 0.25
+X_GROWTH = 0.0  # a finished series ends at its last iteration
 
 
 def _as_float(a) -> np.ndarray:
@@ -46,7 +60,7 @@ def _flat(a) -> np.ndarray:
     return np.empty(0) if a is None else np.asarray(a).ravel()
 
 
-class LossView(pg.PlotWidget):
+class LossView(LossPointer, pg.PlotWidget):
     """Loss curves over the iterations.
 
     Public attributes: ``batch_item``, ``full_item``, ``epoch_item``,
@@ -67,7 +81,17 @@ class LossView(pg.PlotWidget):
         self._full_it = np.empty(0)
         self._full = np.empty(0)
         self._epochs = np.empty(0)
-        self._log = False
+        self._log = False  # what the user asked for (the "log scale" box)
+        self._auto_log = False  # switched on by the loss's span (AUTO_LOG_ON)
+        self._applied_log = False
+        self._main_visible = True
+        self._x_end: float | None = None  # the run's last iteration, when the caller gives it
+        self._legend_names: list[str] = []
+        self._legend_due = 0.0
+        self._marked: dict[int, bool] = {}
+        self._headroom = 0.0  # room above the curves for the legend, as a fraction of their span
+        self._main_raw = self._main_drawn = (np.empty(0),) * 4
+        self._epoch_ys = np.empty(0)
         self._x_mode = "iteration"
         self._ipe = 1
         self._annotations: list[dict[str, Any]] = []
@@ -117,12 +141,12 @@ class LossView(pg.PlotWidget):
         self.plot_item.addItem(self.hover_label, ignoreBounds=True)
 
         self.legend = style.make_legend(self, offset=(-10, 10))
-        self.legend.addItem(self.batch_item, "mini-batch loss")
-        self.legend.addItem(self.full_item, "full-dataset loss")
+        self._sync_legend()
 
         self._update_labels()
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.scene().sigMouseClicked.connect(self._on_scene_clicked)
+        self.vb.sigXRangeChanged.connect(self._on_x_range_changed)
 
     @staticmethod
     def _make_fast(item: pg.PlotDataItem) -> None:
@@ -152,6 +176,7 @@ class LossView(pg.PlotWidget):
         if series_key != self._series_key:
             self._bounds = None  # e.g. a live run's roomy range becomes the finished run's
         self._series_key = series_key
+        self._x_end = None  # until the caller fixes it again (show_x_until)
         # Iterations stay as given (often integers): only the drawn ones are made floats,
         # not a live run's whole history every frame.
         self._it, self._batch = _flat(iterations), _as_float(batch_loss)
@@ -171,14 +196,29 @@ class LossView(pg.PlotWidget):
         self._render()
 
     def set_log_scale(self, enabled: bool) -> None:
+        """Always a log y axis (True), or only when the loss spans more than 2 decades (False)."""
         self._log = bool(enabled)
-        self._bounds = None
-        self.plot_item.setLogMode(x=False, y=self._log)
-        self._update_labels()
+        self._apply_log_mode()
         self._render()
 
     def log_scale(self) -> bool:
-        return self._log
+        """True while the y axis is logarithmic (asked for, or switched on by the loss's span)."""
+        return self._y_log
+
+    def auto_log_scale(self) -> bool:
+        """True while the y axis is logarithmic only because the loss spans > 2 decades."""
+        return self._auto_log and not self._log
+
+    @property
+    def _y_log(self) -> bool:
+        return self._log or self._auto_log
+
+    def _apply_log_mode(self) -> None:
+        if self._applied_log != self._y_log:
+            self._applied_log = self._y_log
+            self._bounds = None
+            self.plot_item.setLogMode(x=False, y=self._y_log)
+        self._update_labels()
 
     def set_x_axis(self, mode: str, iterations_per_epoch: int = 1) -> None:
         """``"iteration"`` or ``"epoch"`` (= iteration / iterations_per_epoch)."""
@@ -190,6 +230,7 @@ class LossView(pg.PlotWidget):
         self._x_mode = mode
         self._ipe = ipe
         self._bounds = None
+        self._x_end = None
         self._update_labels()
         self._render()
         self.vb.enableAutoRange()
@@ -197,9 +238,29 @@ class LossView(pg.PlotWidget):
     def x_axis_mode(self) -> str:
         return self._x_mode
 
+    def show_x_until(self, end: float) -> None:
+        """Fix the x axis from 0 to ``end`` (display units: a short run's whole length, so
+        its curve fills in), or further when an overlay (a pinned run) is longer."""
+        self._x_end = float(end)
+        self._apply_x_end()
+
+    def _apply_x_end(self) -> None:
+        if self._x_end is None:
+            return
+        end = self._x_end
+        for extra in self._extras:
+            if len(extra["x"]):
+                end = max(end, float(self._xdisp(extra["x"][-1:])[0]))
+        self.vb.setXRange(0, max(end, 1.0), padding=0.02)
+
     def _update_labels(self) -> None:
         bottom = "epoch" if self._x_mode == "epoch" else "iteration"
-        left = "loss (log scale)" if self._log else "loss"
+        if self._log:
+            left = "loss (log scale)"
+        elif self._auto_log:
+            left = "loss (log scale, auto)"  # short: the axis is the plot's height
+        else:
+            left = "loss"
         style.label_axes(self, bottom, left)
 
     # ------------------------------------------------------------------ drawing
@@ -209,13 +270,13 @@ class LossView(pg.PlotWidget):
 
     def _ydisp(self, y: np.ndarray) -> np.ndarray:
         """Data value -> view coordinate (log10 in log mode)."""
-        if self._log:
+        if self._y_log:
             with np.errstate(divide="ignore", invalid="ignore"):
                 return np.log10(y)
         return y
 
     def _visible(self, x: np.ndarray, y: np.ndarray):
-        if self._log:
+        if self._y_log:
             m = y > 0
             if not m.all():
                 return x[m], y[m]
@@ -227,22 +288,139 @@ class LossView(pg.PlotWidget):
         pos, val = peaks.update(y[:n])
         x = it[pos].astype(float)
         ok = np.isfinite(x)
-        return self._visible(self._xdisp(x[ok]), val[ok])
+        return self._xdisp(x[ok]), val[ok]
+
+    def _update_auto_log(self, ys: np.ndarray) -> bool:
+        """Turn the y axis logarithmic when the loss spans more than AUTO_LOG_ON (2 decades):
+        on a linear axis a curve falling from 70 to 0.01 is flat after a few iterations.
+        True when the axis changed."""
+        positive = ys[np.isfinite(ys) & (ys > 0)] if len(ys) else ys
+        auto = False
+        if len(positive) >= 2:
+            ratio = float(positive.max()) / float(positive.min())
+            auto = ratio > (AUTO_LOG_OFF if self._auto_log else AUTO_LOG_ON)
+        if auto == self._auto_log:
+            return False
+        was = self._y_log
+        self._auto_log = auto
+        self._apply_log_mode()
+        return was != self._y_log
+
+    def _set_marked(self, item: pg.PlotDataItem, n: int) -> None:
+        """A marker on each point of a short series: one point (iteration 0) has no line to draw."""
+        marked = 0 < n <= MAX_MARKED_POINTS
+        if self._marked.get(id(item)) == marked:
+            return
+        self._marked[id(item)] = marked
+        if marked:
+            color = item.opts["pen"].color()
+            size = 9 if item is self.full_item else 6
+            item.setSymbol("o")
+            item.setSymbolSize(size)
+            item.setSymbolBrush(pg.mkBrush(color))
+            item.setSymbolPen(pg.mkPen("w", width=1))
+        else:
+            item.setSymbol(None)
 
     def _render(self) -> None:
         self._full_display_cache = None
         bx, by = self._reduced(self._batch_peaks, self._it, self._batch)
         fx, fy = self._reduced(self._full_peaks, self._full_it, self._full)
-        self.batch_item.setData(bx, by)
-        self.full_item.setData(fx, fy)
-        ys = np.concatenate((by, fy))
-        self._update_bounds(np.concatenate((bx, fx)), ys)
-        self._draw_epoch_lines(ys)
+        if not self._main_visible:
+            bx = by = fx = fy = np.empty(0)
+        self._main_raw = (bx, by, fx, fy)
+        self._compose(main=True, extras=True)
+
+    def _compose(self, main: bool, extras: bool = False) -> None:
+        """Axis mode, curves, legend, range, epoch lines and notes from the reduced series.
+
+        ``main``: the window's two curves changed; ``extras``: draw every overlay again.
+        """
+        bx, by, fx, fy = self._main_raw
+        extra_ys = [e["y"] for e in self._extras]
+        if self._update_auto_log(np.concatenate((by, fy, *extra_ys))):
+            main = extras = True
+        if main:
+            vbx, vby = self._visible(bx, by)
+            vfx, vfy = self._visible(fx, fy)
+            self._set_marked(self.batch_item, len(vbx))
+            self._set_marked(self.full_item, len(vfx))
+            self.batch_item.setData(vbx, vby)
+            self.full_item.setData(vfx, vfy)
+            self._main_drawn = (vbx, vby, vfx, vfy)
+        vbx, vby, vfx, vfy = self._main_drawn
+        drawn_x, drawn_y = [vbx, vfx], [vby, vfy]
         for extra in self._extras:
-            self._draw_extra(extra)
-        self._draw_annotations()
-        if self._last_hover_scene_pos is not None and self.hover_label.isVisible():
-            self._update_hover(self._last_hover_scene_pos)
+            x, y = self._draw_extra(extra) if extras else self._visible(self._xdisp(extra["x"]), extra["y"])
+            drawn_x.append(x)
+            drawn_y.append(y)
+        self._sync_legend()
+        if extras or not main:
+            self._apply_x_end()
+        ys = np.concatenate(drawn_y)
+        self._update_bounds(np.concatenate(drawn_x), ys)
+        self._draw_epoch_lines(ys)
+        if main:
+            self._draw_annotations()
+            if self._last_hover_scene_pos is not None and self.hover_label.isVisible():
+                self._update_hover(self._last_hover_scene_pos)
+        self._place_legend()
+
+    # ------------------------------------------------------------------ legend
+
+    def _sync_legend(self) -> None:
+        """List exactly the series that have something drawn (never an empty one)."""
+        entries = []
+        for item, name in ((self.batch_item, "mini-batch loss"), (self.full_item, "full-dataset loss")):
+            x, _ = item.getData()
+            if x is not None and len(x):
+                entries.append((item, name))
+        entries += [(e["item"], e["name"]) for e in self._extras if e["name"] and len(e["x"])]
+        names = [name for _, name in entries]
+        if names == self._legend_names and len(self.legend.items) == len(entries):
+            return
+        self.legend.clear()
+        for item, name in entries:
+            self.legend.addItem(item, name)
+        self._legend_names = names
+        self.legend.setVisible(bool(entries))
+        self._legend_due = 0.0
+
+    def _place_legend(self, force: bool = False) -> None:
+        """The legend goes to the corner of the plot with the least curve under it
+        (measured at most every LEGEND_EVERY_S during a live run)."""
+        now = time.monotonic()
+        if not force and self._series_key is not None and now < self._legend_due:
+            return
+        self._legend_due = now + LEGEND_EVERY_S
+        style.settle_ranges(self)  # the range auto-ranging gives the new data (else the old one)
+        lines = [np.column_stack(item.getData()) for item in
+                 (self.batch_item, self.full_item, *self.extra_series())
+                 if item.getData()[0] is not None and len(item.getData()[0])]
+        lines = [np.column_stack((ln[:, 0], self._ydisp(ln[:, 1]))) for ln in lines]
+        # a marked point is a point (a single one has no length)
+        points = [ln for ln in lines if len(ln) <= MAX_MARKED_POINTS]
+        corners = placement.CORNERS
+        if self._bounds is not None and self.legend.items:
+            # scored on the curves' own range: does every corner of it hold some curve?
+            data_range = (self.vb.viewRange()[0], self._bounds[2:4])
+            size = placement.legend_size(self.legend)
+            scores = placement.corner_scores(self.vb, size, lines, points, view_range=data_range)
+            headroom = 0.0
+            if min(scores.values()) > 0:
+                band = size[1] + 2 * placement.MARGIN_PX
+                headroom = min(band / max(self.vb.height() - band, 1.0), 0.8)
+                corners = ((1, 0), (0, 0))
+            if abs(headroom - self._headroom) > 0.1 * max(headroom, self._headroom, 1e-9):
+                self._headroom = headroom
+                self._apply_bounds()
+                style.settle_ranges(self)
+        placement.place_legend(self.legend, self.vb, lines, points, corners=corners)
+
+    def set_main_visible(self, visible: bool) -> None:
+        """Show or hide the window's own two curves (hidden while a race is drawn instead)."""
+        self._main_visible = bool(visible)
+        self._render()
 
     def _update_bounds(self, xs: np.ndarray, ys: np.ndarray) -> None:
         """Move the auto-range box only when the curves leave it or fill less than half of it."""
@@ -264,20 +442,40 @@ class LossView(pg.PlotWidget):
         box = (x0, x1 + growth * x_span, min(y0, mid - y_span / 2) - 0.1 * y_span,
                max(y1, mid + y_span / 2) + 0.1 * y_span)
         self._bounds = box
-        low, high = (10.0 ** box[2], 10.0 ** box[3]) if self._log else box[2:4]
+        self._apply_bounds()
+
+    def _apply_bounds(self) -> None:
+        """The invisible box auto-range follows: the curves' box, and room above it for
+        the legend when every corner of the curves' box holds some curve."""
+        box = self._bounds
+        if box is None:
+            self.bounds_item.setData([], [])
+            return
+        top = box[3] + self._headroom * (box[3] - box[2])
+        low, high = (10.0 ** box[2], 10.0 ** top) if self._y_log else (box[2], top)
         self.bounds_item.setData([box[0], box[1]], [low, high])
 
-    def _draw_epoch_lines(self, ys: np.ndarray) -> None:
+    def _draw_epoch_lines(self, ys: np.ndarray | None = None) -> None:
+        """Grey lines at epoch boundaries, thinned to every 2nd, 5th, 10th, ... epoch when
+        they would be closer than MIN_EPOCH_SPACING_PX (a grey wash otherwise)."""
+        if ys is None:
+            ys = self._epoch_ys
+        self._epoch_ys = ys
         b = self._epochs
         if len(b) == 0 or len(ys) == 0:
             self.epoch_item.setData([], [])
             return
-        if len(b) > MAX_EPOCH_LINES:
-            step = int(np.ceil(len(b) / MAX_EPOCH_LINES))
-            b = b[::step]
         x = self._xdisp(b)
+        step = _nice_step(max(len(b) / MAX_EPOCH_LINES, self._epochs_per_spacing(x)))
+        if step > 1:
+            # every step-th epoch (epochs step, 2·step, ...), not every step-th line drawn
+            number = np.rint(b / max(self._epoch_length(b), 1e-300)).astype(np.int64)
+            x = x[number % step == 0]
+        if len(x) == 0:
+            self.epoch_item.setData([], [])
+            return
         lo, hi = float(ys.min()), float(ys.max())
-        if self._log:
+        if self._y_log:
             y0, y1 = lo / 1e3, hi * 1e3
         else:
             span = max(hi - lo, abs(hi) * 1e-6, 1e-12)
@@ -285,6 +483,24 @@ class LossView(pg.PlotWidget):
         xx = np.repeat(x, 2)
         yy = np.tile([y0, y1], len(x))
         self.epoch_item.setData(xx, yy, connect="pairs")
+
+    @staticmethod
+    def _epoch_length(b: np.ndarray) -> float:
+        """Iterations between two boundaries (the first boundary when there is one)."""
+        return float(b[1] - b[0]) if len(b) > 1 else float(b[0])
+
+    def _epochs_per_spacing(self, x: np.ndarray) -> float:
+        """How many epochs fit in MIN_EPOCH_SPACING_PX at the current zoom (1 when unknown)."""
+        (x0, x1), _ = self.vb.viewRange()
+        width = self.vb.width()
+        if len(x) < 2 or width <= 0 or x1 <= x0:
+            return 1.0
+        gap_px = (float(x[1] - x[0])) * width / (x1 - x0)
+        return MIN_EPOCH_SPACING_PX / gap_px if gap_px > 0 else 1.0
+
+    def _on_x_range_changed(self, *_args) -> None:
+        if len(self._epochs):
+            self._draw_epoch_lines()
 
     def epoch_lines_x(self) -> np.ndarray:
         """x positions (display units) of the drawn epoch boundary lines."""
@@ -300,28 +516,34 @@ class LossView(pg.PlotWidget):
         item = pg.PlotDataItem(pen=style.pen(color, width=2.0, dashed=dashed),
                                skipFiniteCheck=True)
         item.setZValue(2)
-        self.plot_item.addItem(item)
+        self.plot_item.addItem(item, ignoreBounds=True)  # the range box includes it (_compose)
         self._make_fast(item)
         if not dashed:
             style.draw_as_segments(item)
-        if name:
-            self.legend.addItem(item, name)
         fx, fy = style.finite_xy(_as_float(x), _as_float(y))
         extra = {"item": item, "x": fx, "y": fy, "name": name}
         self._extras.append(extra)
         self._draw_extra(extra)
+        self._compose(main=False)
         return item
 
-    def _draw_extra(self, extra) -> None:
+    def _draw_extra(self, extra) -> tuple[np.ndarray, np.ndarray]:
         x, y = self._visible(self._xdisp(extra["x"]), extra["y"])
         extra["item"].setData(x, y)
+        return x, y
 
     def update_extra_series(self, handle, x, y) -> None:
         """Replace the data of one overlay added by ``add_extra_series``."""
-        for extra in self._extras:
-            if extra["item"] is handle:
-                extra["x"], extra["y"] = style.finite_xy(_as_float(x), _as_float(y))
-                self._draw_extra(extra)
+        self.update_extra_series_many([(handle, x, y)])
+
+    def update_extra_series_many(self, updates) -> None:
+        """Replace the data of several overlays at once: ``[(handle, x, y), ...]``."""
+        for handle, x, y in updates:
+            for extra in self._extras:
+                if extra["item"] is handle:
+                    extra["x"], extra["y"] = style.finite_xy(_as_float(x), _as_float(y))
+                    self._draw_extra(extra)
+        self._compose(main=False)
 
     def remove_extra_series(self, handle) -> None:
         """Remove one overlay added by ``add_extra_series`` (others stay)."""
@@ -329,6 +551,7 @@ class LossView(pg.PlotWidget):
             self.legend.removeItem(extra["item"])
             self.plot_item.removeItem(extra["item"])
             self._extras.remove(extra)
+        self._compose(main=False)
 
     def clear_extra_series(self) -> None:
         for extra in list(self._extras):
@@ -337,169 +560,15 @@ class LossView(pg.PlotWidget):
     def extra_series(self) -> list[pg.PlotDataItem]:
         return [e["item"] for e in self._extras]
 
-    # ------------------------------------------------------------------ hover
 
-    def hover_text(self) -> str:
-        """The text currently shown next to the cursor ('' when hidden)."""
-        return self._hover_text
-
-    def _full_display(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
-        """The full-dataset series at full resolution, for hover and pinning:
-        (x in display units, loss, iteration, x sorted), finite (and > 0 in log
-        mode); computed when first needed after a change."""
-        if self._full_display_cache is None:
-            it, y = style.finite_xy(self._full_it, self._full)
-            x, y_vis = self._visible(self._xdisp(it), y)
-            f_it = it[y > 0] if self._log else it
-            is_sorted = bool(len(x) < 2 or np.all(np.diff(x) >= 0))
-            self._full_display_cache = (x, y_vis, f_it, is_sorted)
-        return self._full_display_cache
-
-    def _nearest_by_x(self, vx: float) -> int | None:
-        x, _, _, is_sorted = self._full_display()
-        if len(x) == 0:
-            return None
-        if is_sorted:
-            i = int(np.searchsorted(x, vx))
-            if i <= 0:
-                return 0
-            if i >= len(x):
-                return len(x) - 1
-            return i if abs(x[i] - vx) < abs(vx - x[i - 1]) else i - 1
-        return int(np.argmin(np.abs(x - vx)))
-
-    def _on_mouse_moved(self, scene_pos) -> None:
-        self._last_hover_scene_pos = QtCore.QPointF(scene_pos)
-        self._update_hover(scene_pos)
-
-    def _hide_hover(self) -> None:
-        self._hover_text = ""
-        self.hover_label.hide()
-        self.hover_dot.setData([], [])
-
-    def _update_hover(self, scene_pos) -> None:
-        if not self.vb.sceneBoundingRect().contains(scene_pos):
-            self._hide_hover()
-            return
-        pt = self.vb.mapSceneToView(scene_pos)
-        i = self._nearest_by_x(pt.x())
-        if i is None:
-            self._hide_hover()
-            return
-        x, y, its, _ = self._full_display()
-        k = its[i]
-        v = y[i]
-        self._hover_text = f"iteration {style.format_iteration(k)} · loss {style.format_value(v)}"
-        self.hover_label.setText(self._hover_text)
-        (xr0, xr1), (yr0, yr1) = self.vb.viewRange()
-        right = pt.x() > xr0 + 0.6 * (xr1 - xr0)
-        high = pt.y() > yr0 + 0.75 * (yr1 - yr0)
-        self.hover_label.setAnchor((1.0 if right else 0.0, 0.0 if high else 1.0))
-        self.hover_label.setPos(pt.x(), pt.y())
-        self.hover_label.show()
-        self.hover_dot.setData([x[i]], [v])
-
-    # ------------------------------------------------------------------ annotations
-
-    def annotations(self) -> list[tuple[float, float]]:
-        """Pinned notes as (iteration, loss)."""
-        return [(a["iteration"], a["value"]) for a in self._annotations]
-
-    def add_annotation(self, iteration: float, value: float) -> None:
-        if not (np.isfinite(iteration) and np.isfinite(value)):
-            return
-        label = style.text_item("", color=style.ANNOTATION_COLOR, anchor=(0, 1),
-                                border=style.ANNOTATION_COLOR)
-        label.setZValue(22)
-        label.setText(f"iteration {style.format_iteration(iteration)}\n"
-                      f"loss {style.format_value(value)}")
-        self.plot_item.addItem(label, ignoreBounds=True)
-        self._annotations.append({"iteration": float(iteration), "value": float(value),
-                                  "label": label})
-        self._draw_annotations()
-
-    def remove_annotation(self, i: int) -> None:
-        a = self._annotations.pop(i)
-        self.plot_item.removeItem(a["label"])
-        self._draw_annotations()
-
-    def clear_annotations(self) -> None:
-        for a in self._annotations:
-            self.plot_item.removeItem(a["label"])
-        self._annotations.clear()
-        self._draw_annotations()
-
-    def _draw_annotations(self) -> None:
-        xs, ys = [], []
-        if not self._annotations:
-            self.annotation_dots.setData(xs, ys)
-            return
-        xall = self._full_display()[0]
-        xmid = (float(xall.min()) + 0.6 * float(xall.max() - xall.min())) if len(xall) else 0.0
-        for a in self._annotations:
-            x = float(self._xdisp(np.array([a["iteration"]]))[0])
-            v = a["value"]
-            label = a["label"]
-            if self._log and v <= 0:
-                label.hide()
-                continue
-            xs.append(x)
-            ys.append(v)
-            vy = float(self._ydisp(np.array([v]))[0])
-            label.setAnchor((1.0, 1.0) if (len(xall) and x > xmid) else (0.0, 1.0))
-            label.setPos(x, vy)
-            label.show()
-        self.annotation_dots.setData(xs, ys)
-
-    def _scene_xy(self, vx: float, vy: float) -> QtCore.QPointF:
-        return self.vb.mapViewToScene(QtCore.QPointF(vx, vy))
-
-    def _on_scene_clicked(self, ev) -> None:
-        pos = style.plot_click_position(self, ev)
-        if pos is None:
-            return
-        self.handle_click(pos)
-
-    def handle_click(self, scene_pos) -> None:
-        """Pin / unpin at a scene position (what a left click does)."""
-        # 1) clicking an existing marker removes it
-        for i, a in enumerate(self._annotations):
-            if self._log and a["value"] <= 0:
-                continue
-            x = float(self._xdisp(np.array([a["iteration"]]))[0])
-            vy = float(self._ydisp(np.array([a["value"]]))[0])
-            sp = self._scene_xy(x, vy)
-            if np.hypot(sp.x() - scene_pos.x(), sp.y() - scene_pos.y()) <= REMOVE_RADIUS_PX:
-                self.remove_annotation(i)
-                return
-        # 2) otherwise pin the nearest full-dataset point within reach
-        x, full_y, full_it, is_sorted = self._full_display()
-        if len(x) == 0:
-            return
-        pt = self.vb.mapSceneToView(scene_pos)
-        pw, ph = self.vb.viewPixelSize()
-        if not (pw > 0 and ph > 0):
-            return
-        win = PIN_RADIUS_PX * pw
-        if is_sorted:
-            lo = int(np.searchsorted(x, pt.x() - win, side="left"))
-            hi = int(np.searchsorted(x, pt.x() + win, side="right"))
-            cand = np.arange(lo, hi)
-        else:
-            cand = np.nonzero(np.abs(x - pt.x()) <= win)[0]
-        if len(cand) == 0:
-            return
-        vy = self._ydisp(full_y[cand])
-        d = np.hypot((x[cand] - pt.x()) / pw, (vy - pt.y()) / ph)
-        j = int(np.argmin(d))
-        if d[j] > PIN_RADIUS_PX:
-            return
-        i = int(cand[j])
-        k = float(full_it[i])
-        v = float(full_y[i])
-        if any(a["iteration"] == k for a in self._annotations):
-            return
-        self.add_annotation(k, v)
+def _nice_step(at_least: float) -> int:
+    """The smallest of 1, 2, 5, 10, 20, 50, ... that is at least ``at_least``."""
+    decade = 1
+    while True:
+        for m in (1, 2, 5):
+            if decade * m >= at_least:
+                return decade * m
+        decade *= 10
 
 
 def _fits(data: tuple[float, float], box: tuple[float, float], min_span: float) -> bool:

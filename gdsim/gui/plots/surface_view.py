@@ -15,6 +15,7 @@ added with ``ignoreBounds=True`` so a diverging run never blows up the view.
 from __future__ import annotations
 
 import math
+import time
 from typing import Any
 
 import numpy as np
@@ -24,7 +25,7 @@ from PySide6 import QtCore
 from PySide6.QtCore import Qt, Signal
 
 from ...core.decimate import PATH_POINTS, PathDecimator
-from . import style
+from . import placement, style
 
 #: at most this many points of a path are handed to Qt
 MAX_PATH_POINTS = PATH_POINTS
@@ -32,6 +33,8 @@ MAX_PATH_POINTS = PATH_POINTS
 MAX_PATH_DOTS = 400
 #: number of contour lines
 N_CONTOURS = 10
+#: the legend's corner is chosen again at most this often while a run moves (seconds)
+LEGEND_EVERY_S = 0.5
 
 
 # --------------------------------------------------------------------------- helpers
@@ -240,10 +243,12 @@ class SurfaceView(pg.PlotWidget):
         self.optimum_item.setZValue(15)  # above the current marker: both stay visible
         self.plot_item.addItem(self.optimum_item, ignoreBounds=True)
 
+        # in the data area's pixels (not the parameters'), wrapped to its width: never cut off
         self.offview_label = style.text_item("", color="#b00000", anchor=(0, 0))
         self.offview_label.setZValue(20)
         self.offview_label.hide()
-        self.plot_item.addItem(self.offview_label, ignoreBounds=True)
+        self.offview_label.setParentItem(self.vb)
+        self._legend_due = 0.0
 
         self.legend = style.make_legend(self, offset=(-10, 10))
         self.legend.hide()
@@ -261,6 +266,8 @@ class SurfaceView(pg.PlotWidget):
         super().resizeEvent(event)
         if event is not None and self.plotItem is not None:  # (not while pyqtgraph builds or closes it)
             style.size_axes_for_labels(self, self.colorbar)
+            self._fit_notice()
+            self._place_legend(force=True)
 
     # ------------------------------------------------------------------ surface
 
@@ -316,7 +323,6 @@ class SurfaceView(pg.PlotWidget):
         self.vb.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
         style.label_axes(self, x_label, y_label)
         style.set_title(self, title)
-        self.offview_label.setPos(x0, y1)
         # redraw paths against the new clipping box
         if len(self._path_points):
             self.set_path(self._path_points, self._path_key)
@@ -430,6 +436,7 @@ class SurfaceView(pg.PlotWidget):
             self.start_item.setData([], [])
             self.current_item.setData([], [])
             self.offview_label.hide()
+            self._place_legend()
             return
         self.path_item.setData(drawn[:, 0], drawn[:, 1], connect="finite")
         # Small dots on the first iterates inside the plotted region: there the
@@ -450,12 +457,62 @@ class SurfaceView(pg.PlotWidget):
         self.start_item.setData(pos=p[:1] if _inbox(p[0]) else np.empty((0, 2)))
         self.current_item.setData(pos=p[-1:] if _inbox(p[-1]) else np.empty((0, 2)))
         if not self._in_extent(p[-1]):
-            self.offview_label.setText(
-                f"current point ({style.format_value(p[-1, 0])}, "
-                f"{style.format_value(p[-1, 1])}) is outside the plot")
-            self.offview_label.show()
-        else:
+            text = (f"current point ({style.format_value(p[-1, 0])}, "
+                    f"{style.format_value(p[-1, 1])}) is outside the plot")
+            if text != self.offview_label.toPlainText():
+                self.offview_label.setText(text)
+                self._fit_notice()
+            if not self.offview_label.isVisible():
+                self.offview_label.show()
+                self._legend_due = 0.0
+        elif self.offview_label.isVisible():
             self.offview_label.hide()
+            self._legend_due = 0.0
+        self._place_legend()
+
+    def notice(self) -> str:
+        """The note on the plot ("" when none is shown)."""
+        return self.offview_label.toPlainText() if self.offview_label.isVisible() else ""
+
+    def _fit_notice(self) -> None:
+        """The note wraps within the data area (at its top left) instead of running past it."""
+        label = getattr(self, "offview_label", None)
+        if label is None:
+            return
+        width = max(self.vb.width() - 2 * placement.MARGIN_PX, 80.0)
+        label.textItem.setTextWidth(-1)
+        if label.textItem.boundingRect().width() > width:
+            label.textItem.setTextWidth(width)
+        label.updateTextPos()
+        label.setPos(placement.MARGIN_PX / 2, placement.MARGIN_PX / 2)
+
+    def _notice_rect(self):
+        if not self.offview_label.isVisible():
+            return ()
+        r = self.offview_label.mapRectToItem(self.vb, self.offview_label.boundingRect())
+        return ((r.left(), r.right(), r.top(), r.bottom()),)
+
+    def _place_legend(self, force: bool = False) -> None:
+        """The legend goes to the corner with least of the paths, markers and note under it
+        (chosen again at most every LEGEND_EVERY_S while a run moves)."""
+        if getattr(self, "_legend_due", None) is None or not self.legend.isVisible():
+            return  # (a resize while pyqtgraph builds the widget)
+        now = time.monotonic()
+        if not force and now < self._legend_due:
+            return
+        self._legend_due = now + LEGEND_EVERY_S
+        lines = []
+        for item in (self.path_item, *self._ghosts, *[r["line"] for r in self._races]):
+            x, y = item.getData()
+            if x is not None and len(x):
+                lines.append(np.column_stack((x, y)))
+        points = []
+        for item in (self.start_item, self.current_item, self.optimum_item,
+                     *[r["end"] for r in self._races]):
+            x, y = item.getData()
+            if x is not None and len(x):
+                points.append(np.column_stack((x, y)))
+        placement.place_legend(self.legend, self.vb, lines, points, self._notice_rect())
 
     def path_points(self) -> np.ndarray:
         """The finite path points last given to ``set_path`` (not downsampled)."""
@@ -554,6 +611,7 @@ class SurfaceView(pg.PlotWidget):
                 else:
                     handle.setData([], [])
                 race["end"].setData(pos=p[-1:] if len(p) else np.empty((0, 2)))
+                self._place_legend()
                 return
 
     def clear_race_paths(self) -> None:
@@ -572,6 +630,7 @@ class SurfaceView(pg.PlotWidget):
 
     def _update_legend_visibility(self) -> None:
         self.legend.setVisible(bool(self.legend.items))
+        self._place_legend(force=True)
 
     # ------------------------------------------------------------------ clicks
 

@@ -26,6 +26,9 @@ if view.available:
     out["distinct_bytes"] = int(len(np.unique(arr)))
     out["path_points"] = int(len(view.path.pos)) if view.path.pos is not None else 0
     out["mesh_shape"] = list(view.mesh._z.shape) if view.mesh._z is not None else None
+    out["dock_size"] = [view.dock.width(), view.dock.height()]
+    out["axis_texts"] = view.axis_texts()
+    out["caption"] = view.caption.text()
     if len(sys.argv) > 1:
         w.grab().save(sys.argv[1])
         img.save(sys.argv[1].replace(".png", "-gl.png"))

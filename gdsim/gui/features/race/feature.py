@@ -1,6 +1,6 @@
 """Teach ▸ Optimizer race: 2 to 8 optimizer settings racing on the window's data.
 
-The panel (gdsim.gui.race_panel) holds the settings; this module builds a core
+The panel (.panel) holds the settings; this module builds a core
 ``Race`` from the window's current dataset and controls, runs it on its own
 ``WorkerThread`` and draws every entry's path on the loss surface and its
 full-dataset loss on the loss plot, each in its palette colour.  The dock is
@@ -17,13 +17,13 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget
 
-from ..plots.style import palette_color
-from ..plots.surface_view import downsample_path_indices
-from ..worker import WorkerThread
+from ...plots.style import palette_color
+from ...plots.surface_view import downsample_path_indices
+from ...worker import WorkerThread
 
 if TYPE_CHECKING:
-    from ...core.race import Race, RaceSnapshot
-    from ..race_panel import RacePanel
+    from ....core.race import Race, RaceSnapshot
+    from .panel import RacePanel
 
 PANEL_WIDTH = 440
 #: a diverging entry's loss curve stops above this multiple of the largest starting loss
@@ -88,6 +88,7 @@ class RaceFeature(QObject):
 
         window.controls.speed_changed.connect(self._on_speed_changed)
         window.run_changed.connect(self._on_run_changed)
+        window.frame_drawn.connect(self._on_window_frame)
         for combo in (window.surface_x_combo, window.surface_y_combo):
             combo.currentIndexChanged.connect(self._redraw_last)
         window.installEventFilter(self)
@@ -101,7 +102,7 @@ class RaceFeature(QObject):
 
     def _ensure_panel(self) -> RacePanel:
         if self._panel is None:
-            from ..race_panel import RacePanel
+            from .panel import RacePanel
 
             self._panel = RacePanel()
             self._panel.start_requested.connect(self.start)
@@ -141,7 +142,7 @@ class RaceFeature(QObject):
 
     def start(self) -> None:
         """A new race of the panel's rows on the window's current data and settings."""
-        from ...core.race import Race
+        from ....core.race import Race
 
         window = self.window
         try:
@@ -173,9 +174,10 @@ class RaceFeature(QObject):
             points = run.history.params[:, [i, j]] if i is not None else np.empty((0, 2))
             self._handles.append(window.surface_view.add_race_path(points, palette_color(k), label))
         self._draw_losses([run.history.full_loss for run in race.runs])
+        window.loss_view.set_main_visible(False)  # the window's run is paused at its start
         snap = race.snapshot()
         self.panel.show_results(race.labels, snap.entries, snap.iterations_to_threshold,
-                                race.threshold, done=False)
+                                snap.threshold, done=False, auto=snap.auto_threshold)
         thread = self._ensure_thread()
         thread.worker.set_speed(window.controls.speed())
         thread.worker.set_run(race, self._run_id)
@@ -253,6 +255,12 @@ class RaceFeature(QObject):
         self.window.surface_view.clear_race_paths()
         self._remove_curves()
         self._handles = []
+        self.window.loss_view.set_main_visible(True)
+
+    def _on_window_frame(self, _frame) -> None:
+        """The window's own run moves again: its loss curves come back beside the race's."""
+        if not self.is_running:
+            self.window.loss_view.set_main_visible(True)
 
     def _remove_curves(self) -> None:
         """Take out only the race's loss curves (other features have theirs too)."""
@@ -273,8 +281,8 @@ class RaceFeature(QObject):
                 beyond = np.flatnonzero(y > cap)
             ys.append(y[: beyond[0]] if beyond.size else y)
         if len(self._curves) == len(ys):
-            for item, y in zip(self._curves, ys):
-                loss_view.update_extra_series(item, np.arange(len(y)), y)
+            loss_view.update_extra_series_many([(item, np.arange(len(y)), y)
+                                                for item, y in zip(self._curves, ys)])
             return
         self._remove_curves()
         for k, (label, y) in enumerate(zip(self._race.labels, ys)):
@@ -302,6 +310,7 @@ class RaceFeature(QObject):
         snap = frame.snapshot
         i, j = self._axes()
         if i is not None:
+            self._grow_surface(frame.params, i, j)
             for handle, params in zip(self._handles, frame.params):
                 points = params[:, [i, j]]
                 if len(points) > MAX_RACE_PATH_POINTS:  # up to 8 paths: keep painting cheap
@@ -309,7 +318,7 @@ class RaceFeature(QObject):
                 self.window.surface_view.update_race_path(handle, points)
         self._draw_losses(frame.full_loss)
         self.panel.show_results(snap.labels, snap.entries, snap.iterations_to_threshold,
-                                snap.threshold, snap.done)
+                                snap.threshold, snap.done, auto=snap.auto_threshold)
         text = f"Iteration {snap.iteration} of {snap.total_iterations}."
         diverged = [f"{label}: {s.message}" for label, s in zip(snap.labels, snap.entries)
                     if s.status == "diverged"]
@@ -317,6 +326,18 @@ class RaceFeature(QObject):
             text = f"Race finished after {snap.iteration} iterations." + self._winner_text(snap)
             self.panel.set_running(False)
         self.panel.show_message(" ".join([text, *diverged]))
+
+    def _grow_surface(self, params, i: int, j: int) -> None:
+        """Grow the loss surface to hold every raced path (as the window's own run does)."""
+        window = self.window
+        corners = []
+        for p in params:
+            xy = p[:, [i, j]]
+            xy = xy[np.isfinite(xy).all(axis=1)]
+            if len(xy):
+                corners += [xy.min(axis=0), xy.max(axis=0)]
+        if corners and window.surface_model.include(np.array(corners)):
+            window._redraw_surface()  # the window's own redraw (computed, then shown)
 
     @staticmethod
     def _winner_text(snap: RaceSnapshot) -> str:
@@ -331,7 +352,7 @@ class RaceFeature(QObject):
                     if hit is not None]
             if hits:
                 hit, first = min(hits)
-                text += f" First to loss ≤ {snap.threshold:g}: {first} (iteration {hit})."
+                text += f" First to loss ≤ {snap.threshold:.4g}: {first} (iteration {hit})."
         return text
 
 

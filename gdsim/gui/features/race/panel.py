@@ -2,7 +2,7 @@
 
 Pure widgets: the panel turns its rows into ``(label, optimizer, hyper)``
 entries (parsed by gdsim.core.race) and shows results it is given; the
-feature module (gdsim.gui.features.race) runs the race.
+feature (.feature) runs the race.
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ from PySide6.QtWidgets import (
     QPushButton, QSizePolicy, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
-from ..core.optim import OPTIMIZERS, hyperparams, torch_class_name
-from ..core.race import MAX_ENTRIES, MIN_ENTRIES, default_label, parse_hyper
-from ..core.training import Snapshot
-from .controls import LogSpinBox
-from .plots.style import palette_color
+from ....core.optim import OPTIMIZERS, hyperparams, torch_class_name
+from ....core.race import AUTO_MARGIN, AUTO_THRESHOLD, MAX_ENTRIES, MIN_ENTRIES, default_label, parse_hyper
+from ....core.training import Snapshot
+from ...controls import LogSpinBox
+from ...plots.style import palette_color
 
 #: the rows a new panel starts with: (optimizer, settings text)
 DEFAULT_ROWS: tuple[tuple[str, str], ...] = (
@@ -29,7 +29,7 @@ DEFAULT_ROWS: tuple[tuple[str, str], ...] = (
     ("adam", "lr=0.01"),
     ("sgd", "lr=0.01, momentum=0.9"),
 )
-DEFAULT_THRESHOLD = 1.0
+DEFAULT_THRESHOLD = 1.0  # the fixed threshold offered when "auto" is unticked
 RESULT_COLUMNS = ("Optimizer", "Final loss", "Iterations to threshold", "Diverged")
 ERROR_STYLE = "QLineEdit { border: 2px solid #b00020; }"
 
@@ -95,10 +95,20 @@ class RacePanel(QWidget):
         self.threshold_spin.setObjectName("raceThresholdSpin")
         self.threshold_spin.setValue(DEFAULT_THRESHOLD)
         self.threshold_spin.setToolTip("the first iteration whose full-dataset loss is at or below this")
-        self.threshold_check.toggled.connect(self.threshold_spin.setEnabled)
+        # By default the threshold comes from the race itself: a fixed "loss ≤ 1" is met at
+        # the start by BCE (0.693) and never by a loss in the thousands.
+        self.threshold_auto_check = QCheckBox(f"auto: best final loss + {AUTO_MARGIN:.0%}",
+                                              objectName="raceThresholdAutoCheck")
+        self.threshold_auto_check.setChecked(True)
+        self.threshold_auto_check.setToolTip("known when the race ends: the lowest final loss of the "
+                                             f"entries that did not diverge, plus {AUTO_MARGIN:.0%} of it")
+        self.threshold_check.toggled.connect(self._update_threshold_widgets)
+        self.threshold_auto_check.toggled.connect(self._update_threshold_widgets)
         threshold.addWidget(self.threshold_check)
         threshold.addWidget(self.threshold_spin, 1)
+        threshold.addWidget(self.threshold_auto_check)
         layout.addLayout(threshold)
+        self._update_threshold_widgets()
 
         buttons = QHBoxLayout()
         self.start_button = QPushButton("Start race", objectName="raceStartButton")
@@ -220,8 +230,18 @@ class RacePanel(QWidget):
             out.append((default_label(optimizer, hyper), optimizer, hyper))
         return out
 
-    def threshold(self) -> float | None:
-        return float(self.threshold_spin.value()) if self.threshold_check.isChecked() else None
+    def threshold(self) -> float | str | None:
+        """The loss to reach, AUTO_THRESHOLD, or None (no threshold)."""
+        if not self.threshold_check.isChecked():
+            return None
+        if self.threshold_auto_check.isChecked():
+            return AUTO_THRESHOLD
+        return float(self.threshold_spin.value())
+
+    def _update_threshold_widgets(self, *_args) -> None:
+        on = self.threshold_check.isChecked() and self.threshold_check.isEnabled()
+        self.threshold_auto_check.setEnabled(on)
+        self.threshold_spin.setEnabled(on and not self.threshold_auto_check.isChecked())
 
     # --- state ------------------------------------------------------------------------
     def set_running(self, running: bool) -> None:
@@ -233,7 +253,7 @@ class RacePanel(QWidget):
             self.settings_edit(row).setEnabled(not running)
         for widget in (self.add_button, self.remove_button, self.threshold_check):
             widget.setEnabled(not running)
-        self.threshold_spin.setEnabled(not running and self.threshold_check.isChecked())
+        self._update_threshold_widgets()
         if not running:
             self._renumber()
 
@@ -242,14 +262,25 @@ class RacePanel(QWidget):
         self.status_label.setText(text)
 
     def show_results(self, labels: Sequence[str], snapshots: Sequence[Snapshot],
-                     reached: Sequence[int | None], threshold: float | None, done: bool) -> None:
-        """One row per entry: final (or current) loss, iterations to threshold, divergence."""
-        header = "Iterations to threshold" if threshold is None else f"Iterations to loss ≤ {threshold:g}"
+                     reached: Sequence[int | None], threshold: float | None, done: bool,
+                     auto: bool = False) -> None:
+        """One row per entry: final (or current) loss, iterations to threshold, divergence.
+
+        ``auto``: the threshold is the race's own (None until it ends)."""
+        if threshold is not None:
+            # two lines: a long header squeezes the optimizer's name
+            header = f"Iterations to\nloss ≤ {threshold:.4g}" + (f" (best + {AUTO_MARGIN:.0%})" if auto else "")
+        elif auto:
+            header = f"Iterations to\nbest loss + {AUTO_MARGIN:.0%}"
+        else:
+            header = "Iterations to threshold"
         self.results.setHorizontalHeaderItem(1, QTableWidgetItem("Final loss" if done else "Loss now"))
         self.results.setHorizontalHeaderItem(2, QTableWidgetItem(header))
         self.results.setRowCount(len(labels))
         for row, (label, snap, hit) in enumerate(zip(labels, snapshots, reached)):
-            if threshold is None:
+            if threshold is None and auto and not done:
+                reach = "…"  # known when the race ends
+            elif threshold is None:
                 reach = "—"
             elif hit is not None:
                 reach = str(hit)
