@@ -12,4 +12,5 @@ COMMANDS: tuple[str, ...] = (
     "code",
     "animate",
     "check",
+    "lessons",
 )

@@ -102,7 +102,7 @@ def paragraph_html(paragraph: str) -> str:
     text = paragraph.strip()
     if text.startswith("```"):
         body = text.strip("`").split("\n", 1)[1] if "\n" in text else ""
-        return f"<pre>{html.escape(body.rstrip().rstrip('`').rstrip())}</pre>"
+        return f"<pre style=\"white-space: pre-wrap\">{html.escape(body.rstrip().rstrip('`').rstrip())}</pre>"
     return "<p>" + _CODE.sub(lambda m: f"<code>{html.escape(m.group(1))}</code>", " ".join(text.split())) + "</p>"
 
 
@@ -139,8 +139,10 @@ def _table(v: Any, where: str) -> dict:
 
 
 def _text(v: Any, where: str) -> str:
+    if v is None:
+        raise _Bad(f"{where} is missing")
     if not isinstance(v, str) or not v.strip():
-        raise _Bad(f"{where} should be some text")
+        raise _Bad(f"{where} should be some text in quotes")
     return v.strip()
 
 
@@ -333,3 +335,13 @@ def find_lesson(name_or_file: str) -> Path:
             return p
     names = ", ".join(_short_name(p.stem) for p in builtin_paths())
     raise LessonError(f"There is no lesson '{name_or_file}'; the built-in lessons are {names}.")
+
+
+def load_lesson_sequence(name_or_file: str) -> tuple[int, tuple[Lesson, ...]]:
+    """(index, lessons) for ``gdsim --lesson``: a built-in lesson opens within the built-in
+    sequence (Back and Next go on from it); a teacher's file opens alone."""
+    path = find_lesson(name_or_file)
+    builtins = builtin_paths()
+    if path in builtins:
+        return builtins.index(path), builtin_lessons()
+    return 0, (load_lesson(path),)
