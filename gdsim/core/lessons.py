@@ -178,7 +178,8 @@ def _dataset(s: dict, folder: Path) -> Dataset:
             dataset = dataset.with_target(_text(s["target"], "target"))
         return dataset
     except DataError as exc:
-        raise _Bad(str(exc).rstrip(".")) from None
+        text = str(exc).rstrip(".")
+        raise _Bad(text[:1].lower() + text[1:]) from None
 
 
 def _axes(v: Any, names: tuple[str, ...]) -> tuple[int, int]:
