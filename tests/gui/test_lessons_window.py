@@ -142,3 +142,14 @@ def test_gdsim_lesson_with_screenshot_and_steps(tmp_path):
                           "--steps", "2"], capture_output=True, text=True, env=env, timeout=120)
     assert out.returncode == 0, out.stderr
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and "Traceback" not in out.stderr
+
+
+def test_a_tall_panel_does_not_leave_the_window_grown(window, qtbot):
+    window.resize(1600, 700)
+    qtbot.waitUntil(lambda: window.height() == 700, timeout=2000)
+    window.lessons.open_builtin(3)  # the sweep panel's minimum height grows the window
+    window.lessons.show(4)
+    qtbot.waitUntil(lambda: window.height() == 700, timeout=2000)
+    window.lessons.show(3)
+    window.lessons.close()
+    qtbot.waitUntil(lambda: window.height() == 700, timeout=2000)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction
 from shiboken6 import isValid
 from PySide6.QtWidgets import (
@@ -153,6 +153,7 @@ class LessonsController(QObject):
         self.last_error = ""
         self._saved = None  # (session, modified, function, open docks) before the first lesson
         self._revealed = False
+        self._size = window.size()
         self.panel = LessonPanel()
         self.dock = QDockWidget("Lesson", window, objectName="lessonPanel")
         self.dock.setWidget(self.panel)
@@ -230,6 +231,7 @@ class LessonsController(QObject):
         if self._saved is None:
             self._saved = (capture_session(window), window.document.is_modified,
                            getattr(window.function, "name", None), self._open_docks())
+            self._size = window.size()
         self._revealed = False
         if window.function is not None:
             window.set_function(None, reset=False)
@@ -237,6 +239,7 @@ class LessonsController(QObject):
         if self._saved[1]:  # the learner's unsaved edits: closing the window still asks
             window.document.undo_stack.resetClean()
         self._show_docks(set(lesson.docks))
+        QTimer.singleShot(0, self._keep_size)  # once the closed panels have left the layout
         if lesson.race and getattr(window, "race_feature", None) is not None:
             window.race_feature.panel.set_rows(lesson.race)
         self.panel.show_lesson(lesson, self.index + 1, len(self.lessons))
@@ -290,7 +293,17 @@ class LessonsController(QObject):
         if function is not None:
             window.set_function(function)
         self._show_docks(docks)
+        QTimer.singleShot(0, self._keep_size)
         window.status_label.setText("Left the lessons: your own data and settings are back.")
+
+    def _keep_size(self) -> None:
+        """Back to the window's size before the lessons: a panel with a tall minimum (the
+        sweep's) grows the window, which does not shrink by itself when the panel closes."""
+        window = self.window
+        if not isValid(window):
+            return
+        if not (window.isMaximized() or window.isFullScreen()) and window.size() != self._size:
+            window.resize(self._size)
 
     def _dock(self, key: str):
         return self.window.findChild(QDockWidget, DOCK_NAMES[key])
