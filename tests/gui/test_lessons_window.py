@@ -153,3 +153,21 @@ def test_a_tall_panel_does_not_leave_the_window_grown(window, qtbot):
     window.lessons.show(3)
     window.lessons.close()
     qtbot.waitUntil(lambda: window.height() == 700, timeout=2000)
+
+
+def test_the_menu_goes_back_to_the_lesson_the_learner_is_on(window):
+    action = window.findChild(QAction, "actionLessons")
+    action.trigger()
+    window.lessons.show(4)
+    action.trigger()
+    assert window.lessons.index == 4 and window.lessons.panel.progress_label.text() == "5 / 10"
+
+
+def test_a_race_started_in_a_lesson_stops_with_it(window, qtbot):
+    window.lessons.open_builtin(8)  # the optimizers race
+    race = window.race_feature
+    assert race.panel.row_count() == 3
+    qtbot.mouseClick(race.panel.start_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: race.is_running, timeout=5000)
+    window.lessons.show(9)
+    assert not race.is_running and not race.dock.isVisible()

@@ -162,7 +162,7 @@ class LessonsController(QObject):
 
         self.action = QAction("Lessons", window, objectName="actionLessons")
         self.action.setToolTip("The lecture, step by step: each lesson sets the window up, asks, and explains")
-        self.action.triggered.connect(self.open_builtin)
+        self.action.triggered.connect(self._on_lessons_action)
         window.menu("&Teach").addAction(self.action)
         self.open_action = QAction("Open Lesson…", window, objectName="actionOpenLesson")
         self.open_action.setToolTip("Open a lesson file (.toml) written by a teacher")
@@ -197,7 +197,7 @@ class LessonsController(QObject):
             return self._error(str(exc))
         if not lessons:
             return self._error("This installation has no built-in lessons.")
-        self.open_lessons(lessons, index if isinstance(index, int) else 0)
+        self.open_lessons(lessons, index)
         return True
 
     def open_file(self, path) -> bool:
@@ -269,6 +269,14 @@ class LessonsController(QObject):
         self.dock.hide()  # -> _on_dock_toggled(False) -> _restore
 
     # --- internals --------------------------------------------------------------------------
+    def _on_lessons_action(self) -> None:
+        """Teach ▸ Lessons: the first lesson, or back to the panel where the learner is."""
+        if self.active and self.lessons:
+            self.dock.show()
+            self.dock.raise_()
+        else:
+            self.open_builtin(0)
+
     def _on_frame_drawn(self, frame) -> None:
         lesson = self.lesson
         if (self.active and not self._revealed and lesson is not None and lesson.question is not None
@@ -320,13 +328,21 @@ class LessonsController(QObject):
             on = key in wanted
             if on == dock.toggleViewAction().isChecked():
                 continue
-            if key == "race" and on and getattr(window, "race_feature", None) is not None:
-                window.race_feature.open()
+            race = getattr(window, "race_feature", None)
+            if key == "race" and race is not None:
+                if on:
+                    race.open()
+                else:  # the next lesson is another subject: its race stops with it
+                    if race.is_running:
+                        race.stop()
+                    dock.hide()
             elif key == "step_explainer" and (action := window.findChild(QAction, "actionStepExplainer")):
                 action.setChecked(on)
             elif key == "view3d" and getattr(window, "view3d", None) is not None:
                 window.view3d.action.setChecked(on)
             else:
+                if not on and key == "sweep" and dock.is_running:
+                    dock.cancel()
                 dock.setVisible(on)
                 if on and key == "sweep":
                     window.resizeDocks([dock], [SWEEP_HEIGHT], Qt.Vertical)
