@@ -4,7 +4,8 @@
 ``row_lesson_open``) opens the real window, shows every built-in lesson once
 to warm up, then times ``LessonsController.show(i)`` plus processing events
 until none are left (``gdsim.gui.app.settle``: the plots drawn, the docks laid
-out) for each lesson, N times in turn; prints one line of JSON.
+out) for each lesson, N times in turn, and as a baseline the same window
+switching between two lecture presets (no lesson); prints one line of JSON.
 """
 
 from __future__ import annotations
@@ -49,8 +50,18 @@ def measure(repeats: int) -> dict:
             settle(app)
             times[name].append((time.perf_counter() - t0) * 1000)
             setup[name].append((t1 - t0) * 1000)
+    baseline = []  # the same window switching between two lecture presets (no lesson)
+    controller.close()
+    settle(app)
+    for _ in range(repeats):
+        for preset in ("lecture-2x", "lecture-3x-plus-2"):
+            t0 = time.perf_counter()
+            window.dataset_panel.load_preset(preset)
+            settle(app)
+            baseline.append((time.perf_counter() - t0) * 1000)
     window.shutdown()
     return {"platform": app.platformName(), "load": os.getloadavg()[0],
+            "preset_switch_ms": statistics.median(baseline),
             "median_ms": {name: statistics.median(t) for name, t in times.items()},
             "setup_ms": {name: statistics.median(t) for name, t in setup.items()}}
 
@@ -64,6 +75,7 @@ def row_lesson_open(repeats: int) -> list[Row]:
                 f"< {TARGET_MS:g} ms", value < TARGET_MS,
                 f"{worst}; median over the {len(medians)} lessons {median(list(medians.values())):.0f} ms, "
                 f"of which setting up (before painting) {median(list(r['setup_ms'].values())):.0f} ms; "
+                f"baseline: switching between two lecture presets {r['preset_switch_ms']:.0f} ms; "
                 f"{r['platform']}, load {r['load']:.1f}, median of {repeats} per lesson")]
 
 
