@@ -1,4 +1,5 @@
-"""Start the window: ``gdsim [FILE.csv] [--preset NAME] [--screenshot FILE.png [--steps N]]``."""
+"""Start the window: ``gdsim [FILE.csv] [--preset NAME] [--lesson NAME_OR_FILE]
+[--screenshot FILE.png [--steps N]]``."""
 
 from __future__ import annotations
 
