@@ -66,12 +66,12 @@ def main(argv: list[str]) -> int:
         from ..core.presets import load_preset
 
         dataset = load_preset(args.preset)
-    lessons = None
+    lesson_index, lessons = 0, None
     if args.lesson:
         from ..core.lessons import load_lesson_sequence
 
-        lessons = load_lesson_sequence(args.lesson)  # a bad lesson: one sentence, exit 2
-        dataset = lessons[1][lessons[0]].session.dataset
+        lesson_index, lessons = load_lesson_sequence(args.lesson)  # a bad one: one sentence, exit 2
+        dataset = lessons[lesson_index].session.dataset
     app = application()
     from .main_window import MainWindow
 
@@ -81,7 +81,7 @@ def main(argv: list[str]) -> int:
 
         apply_session(window, session, args.file)
     if lessons is not None:
-        window.lessons.open_lessons(lessons[1], lessons[0])
+        window.lessons.open_lessons(lessons, lesson_index)
     if args.screenshot:
         return screenshot(app, window, args.screenshot, args.steps)
     window.show()
