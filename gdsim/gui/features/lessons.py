@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from .sessions import apply_session, capture_session, last_directory
 
 PANEL_WIDTH = 420
+LESSON_SHARE = 0.7  # of the right-hand column's height, when the panel first opens
 SWEEP_HEIGHT = 230
 STYLE = "<style>pre { background: #eef1f5; } code { background: #eef1f5; }</style>"
 RIGHT, WRONG, REVEALED = "#0b6e2e", "#b00020", "#1b4f9c"
@@ -357,7 +358,9 @@ class LessonsController(QObject):
             window.splitDockWidget(self.dock, data, Qt.Vertical)
         self.dock.show()
         window.resizeDocks([self.dock], [PANEL_WIDTH], Qt.Horizontal)
-        window.resizeDocks([self.dock, data], [3, 1], Qt.Vertical)
+        # once laid out: most of the column for the lesson, the table keeps a few rows
+        QTimer.singleShot(0, lambda: isValid(window) and window.resizeDocks(
+            [self.dock, data], [int(LESSON_SHARE * 1000), int((1 - LESSON_SHARE) * 1000)], Qt.Vertical))
 
     def _error(self, text: str) -> bool:
         self.last_error = text
