@@ -34,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="gdsim",
         description="Gradient-descent simulator. `gdsim` alone opens the window "
-                    "(`gdsim [FILE] [--preset NAME] [--screenshot FILE.png [--steps N]]`).",
+                    "(`gdsim [FILE] [--preset NAME] [--lesson NAME_OR_FILE] [--screenshot FILE.png [--steps N]]`).",
     )
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     for name in COMMANDS:

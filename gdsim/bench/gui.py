@@ -20,9 +20,14 @@ WINDOW_SHARE_TARGET = 0.70
 
 
 def probe(*args: str) -> dict:
+    return probe_module("gdsim.bench.gui_probe", *args)
+
+
+def probe_module(module: str, *args: str) -> dict:
+    """Run ``python -m module args`` (offscreen unless QT_QPA_PLATFORM says otherwise); its last line's JSON."""
     env = dict(os.environ)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
-    out = subprocess.run([sys.executable, "-m", "gdsim.bench.gui_probe", *args], env=env,
+    out = subprocess.run([sys.executable, "-m", module, *args], env=env,
                          capture_output=True, text=True, timeout=900)
     if out.returncode != 0:
         raise RuntimeError(out.stderr.strip().splitlines()[-1] if out.stderr.strip() else

@@ -12,10 +12,11 @@ from typing import Any, Callable, Sequence, TextIO
 
 import numpy as np
 
-from . import gui, memory, networks, startup, steps, surfaces
+from . import gui, lessons, memory, networks, startup, steps, surfaces
 from .timing import Row, format_table
 
-ROW_KEYS = ("1", "2a", "2b", "3", "4a", "4b", "4c", "5a", "5b", "5c", "6", "7a", "7b", "7c", "8", "9", "10a", "10b")
+ROW_KEYS = ("1", "2a", "2b", "3", "4a", "4b", "4c", "5a", "5b", "5c", "6", "7a", "7b", "7c", "8", "9", "10a", "10b",
+            "11")
 HISTORY_ITERATIONS = {False: 1_000_000, True: 2_000}
 # Rows 7-9 start fresh processes: (GUI repeats, seconds each, start-up repeats, path iterations, frames)
 GUI_SIZES = {False: (3, 4.0, 7, 1_000_000, 30), True: (1, 1.0, 1, 5_000, 4)}
@@ -67,6 +68,7 @@ def run_bench(quick: bool = False, rows: Sequence[str] | None = None, use_torch:
         ("8", lambda: startup.row_startup(startup_repeats)),
         ("9", lambda: gui.row_long_path(path_iterations, path_frames)),
         ("10", lambda: networks.row_network(torch, networks.QUICK_NETWORK if quick else networks.FULL_NETWORK)),
+        ("11", lambda: lessons.row_lesson_open(1 if quick else 5)),
     ]
     wanted = None if not rows else {str(r) for r in rows}
     result: list[Row] = []
@@ -105,9 +107,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
                         help="torch intra-op threads for the baseline (default 1; 0 keeps torch's default)")
     args = parser.parse_args(argv)
     rows = [r.strip() for r in args.rows.split(",") if r.strip()]
-    bad = [r for r in rows if r not in {str(k) for k in range(1, 11)}]
+    bad = [r for r in rows if r not in {str(k) for k in range(1, 12)}]
     if bad:
-        parser.error(f"unknown row {bad[0]!r}; rows are 1 to 10")
+        parser.error(f"unknown row {bad[0]!r}; rows are 1 to 11")
     if args.repeats is not None and args.repeats < 1:
         parser.error("--repeats must be at least 1")
     if args.torch_threads < 0:

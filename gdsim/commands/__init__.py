@@ -13,4 +13,5 @@ COMMANDS: tuple[str, ...] = (
     "animate",
     "check",
     "landscape",
+    "lessons",
 )

@@ -1,4 +1,5 @@
-"""Start the window: ``gdsim [FILE.csv] [--preset NAME] [--screenshot FILE.png [--steps N]]``."""
+"""Start the window: ``gdsim [FILE.csv] [--preset NAME] [--lesson NAME_OR_FILE]
+[--screenshot FILE.png [--steps N]]``."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = _Parser(prog="gdsim", description="Open the gdsim window.")
     parser.add_argument("file", nargs="?", help="a CSV file or a .gdsim session to open")
     parser.add_argument("--preset", help="open on this built-in dataset")
+    parser.add_argument("--lesson", metavar="NAME_OR_FILE", help="open at a lesson (see `gdsim lessons`)")
     parser.add_argument("--screenshot", metavar="FILE.png", help="save a picture of the window and exit")
     parser.add_argument("--steps", type=int, default=0, help="with --screenshot: run N iterations first")
     return parser.parse_args(argv)
@@ -64,6 +66,12 @@ def main(argv: list[str]) -> int:
         from ..core.presets import load_preset
 
         dataset = load_preset(args.preset)
+    lesson_index, lessons = 0, None
+    if args.lesson:
+        from ..core.lessons import load_lesson_sequence
+
+        lesson_index, lessons = load_lesson_sequence(args.lesson)  # a bad one: one sentence, exit 2
+        dataset = lessons[lesson_index].session.dataset
     app = application()
     from .main_window import MainWindow
 
@@ -72,6 +80,8 @@ def main(argv: list[str]) -> int:
         from .features.sessions import apply_session
 
         apply_session(window, session, args.file)
+    if lessons is not None:
+        window.lessons.open_lessons(lessons, lesson_index)
     if args.screenshot:
         return screenshot(app, window, args.screenshot, args.steps)
     window.show()

@@ -15,7 +15,7 @@ FEATURES: tuple[str, ...] = (
     "step_explainer",
     "equivalent_code",
     "pinned_runs", "optimum_distance", "loss_annotations",
-    "sessions", "exports",
+    "sessions", "exports", "lessons",
 )
 
 

@@ -1,0 +1,91 @@
+"""Row 10: opening a lesson (Teach ▸ Lessons, Next) until the window is drawn.
+
+``python -m gdsim.bench.lessons --repeats N`` (run in a fresh process by
+``row_lesson_open``) opens the real window, shows every built-in lesson once
+to warm up, then times ``LessonsController.show(i)`` plus processing events
+until none are left (``gdsim.gui.app.settle``: the plots drawn, the docks laid
+out) for each lesson, N times in turn, and as a baseline the same window
+switching between two lecture presets (no lesson); prints one line of JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+
+from .gui import probe_module
+from .timing import Row, median
+
+TARGET_MS = 300.0
+
+
+def measure(repeats: int) -> dict:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from ..gui.app import application, settle
+    from ..gui.main_window import MainWindow
+
+    app = application()
+    window = MainWindow()
+    window.ask_before_discarding = False
+    window.resize(1600, 1000)
+    window.show()
+    settle(app)
+    controller = window.lessons
+    controller.open_builtin(0)
+    names = [lesson.name for lesson in controller.lessons]
+    for i in range(len(names)):  # warm up: first imports, first docks
+        controller.show(i)
+        settle(app)
+    times: dict[str, list[float]] = {name: [] for name in names}
+    setup: dict[str, list[float]] = {name: [] for name in names}
+    for _ in range(repeats):
+        for i, name in enumerate(names):
+            t0 = time.perf_counter()
+            controller.show(i)
+            t1 = time.perf_counter()
+            settle(app)
+            times[name].append((time.perf_counter() - t0) * 1000)
+            setup[name].append((t1 - t0) * 1000)
+    baseline = []  # the same window switching between two lecture presets (no lesson)
+    controller.close()
+    settle(app)
+    for _ in range(repeats):
+        for preset in ("lecture-2x", "lecture-3x-plus-2"):
+            t0 = time.perf_counter()
+            window.dataset_panel.load_preset(preset)
+            settle(app)
+            baseline.append((time.perf_counter() - t0) * 1000)
+    window.shutdown()
+    return {"platform": app.platformName(), "load": os.getloadavg()[0],
+            "preset_switch_ms": statistics.median(baseline),
+            "median_ms": {name: statistics.median(t) for name, t in times.items()},
+            "setup_ms": {name: statistics.median(t) for name, t in setup.items()}}
+
+
+def row_lesson_open(repeats: int) -> list[Row]:
+    r = probe_module("gdsim.bench.lessons", "--repeats", str(repeats))
+    medians = r["median_ms"]
+    worst = max(medians, key=medians.get)
+    value = medians[worst]
+    return [Row("11", "open a lesson (set up + draw), slowest built-in lesson", f"{value:.0f} ms",
+                f"< {TARGET_MS:g} ms", value < TARGET_MS,
+                f"{worst}; median over the {len(medians)} lessons {median(list(medians.values())):.0f} ms, "
+                f"of which setting up (before painting) {median(list(r['setup_ms'].values())):.0f} ms; "
+                f"baseline: switching between two lecture presets {r['preset_switch_ms']:.0f} ms; "
+                f"{r['platform']}, load {r['load']:.1f}, median of {repeats} per lesson")]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m gdsim.bench.lessons")
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args(argv)
+    print(json.dumps(measure(args.repeats)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
