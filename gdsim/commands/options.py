@@ -12,6 +12,8 @@ def add_data_options(p: argparse.ArgumentParser) -> None:
     src.add_argument("--preset", help="a built-in dataset (see `gdsim presets`)")
     src.add_argument("--data", metavar="FILE.csv", help="a CSV file with a header row")
     g.add_argument("--target", metavar="COLUMN", help="the target column (default: the last)")
+    g.add_argument("--rows", type=int, metavar="N",
+                   help="rows a generated preset makes (noisy-line, two-classes, large-synthetic)")
     src.add_argument("--function", choices=("bowl", "rosenbrock", "beale", "himmelblau", "saddle"),
                      help="a classic test function instead of data (parameters x, y; an epoch is one step)")
     g.add_argument("--condition", type=float, metavar="K", help="the bowl's condition number (default 10)")

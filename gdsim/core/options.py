@@ -31,20 +31,24 @@ RUN_OPTIONS = (
     "model", "loss", "reduction", "optimizer", "schedule", "batch_size", "epochs", "shuffle",
     "drop_last", "seed", "init", "standardize", "tolerance",
 )
-DATA_OPTIONS = ("preset", "data", "target", "function", "condition")
+DATA_OPTIONS = ("preset", "data", "target", "rows", "function", "condition")
 
 
 class OptionError(ValueError):
     """A user's option that cannot be used; the message is one sentence."""
 
 
-def load_data(preset: str | None = None, data: str | None = None, target: str | None = None) -> Dataset:
-    """The dataset named by ``--preset`` or ``--data`` (default: the default preset)."""
+def load_data(preset: str | None = None, data: str | None = None, target: str | None = None,
+              rows: int | None = None) -> Dataset:
+    """The dataset named by ``--preset`` or ``--data`` (default: the default preset);
+    ``rows``: how many rows a generated preset makes (``--rows``)."""
     if preset and data:
         raise OptionError("Give either --preset or --data, not both.")
     if data:
+        if rows is not None:
+            raise OptionError("--rows applies to a generated --preset, not to --data.")
         return read_csv(data, target=target)
-    dataset = load_preset(preset or DEFAULT_PRESET)
+    dataset = load_preset(preset or DEFAULT_PRESET, rows=rows)
     if target:
         dataset = dataset.with_target(target)
     return dataset
