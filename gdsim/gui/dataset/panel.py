@@ -140,6 +140,7 @@ class DatasetPanel(QWidget):
         bold = hh.font()
         bold.setBold(True)
         hh.setFont(bold)
+        hh.setTextElideMode(Qt.ElideRight)
         self.table.viewport().installEventFilter(self)  # -> _fit_header on resize
         self.table.installEventFilter(self)  # ... and on a new font
         hh.setHighlightSections(False)
@@ -518,6 +519,11 @@ class DatasetPanel(QWidget):
         header_fm = QFontMetrics(font)
         pad = 2 * header_fm.horizontalAdvance("M")
         needed = self._needed_widths()
+        # the dock widens to show every value (row numbers, a scroll bar and the frame beside them)
+        vh = self.table.verticalHeader()
+        vh_width = max(vh.sizeHint().width(), vh.width() if vh.isVisible() else 0)
+        self.table.setMinimumWidth(sum(needed) + vh_width + self.table.verticalScrollBar().sizeHint().width()
+                                   + 2 * self.table.frameWidth())
         wanted = [header_fm.horizontalAdvance(self._model.headerData(i, Qt.Horizontal) or "") + pad
                   for i in range(n)]
         for i, w in enumerate(share_widths(needed, wanted, self.table.viewport().width())):
