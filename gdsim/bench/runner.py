@@ -103,6 +103,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
     parser.add_argument("--rows", default="", help="comma-separated row groups, e.g. 1,2,6")
     parser.add_argument("--repeats", type=int, default=None, help="timed repeats per figure")
     parser.add_argument("--no-torch", action="store_true", help="skip torch baselines")
+    parser.add_argument("--presentation", action="store_true",
+                        help="the window rows (7-9) in presentation mode (GDSIM_PRESENTATION=1)")
     parser.add_argument("--torch-threads", type=int, default=1,
                         help="torch intra-op threads for the baseline (default 1; 0 keeps torch's default)")
     args = parser.parse_args(argv)
@@ -115,6 +117,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
     if args.torch_threads < 0:
         parser.error("--torch-threads must be 0 (torch's default) or more")
     threads = args.torch_threads or None
+    if args.presentation:  # read by the window the child processes open
+        os.environ["GDSIM_PRESENTATION"] = "1"
     table = run_bench(args.quick, rows, not args.no_torch, args.repeats, out, threads)
     print(file=out)
     print(format_table(table), file=out)

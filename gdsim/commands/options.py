@@ -15,7 +15,7 @@ def add_data_options(p: argparse.ArgumentParser) -> None:
     src.add_argument("--function", choices=("bowl", "rosenbrock", "beale", "himmelblau", "saddle"),
                      help="a classic test function instead of data (parameters x, y; an epoch is one step)")
     g.add_argument("--condition", type=float, metavar="K", help="the bowl's condition number (default 10)")
-    g.add_argument("--rows", type=int, metavar="N", help="rows of a generated preset")
+    g.add_argument("--rows", type=int, metavar="N", help="rows a generated preset makes (noisy-line, xor, spiral, ...)")
     g.add_argument("--noise", type=float, help="noise level of a generated preset")
     g.add_argument("--data-seed", type=int, metavar="SEED", help="seed of a generated preset (default 0)")
     g.add_argument("--features", metavar="x1,x2,x1^2,...",

@@ -56,6 +56,8 @@ def load_data(preset: str | None = None, data: str | None = None, target: str | 
         option = "--" + next(iter(given)).replace("_", "-")
         raise OptionError(f"{option} applies to a generated preset (e.g. --preset spiral), not to a fixed table.")
     if data:
+        if rows is not None:
+            raise OptionError("--rows applies to a generated --preset, not to --data.")
         return read_csv(data, target=target)
     dataset = load_preset(preset or DEFAULT_PRESET, **{GENERATOR_OPTIONS[k]: v for k, v in given.items()})
     if target:

@@ -19,8 +19,8 @@ from .dataset import DataError, Dataset
 from .toy_data import TOY_GENERATORS
 
 __all__ = [
-    "Preset", "PRESETS", "DEFAULT_PRESET", "list_presets", "get_preset", "load_preset",
-    "noisy_line", "two_classes", "large_synthetic",
+    "Preset", "PRESETS", "DEFAULT_PRESET", "MAX_ROWS", "list_presets", "get_preset", "load_preset",
+    "default_rows", "noisy_line", "two_classes", "large_synthetic",
 ]
 
 
@@ -89,9 +89,15 @@ def get_preset(preset_id: str) -> Preset:
 # Generators
 # ---------------------------------------------------------------------------
 
+#: The most rows a generator makes (ten million rows of three columns: 240 MB).
+MAX_ROWS = 10_000_000
+
+
 def _check_n(n: object, minimum: int = 1) -> int:
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < minimum:
         raise DataError(f"The number of rows must be a whole number of at least {minimum}, not {n!r}.")
+    if n > MAX_ROWS:
+        raise DataError(f"The number of rows must be at most {MAX_ROWS:,}, not {n:,}.")
     return int(n)
 
 
@@ -194,14 +200,27 @@ def generator_parameters(preset_id: str) -> dict[str, object]:
     return {k: p.default for k, p in inspect.signature(fn).parameters.items()}
 
 
-def load_preset(preset_id: str, **generator_params: object) -> Dataset:
+def default_rows(preset_id: str) -> int | None:
+    """How many rows a generator preset makes by default (None for a fixed table)."""
+    n = generator_parameters(preset_id).get("n")
+    return None if n is None else int(n)
+
+
+def load_preset(preset_id: str, rows: int | None = None, **generator_params: object) -> Dataset:
     """The preset's Dataset, named ``preset_id``.
 
-    Table presets take no parameters; generator presets take the keyword
-    parameters of their generator function.  Unknown ids or parameters raise
-    DataError.
+    Table presets take no parameters; generator presets take ``rows`` (their
+    ``n``: the command line's ``--rows``) and the keyword parameters of their
+    generator function.  Unknown ids or parameters raise DataError.
     """
     preset = get_preset(preset_id)
+    if rows is not None:
+        if preset.kind == "table":
+            raise DataError(f"Preset '{preset_id}' is a fixed table; a number of rows applies to "
+                            f"the generated presets ({', '.join(_GENERATORS)}).")
+        if "n" in generator_params:
+            raise DataError("Give the number of rows once (rows or n), not both.")
+        generator_params["n"] = rows
     if preset.kind == "table":
         if generator_params:
             raise DataError(f"Preset '{preset_id}' is a fixed table and takes no parameters.")

@@ -113,6 +113,7 @@ class MainWindow(QMainWindow):
 
         self.surface_view = SurfaceView()
         self.surface_view.clicked.connect(self._on_surface_clicked)
+        self.surface_view.setToolTip("Click to start the descent from that point")
         self.loss_view = LossView()
         self.fit_view = FitView()
 
@@ -125,8 +126,7 @@ class MainWindow(QMainWindow):
         surface_bar.addWidget(self.surface_x_combo)
         surface_bar.addWidget(QLabel("and"))
         surface_bar.addWidget(self.surface_y_combo)
-        surface_bar.addWidget(QLabel("(click to set the start point)"))
-        surface_bar.addStretch(1)
+        surface_bar.addStretch(1)  # (clicking the surface sets the start point: its tooltip says so)
         surface_box = QWidget()
         lay = QVBoxLayout(surface_box)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -138,8 +138,7 @@ class MainWindow(QMainWindow):
         self.loss_epoch_check = QCheckBox("x axis in epochs", objectName="lossEpochAxisCheck")
         self.loss_epoch_check.toggled.connect(self._on_loss_axis_changed)
         loss_bar = QHBoxLayout()
-        loss_bar.addWidget(QLabel("Loss against iteration"))
-        loss_bar.addStretch(1)
+        loss_bar.addStretch(1)  # (the plot's axes say "loss" and "iteration")
         loss_bar.addWidget(self.loss_log_check)
         loss_bar.addWidget(self.loss_epoch_check)
         loss_box = QWidget()
@@ -161,7 +160,7 @@ class MainWindow(QMainWindow):
         controls_scroll = QScrollArea()
         controls_scroll.setWidget(self.controls)
         controls_scroll.setWidgetResizable(True)
-        controls_scroll.setMinimumWidth(340)
+        controls_scroll.setMinimumWidth(self.controls.minimumWidth() + 20)  # the column and a scroll bar
         dock = QDockWidget("Model and optimizer", self, objectName="controlsDock")
         dock.setWidget(controls_scroll)
         dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable)
@@ -177,7 +176,7 @@ class MainWindow(QMainWindow):
         self.progress.setTextVisible(True)
         self.status_label = QLabel(objectName="statusLabel")
         self.status_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        self.status_label.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
+        self.status_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)  # never widens the window
         font = self.status_label.font()
         font.setPointSizeF(font.pointSizeF() * 1.1)
         self.status_label.setFont(font)

@@ -162,3 +162,58 @@ def test_resource_path_errors():
         resource_path("../pyproject.toml")
     with pytest.raises(ValueError):
         resource_path("/etc/passwd")
+
+
+# --- row counts of the generators (--rows, issue 13 §3.13) -----------------------------------
+
+@pytest.mark.parametrize("pid", ["noisy-line", "two-classes", "large-synthetic"])
+def test_generators_take_a_row_count(pid):
+    assert presets.default_rows(pid) == load_preset(pid).n_rows if pid != "large-synthetic" \
+        else presets.default_rows(pid) == 1_000_000
+    d = load_preset(pid, rows=37)
+    assert d.n_rows == 37 and d.name == pid
+    assert d.equals(load_preset(pid, n=37))
+
+
+def test_row_count_errors():
+    assert presets.default_rows("insurance") is None
+    with pytest.raises(DataError, match="fixed table; a number of rows applies to the generated presets"):
+        load_preset("insurance", rows=20)
+    with pytest.raises(DataError, match="at most 10,000,000"):
+        load_preset("noisy-line", rows=presets.MAX_ROWS + 1)
+    with pytest.raises(DataError, match="at least 1"):
+        load_preset("two-classes", rows=0)
+    with pytest.raises(DataError, match="once"):
+        load_preset("noisy-line", rows=3, n=3)
+
+
+def test_the_lectures_ten_thousand_rows_in_batches_of_500(capsys):
+    """`gdsim train --preset noisy-line --rows 10000 --batch-size 500 --epochs 1 --json`: 20 iterations."""
+    import json
+
+    from gdsim.cli import main
+
+    assert main(["train", "--preset", "noisy-line", "--rows", "10000", "--batch-size", "500",
+                 "--epochs", "1", "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["iterations_per_epoch"] == 20 and summary["iterations"] == 20
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["--preset", "lecture-2x", "--rows", "10"], "fixed table"),
+    (["--data", "x.csv", "--rows", "10"], "--rows applies to a generated --preset, not to --data."),
+    (["--preset", "noisy-line", "--rows", "-3"], "at least 1"),
+])
+def test_rows_errors_on_the_command_line(args, needle, capsys):
+    from gdsim.cli import main
+
+    assert main(["train", *args]) == 2
+    err = capsys.readouterr().err
+    assert needle in err and err.count("\n") == 1
+
+
+def test_rows_in_the_python_api():
+    import gdsim.api
+
+    result = gdsim.api.train(preset="two-classes", rows=40, batch_size=10, epochs=1)
+    assert result.iterations_per_epoch == 4

@@ -492,3 +492,42 @@ def test_wheel_steps_focused_lr_only(panel, qtbot):
     assert spin.value() == pytest.approx(0.0178)
     wheel(spin, -2)
     assert spin.value() == pytest.approx(0.00562)
+
+
+# --- stop when converged (issue 13 §3.12) -----------------------------------------------------
+
+def test_stop_when_converged_sets_the_tolerance(panel, qtbot):
+    assert panel.config().tolerance is None
+    assert not panel.toleranceSpin.isEnabled()
+    with qtbot.waitSignal(panel.config_changed) as sig:
+        QTest.mouseClick(panel.toleranceCheck, Qt.LeftButton)
+    assert sig.args[0].tolerance == pytest.approx(1e-4)
+    assert panel.toleranceSpin.isEnabled()
+    panel.toleranceSpin.setValue(1e-6)
+    assert panel.config().tolerance == pytest.approx(1e-6)
+    panel.set_config(TrainingConfig(tolerance=0.5))
+    assert panel.toleranceCheck.isChecked() and panel.config().tolerance == 0.5
+    panel.set_config(TrainingConfig())
+    assert not panel.toleranceCheck.isChecked() and panel.config().tolerance is None
+
+
+def test_the_slides_line_is_reached_when_the_run_may_stop_when_converged(panel):
+    """y = 0.5x − 2.5: 100 epochs at lr 0.01 leave w at 0.084; with a tolerance and a long budget
+    the run stops by itself at the slide's parameters."""
+    data = load_preset("lecture-half-x-minus-2.5")
+    panel.set_config(TrainingConfig(epochs=1_000_000))
+    QTest.mouseClick(panel.toleranceCheck, Qt.LeftButton)
+    panel.toleranceSpin.setValue(1e-8)
+    run = TrainingRun(data, panel.config()).run()
+    assert run.status == "converged"
+    assert run.params == pytest.approx([0.5, -2.5], abs=1e-6)
+
+
+def test_a_larger_font_widens_the_column_instead_of_clipping_it(panel):
+    before = panel.minimumWidth()
+    font = panel.font()
+    font.setPointSizeF(font.pointSizeF() * 1.5)
+    panel.setFont(font)
+    assert panel.minimumWidth() > before
+    panel.setFont(type(font)())
+    assert panel.minimumWidth() == before

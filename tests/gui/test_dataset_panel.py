@@ -541,3 +541,37 @@ def test_million_rows_stay_fast(qtbot):
     doc.undo()
     assert m.rowCount() == 1_000_000
     assert doc.dataset.equals(big)
+
+
+# -- rows of a generated preset, column widths (issue 13 §1, §3.13) ---------------------
+def test_rows_spin_regenerates_a_generated_preset(panel, qtbot):
+    spin = panel.rows_spin
+    assert not spin.isEnabled()  # a lecture table has its rows
+    assert panel.load_preset("noisy-line")
+    assert spin.isEnabled() and spin.value() == 50
+    spin.setValue(10_000)
+    ds = panel.document.dataset
+    assert ds.n_rows == 10_000 and ds.equals(load_preset("noisy-line", rows=10_000))
+    assert panel.preset_combo.currentData() == "noisy-line"
+    panel.undo_action().trigger()
+    assert panel.document.dataset.n_rows == 50 and spin.value() == 50
+    assert panel.load_preset("insurance") and not spin.isEnabled() and spin.value() == 11
+
+
+def test_a_long_header_is_elided_never_the_values(qtbot):
+    from PySide6.QtGui import QFontMetrics
+
+    ds = Dataset(("x", "a_very_long_column_name_indeed"),
+                 np.array([[-123456.0, 1.0], [0.5, 0.000123457]]), "a_very_long_column_name_indeed")
+    p = DatasetPanel(DatasetDocument(ds))
+    qtbot.addWidget(p)
+    p.resize(260, 300)
+    p.show()
+    qtbot.waitExposed(p)
+    hh, fm = p.table.horizontalHeader(), QFontMetrics(p.table.font())
+    assert hh.sectionSize(0) >= fm.horizontalAdvance("-123456")
+    assert hh.sectionSize(1) >= fm.horizontalAdvance("0.000123457")
+    assert hh.sectionViewportPosition(1) + hh.sectionSize(1) <= p.table.viewport().width()
+    full = QFontMetrics(hh.font()).horizontalAdvance(p.model.headerData(1, Qt.Horizontal))
+    assert hh.sectionSize(1) < full  # the header gives way (elided; the tooltip has the name)
+    assert "a_very_long_column_name_indeed" in p.model.headerData(1, Qt.Horizontal, Qt.ToolTipRole)

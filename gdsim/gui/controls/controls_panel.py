@@ -26,8 +26,8 @@ Decisions
   ``set_init`` emits ``config_changed`` (it stands for a user's click on the
   loss surface) unless called with ``emit=False``.
 * ``config().init`` is ``None`` when every start value is 0 (same as zeros);
-  ``config().loss`` is always explicit; ``tolerance`` (not edited here) is
-  kept from the last ``set_config``.
+  ``config().loss`` is always explicit; ``tolerance`` is ``None`` unless
+  "stop when ‖∇L‖ <" is ticked.
 * Switching the model selects its natural loss; switching the optimizer resets
   its hyperparameters to torch's defaults and the learning rate to the new
   default unless the user had changed it (see ``optimizer_panel``).
@@ -42,7 +42,7 @@ from __future__ import annotations
 import math
 from typing import Any, Sequence
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -65,7 +65,7 @@ from gdsim.core.problem import ALLOWED_LOSSES, LOSS_TITLES, NATURAL_LOSS, TORCH_
 from gdsim.core.schedules import SCHEDULES, make_schedule, schedule_params
 from gdsim.core.training import TrainingConfig
 
-from .log_spin import CompactDoubleSpinBox, WheelGuard
+from .log_spin import CompactDoubleSpinBox, LogSpinBox, WheelGuard
 from .optimizer_panel import ERROR_STYLE, OptimizerGroup, camel, make_number_editor
 
 __all__ = ["ControlsPanel", "SPEEDS", "DEFAULT_SPEED", "BATCH_MODES"]
@@ -96,6 +96,8 @@ INIT_RANGE = 1e9
 POWERS_OF_TWO = tuple(2**k for k in range(1, 10))  # 2 .. 512
 DEFAULT_ROWS = 5
 DEFAULT_NAMES = ("w1", "b")
+MIN_WIDTH = 260
+DEFAULT_TOLERANCE = 1e-4  # ‖∇L‖ below which a run stops as converged, when asked
 
 
 def _form(group: QGroupBox) -> QFormLayout:
@@ -130,7 +132,6 @@ class ControlsPanel(QWidget):
         self._running = False
         self._n_rows = DEFAULT_ROWS
         self._names: tuple[str, ...] = DEFAULT_NAMES
-        self._tolerance: float | None = None
         self._mini_batch = _default_mini_batch(DEFAULT_ROWS)
         self._mini_batch_chosen = False  # until the user picks one, it follows N
         self._schedule_editors: dict[str, QDoubleSpinBox | QSpinBox] = {}
@@ -175,7 +176,19 @@ class ControlsPanel(QWidget):
         if config is not None:
             self.set_config(config)
         self._guard_inputs()
-        self.setMinimumWidth(260)
+        self._fit_width()
+
+    def _fit_width(self) -> None:
+        """As wide as the column's widest row and a scroll bar (a larger font widens it, not clips it)."""
+        content = self.scroll.widget()
+        content.ensurePolished()
+        self.setMinimumWidth(max(MIN_WIDTH, content.minimumSizeHint().width()
+                                 + self.scroll.verticalScrollBar().sizeHint().width()))
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        if event.type() == QEvent.FontChange:  # zoom, presentation mode
+            self._fit_width()
+        super().changeEvent(event)
 
     # ------------------------------------------------------------------ building
     def _build_model_group(self) -> QGroupBox:
@@ -333,6 +346,18 @@ class ControlsPanel(QWidget):
         self.epochsSpin.setToolTip("passes over the whole dataset")
         form.addRow("epochs", self.epochsSpin)
 
+        # Stop when converged: the run ends once ‖∇L‖ < tolerance (TrainingConfig.tolerance),
+        # so a long budget of epochs reaches the optimum and stops there.
+        self.toleranceCheck = QCheckBox("stop when ‖∇L‖ <", group)
+        self.toleranceCheck.setObjectName("toleranceCheck")
+        self.toleranceCheck.setToolTip("stop when converged: when the gradient's norm falls below the "
+                                       "tolerance (set many epochs and let the run stop by itself)")
+        self.toleranceSpin = LogSpinBox(group, minimum=1e-12, maximum=1e3)
+        self.toleranceSpin.setObjectName("toleranceSpin")
+        self.toleranceSpin.setValue(DEFAULT_TOLERANCE)
+        self.toleranceSpin.setToolTip("tolerance on ‖∇L‖ (the gradient of the full-dataset loss)")
+        form.addRow(self.toleranceCheck, self.toleranceSpin)
+
         self.shuffleCheck = QCheckBox("shuffle rows every epoch", group)
         self.shuffleCheck.setObjectName("shuffleCheck")
         self.shuffleCheck.setChecked(True)
@@ -350,6 +375,8 @@ class ControlsPanel(QWidget):
         self.batchSizeSpin.valueChanged.connect(self._on_batch_size)
         self.dropLastCheck.toggled.connect(self._on_drop_last)
         self.epochsSpin.valueChanged.connect(self._emit_config)
+        self.toleranceCheck.toggled.connect(self._on_tolerance_toggled)
+        self.toleranceSpin.valueChanged.connect(self._on_tolerance_value)
         self.shuffleCheck.toggled.connect(self._emit_config)
         self.seedSpin.valueChanged.connect(self._emit_config)
         return group
@@ -427,7 +454,7 @@ class ControlsPanel(QWidget):
             seed=int(self.seedSpin.value()),
             init=init if any(v != 0 for v in init) else None,
             standardize=self.standardizeCheck.isChecked(),
-            tolerance=self._tolerance,
+            tolerance=float(self.toleranceSpin.value()) if self.toleranceCheck.isChecked() else None,
         )
 
     def set_config(self, config: TrainingConfig) -> None:
@@ -467,7 +494,9 @@ class ControlsPanel(QWidget):
                     self.set_parameter_names(names)
                 for spin, value in zip(self._init_spins, config.init):
                     spin.setValue(float(value))
-            self._tolerance = config.tolerance
+            self.toleranceCheck.setChecked(config.tolerance is not None)
+            if config.tolerance is not None:
+                self.toleranceSpin.setValue(float(config.tolerance))
         finally:
             self._loading = False
         self._update_iterations()
@@ -611,6 +640,14 @@ class ControlsPanel(QWidget):
         self._update_iterations()
         self._emit_config()
 
+    def _on_tolerance_toggled(self, _checked: bool) -> None:
+        self._update_enabled()
+        self._emit_config()
+
+    def _on_tolerance_value(self, _value: float) -> None:
+        if self.toleranceCheck.isChecked():
+            self._emit_config()
+
     def _on_drop_last(self, _checked: bool) -> None:
         self._update_iterations()
         self._emit_config()
@@ -661,6 +698,8 @@ class ControlsPanel(QWidget):
         self.seedSpin.setEnabled(free and mode != "batch")
         for spin in self._init_spins:
             spin.setEnabled(free)
+        self.toleranceCheck.setEnabled(free)
+        self.toleranceSpin.setEnabled(free and self.toleranceCheck.isChecked())
         # always editable: lr, hyperparameters, epochs, speed
         self.learningRateSpin.setEnabled(True)
         self.learningRateSlider.setEnabled(True)

@@ -31,6 +31,8 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QSizePolicy,
+    QSpinBox,
+    QStyle,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -38,7 +40,9 @@ from PySide6.QtWidgets import (
 )
 
 from gdsim.core.dataset import Dataset, DataError
+from gdsim.core.presets import MAX_ROWS
 
+from .columns import MIN_WIDTH, share_widths, value_width
 from .commands import DatasetDocument
 from .table_model import DatasetTableModel
 
@@ -67,6 +71,7 @@ class DatasetPanel(QWidget):
         self._redo_action: Optional[QAction] = None
         self._presets = _list_presets()
         self._fitted_for = None
+        self._value_widths: tuple = (None, None, [])  # (values, font key, widest value of each column)
         self.setAcceptDrops(True)
         self._build()
         self._doc.dataset_changed.connect(self._on_dataset_changed)
@@ -82,25 +87,40 @@ class DatasetPanel(QWidget):
     def _build(self) -> None:
         self.preset_combo = QComboBox(objectName="presetCombo")
         self.preset_combo.setToolTip("Load one of the lecture tables or a generated dataset")
-        self.preset_combo.setSizeAdjustPolicy(QComboBox.AdjustToContents)
+        # narrow docks (a 1280 px projector): the combos shrink, the popup shows the full names
+        self.preset_combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.preset_combo.setMinimumContentsLength(8)
         for p in self._presets:
             self.preset_combo.addItem(p.title, p.id)
             self.preset_combo.setItemData(self.preset_combo.count() - 1,
                                           p.description, Qt.ToolTipRole)
         self.preset_combo.activated.connect(self._on_preset_activated)
 
+        self.rows_spin = QSpinBox(objectName="rowsSpin")
+        self.rows_spin.setRange(1, MAX_ROWS)
+        self.rows_spin.setGroupSeparatorShown(True)
+        self.rows_spin.setKeyboardTracking(False)  # regenerate on Enter, not on every digit
+        self.rows_spin.setAccelerated(True)
+        self.rows_spin.setToolTip("How many rows the generator makes (generated presets only)")
+        self.rows_spin.valueChanged.connect(self._on_rows_changed)
+
         self.target_combo = QComboBox(objectName="targetCombo")
         self.target_combo.setToolTip("The column the model learns to predict")
-        self.target_combo.setSizeAdjustPolicy(QComboBox.AdjustToContents)
+        self.target_combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.target_combo.setMinimumContentsLength(6)
         self.target_combo.activated.connect(self._on_target_activated)
 
-        top = QHBoxLayout()
+        top = QGridLayout()
         top.setContentsMargins(0, 0, 0, 0)
-        top.addWidget(QLabel("Data:"))
-        top.addWidget(self.preset_combo, 1)
-        top.addSpacing(8)
-        top.addWidget(QLabel("Predict:"))
-        top.addWidget(self.target_combo)
+        top.setHorizontalSpacing(4)
+        top.setVerticalSpacing(2)
+        top.addWidget(QLabel("Data:"), 0, 0)
+        top.addWidget(self.preset_combo, 0, 1)
+        top.addWidget(QLabel("rows"), 0, 2)
+        top.addWidget(self.rows_spin, 0, 3)
+        top.addWidget(QLabel("Predict:"), 1, 0)
+        top.addWidget(self.target_combo, 1, 1, 1, 3)
+        top.setColumnStretch(1, 1)
 
         self.table = QTableView(objectName="datasetTable")
         self.table.setModel(self._model)
@@ -115,7 +135,14 @@ class DatasetPanel(QWidget):
         vh.setDefaultSectionSize(self.fontMetrics().height() + 6)
         hh = self.table.horizontalHeader()
         hh.setSectionResizeMode(QHeaderView.Interactive)
+        # The header elides a long name with its own font: bold, as the target's name is drawn
+        # (with a plain font it would clip the bold text instead of eliding it).
+        bold = hh.font()
+        bold.setBold(True)
+        hh.setFont(bold)
+        hh.setTextElideMode(Qt.ElideRight)
         self.table.viewport().installEventFilter(self)  # -> _fit_header on resize
+        self.table.installEventFilter(self)  # ... and on a new font
         hh.setHighlightSections(False)
         hh.sectionDoubleClicked.connect(self.rename_column_interactive)
 
@@ -127,7 +154,7 @@ class DatasetPanel(QWidget):
                                               lambda: self.add_column(), "addColumnButton")
         self.delete_column_button = self._button("Delete column", "Delete the current column",
                                                  self.delete_current_column, "deleteColumnButton")
-        self.rename_column_button = self._button("Rename column…", "Rename the current column",
+        self.rename_column_button = self._button("Rename…", "Rename the current column (or double-click its header)",
                                                  lambda: self.rename_column_interactive(),
                                                  "renameColumnButton")
         self.import_button = self._button("Import CSV…", "Load a CSV file (or drop one here)",
@@ -330,13 +357,15 @@ class DatasetPanel(QWidget):
         self._sync_combos()
         return ok
 
-    def load_preset(self, preset_id: str) -> bool:
-        """Replace the data with a preset (undoable)."""
+    def load_preset(self, preset_id: str, rows: Optional[int] = None) -> bool:
+        """Replace the data with a preset (undoable); ``rows``: how many a generator makes."""
         from gdsim.core.presets import load_preset
 
         title = next((p.title for p in self._presets if p.id == preset_id), preset_id)
+        if rows is not None:
+            title = f"{title} ({rows:,} rows)"
         try:
-            ds = load_preset(preset_id)
+            ds = load_preset(preset_id, rows=rows)
         except (DataError, KeyError, OSError, ValueError) as exc:
             self.show_error(f"Could not load {title}: {exc}")
             self._sync_combos()
@@ -457,8 +486,9 @@ class DatasetPanel(QWidget):
         tc.setCurrentIndex(tc.findText(ds.target, Qt.MatchExactly | Qt.MatchCaseSensitive))
         tc.blockSignals(False)
 
-        if self._fitted_for != (ds.columns, ds.target):  # keep user-dragged widths otherwise
-            self._fitted_for = (ds.columns, ds.target)
+        fitted = (ds.columns, ds.target, tuple(self._needed_widths()))
+        if self._fitted_for != fitted:  # keep user-dragged widths otherwise
+            self._fitted_for = fitted
             self._fit_header()
 
         pc = self.preset_combo
@@ -468,29 +498,54 @@ class DatasetPanel(QWidget):
         if i < 0:
             pc.setPlaceholderText(getattr(ds, "name", "") or "Custom data")
         pc.blockSignals(False)
+        generated = i >= 0 and any(p.id == pc.itemData(i) and p.kind == "generator" for p in self._presets)
+        blocked = self.rows_spin.blockSignals(True)
+        self.rows_spin.setValue(ds.n_rows)
+        self.rows_spin.blockSignals(blocked)
+        self.rows_spin.setEnabled(generated)
 
     def _fit_header(self) -> None:
-        """Share the view's width among the columns: each gets at least the
-        width of its header text (so "y (target)" stays readable), the rest
-        of the space is split evenly; a scroll bar appears only when even
-        the header texts do not fit.  The user can still drag the sections."""
+        """Share the view's width among the columns (see ``columns``): each is at
+        least as wide as its widest value, headers get the rest and are elided
+        (full name in the tooltip) when even that is short; a scroll bar
+        appears only when the values alone do not fit.  The user can still
+        drag the sections."""
         hh = self.table.horizontalHeader()
         n = self._model.columnCount()
         if n == 0:
             return
         font = hh.font()
         font.setBold(True)
-        fm = QFontMetrics(font)
-        pad = 2 * fm.horizontalAdvance("M")
-        natural = [max(60, fm.horizontalAdvance(self._model.headerData(i, Qt.Horizontal) or "") + pad)
-                   for i in range(n)]
-        extra = self.table.viewport().width() - sum(natural)
-        share, rest = divmod(max(extra, 0), n)
-        for i, w in enumerate(natural):
-            hh.resizeSection(i, w + share + (1 if i < rest else 0))
+        header_fm = QFontMetrics(font)
+        pad = 2 * header_fm.horizontalAdvance("M")
+        needed = self._needed_widths()
+        # the dock widens to show every value (row numbers, a scroll bar and the frame beside them)
+        vh = self.table.verticalHeader()
+        vh_width = max(vh.sizeHint().width(), vh.width() if vh.isVisible() else 0)
+        self.table.setMinimumWidth(sum(needed) + vh_width + self.table.verticalScrollBar().sizeHint().width()
+                                   + 2 * self.table.frameWidth())
+        wanted = [header_fm.horizontalAdvance(self._model.headerData(i, Qt.Horizontal) or "") + pad
+                  for i in range(n)]
+        for i, w in enumerate(share_widths(needed, wanted, self.table.viewport().width())):
+            hh.resizeSection(i, w)
+
+    def _needed_widths(self) -> list[int]:
+        """Each column's widest value in pixels, with the cell's margins (cached per table and font)."""
+        values = self._doc.dataset.values
+        key = self.table.font().key()
+        cached_values, cached_key, widths = self._value_widths
+        if cached_values is not values or cached_key != key:
+            fm = QFontMetrics(self.table.font())
+            margin = self.table.style().pixelMetric(QStyle.PM_FocusFrameHMargin, None, self.table)
+            pad = fm.horizontalAdvance("M") + 2 * margin + 2
+            widths = [max(MIN_WIDTH, value_width(fm, values[:, i]) + pad) for i in range(values.shape[1])]
+            self._value_widths = (values, key, widths)
+        return widths
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802
         if obj is self.table.viewport() and event.type() == QEvent.Resize:
+            self._fit_header()
+        elif obj is self.table and event.type() == QEvent.FontChange:  # zoom, presentation mode
             self._fit_header()
         return super().eventFilter(obj, event)
 
@@ -498,6 +553,11 @@ class DatasetPanel(QWidget):
         pid = self.preset_combo.itemData(i)
         if pid is not None:
             self.load_preset(pid)
+
+    def _on_rows_changed(self, rows: int) -> None:
+        pid = self.preset_combo.currentData()
+        if self.rows_spin.isEnabled() and pid is not None and rows != self._doc.dataset.n_rows:
+            self.load_preset(pid, rows)
 
     def _on_target_activated(self, i: int) -> None:
         self.set_target(self.target_combo.itemText(i))

@@ -1,7 +1,8 @@
-"""Distance to the optimum: ‖θ − θ*‖ against iteration, in a dock.
+"""Distance to the optimum: ‖θ − θ*‖ against iteration, in a dock, and now in the status bar.
 
 Only linear regression with MSE has a closed-form optimum θ* (least squares,
-``window.surface_model.optimum``); for anything else the dock says so.  θ* and
+``window.surface_model.optimum``); for anything else the dock says so.  A
+test function's θ* is its nearest known minimum (status bar only).  θ* and
 the path are both in training units (standardised when standardisation is
 on), and the axis label says which.  The plot is built the first time the dock
 is shown.
@@ -12,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QDockWidget, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QDockWidget, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from ..plots import style
 
@@ -158,6 +159,54 @@ class OptimumDistanceDock(QDockWidget):
         self.update_from(frame.iterations, frame.params)
 
 
+class StatusDistance(QLabel):
+    """‖θ − θ*‖ of the current parameters, beside the status line, while θ* is known."""
+
+    def __init__(self, window) -> None:
+        super().__init__(objectName="optimumDistanceStatus")
+        self._window = window
+        self.setToolTip("Distance from the parameters to the optimum θ* (least squares, or a test "
+                        "function's nearest minimum), in the units trained on")
+        self.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Preferred)
+        self._template = "‖θ − θ*‖ = -8.888e-888"
+        self._fit_width()
+        self.setVisible(False)
+
+    def _fit_width(self) -> None:  # fixed: a new value repaints the label, it does not lay the bar out
+        self.setFixedWidth(self.fontMetrics().horizontalAdvance(self._template) + 8)
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        if event.type() == event.Type.FontChange:
+            self._fit_width()
+        super().changeEvent(event)
+
+    def distance(self, params: np.ndarray) -> float | None:
+        model = self._window.surface_model
+        if self._window.function is not None:
+            minima = model.minima
+            if minima is None or not len(minima):
+                return None
+            return float(np.min(np.linalg.norm(minima - np.asarray(params)[:2], axis=1)))
+        optimum = model.optimum
+        if optimum is None or optimum.size != np.asarray(params).size:
+            return None
+        return float(np.linalg.norm(np.asarray(params) - optimum))
+
+    def show_for(self, params) -> None:
+        d = None if params is None else self.distance(params)
+        if d is None:
+            self.setVisible(False)
+            return
+        self.setText(f"‖θ − θ*‖ = {style.format_value(d)}")
+        self.setVisible(True)
+
+    def on_run_changed(self, run) -> None:
+        self.show_for(None if run is None else run.params)
+
+    def on_frame_drawn(self, frame) -> None:
+        self.show_for(frame.snapshot.params)
+
+
 def install(window) -> None:
     dock = OptimumDistanceDock(window)
     window.add_dock(dock, Qt.RightDockWidgetArea, visible=False)
@@ -170,3 +219,9 @@ def install(window) -> None:
     window.frame_drawn.connect(dock.on_frame_drawn)
     dock.on_run_changed(window.current_run)
     window.optimum_distance_dock = dock
+    status = StatusDistance(window)
+    window.statusBar().addPermanentWidget(status)
+    window.run_changed.connect(status.on_run_changed)
+    window.frame_drawn.connect(status.on_frame_drawn)
+    status.on_run_changed(window.current_run)
+    window.optimum_distance_status = status

@@ -70,6 +70,19 @@ LEGEND_PT = 11
 TEXT_PT = 11
 
 
+class Scales:
+    """How much larger text, lines and markers are drawn (presentation mode, zoom: see ``restyle``)."""
+
+    text = 1.0
+    lines = 1.0
+    markers = 1.0
+    #: opaque lines (data, path, model) are at least this wide while ``lines`` > 1
+    min_line = 3.0
+
+
+SCALES = Scales()
+
+
 def palette_color(i: int) -> str:
     """The i-th qualitative colour (cycles after 8)."""
     return PALETTE[int(i) % len(PALETTE)]
@@ -77,7 +90,7 @@ def palette_color(i: int) -> str:
 
 def font(point_size: int = TEXT_PT, bold: bool = False) -> QtGui.QFont:
     f = QtGui.QFont()
-    f.setPointSize(int(point_size))
+    f.setPointSize(int(point_size))  # (restyle scales it from here)
     f.setBold(bold)
     return f
 
@@ -158,7 +171,7 @@ def style_axis(axis: pg.AxisItem) -> None:
 def set_axis_label(axis: pg.AxisItem, text: str) -> None:
     if axis.labelText == text and axis.label.isVisible():
         return  # unchanged: setting it again would lay the plot out again (every frame)
-    axis.setLabel(text, color="#000000", **{"font-size": f"{LABEL_PT}pt"})
+    axis.setLabel(text, color="#000000", **{"font-size": f"{LABEL_PT * SCALES.text:g}pt"})
 
 
 def size_axes_for_labels(*plots) -> None:
@@ -204,7 +217,7 @@ def label_axes(plot, bottom: str | None, left: str | None) -> None:
 def set_title(plot, text: str | None) -> None:
     item = _plot_item(plot)
     if text:
-        item.setTitle(text, color="#000000", size=f"{TITLE_PT}pt")
+        item.setTitle(text, color="#000000", size=f"{TITLE_PT * SCALES.text:g}pt")
     else:
         item.setTitle(None)
 
@@ -217,7 +230,7 @@ def make_legend(plot, offset=(10, 10)) -> pg.LegendItem:
         brush=pg.mkBrush(255, 255, 255, 215),
         pen=pg.mkPen(120, 120, 120),
         labelTextColor=FOREGROUND,
-        labelTextSize=f"{LEGEND_PT}pt",
+        labelTextSize=f"{LEGEND_PT * SCALES.text:g}pt",
         verSpacing=-2,
     )
     return legend
@@ -400,3 +413,128 @@ def plot_click_position(view, ev):
     if view.legend.isVisible() and view.legend.sceneBoundingRect().contains(pos):
         return None
     return pos
+
+
+# --------------------------------------------------------------------------- scales (presentation mode)
+
+
+def set_scales(text: float = 1.0, lines: float = 1.0, markers: float = 1.0) -> None:
+    """Draw text, lines and markers this much larger; apply to existing plots with ``restyle``."""
+    SCALES.text, SCALES.lines, SCALES.markers = float(text), float(lines), float(markers)
+
+
+def _line_pen(pen, outline: bool = False):
+    """``pen`` widened by SCALES.lines; an opaque line at least SCALES.min_line wide (not translucent
+    decorations: contours, epoch lines)."""
+    if pen is None or SCALES.lines == 1.0:
+        return pen
+    p = QtGui.QPen(pen)
+    width = (p.widthF() or 1.0) * SCALES.lines
+    if not outline and p.style() != Qt.PenStyle.NoPen and p.color().alpha() >= 200:
+        width = max(width, SCALES.min_line)
+    p.setWidthF(width)
+    return p
+
+
+def _follow(item, key: str, current, scale):
+    """The value ``key`` of ``item`` should have now: its base (as the view set it) scaled.
+
+    The base is remembered on the item while a scale applies; a value the view
+    set since (not the one applied here) becomes the new base.
+    """
+    tags = item.__dict__.setdefault("_gdsim_scaled", {})
+    base, applied = tags.get(key, (current, current))
+    if not _same(current, applied):
+        base = current
+    new = scale(base)
+    tags[key] = (base, new)
+    return new
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return a is b
+    try:
+        return bool(a == b)
+    except TypeError:
+        return a is b
+
+
+def _marker(size):
+    return size if size is None or isinstance(size, np.ndarray) else size * SCALES.markers
+
+
+def restyle(widget) -> None:
+    """Apply SCALES to every axis, title, legend, text, line and marker of a plot widget.
+
+    Cheap when nothing changed (it compares and sets only what differs), so it
+    can run before each paint while presentation mode is on; at scale 1 every
+    item gets back exactly the pens, sizes and fonts its view gave it.
+    """
+    scene = widget.scene()
+    if scene is None:
+        return
+    for item in scene.items():
+        if isinstance(item, pg.PlotDataItem):
+            _restyle_data_item(item)
+        elif isinstance(item, pg.PlotCurveItem) and not isinstance(item.parentItem(), pg.PlotDataItem):
+            _set_if(item, "pen", _follow(item, "pen", item.opts["pen"], _line_pen), item.setPen)
+            shadow = item.opts.get("shadowPen")
+            _set_if(item, "shadowPen", _follow(item, "shadow", shadow, lambda p: _line_pen(p, True)),
+                    item.setShadowPen)
+        elif isinstance(item, pg.ScatterPlotItem) and not isinstance(item.parentItem(), pg.PlotDataItem):
+            _set_if(item, "size", _follow(item, "size", item.opts["size"], _marker), item.setSize)
+        elif isinstance(item, pg.AxisItem):
+            _restyle_axis(item)
+        elif isinstance(item, pg.PlotItem):
+            title = item.titleLabel
+            if title.text and title.opts.get("size") != f"{TITLE_PT * SCALES.text:g}pt":
+                item.setTitle(title.text, color="#000000", size=f"{TITLE_PT * SCALES.text:g}pt")
+        elif isinstance(item, pg.LegendItem):
+            size = f"{LEGEND_PT * SCALES.text:g}pt"
+            item.opts["labelTextSize"] = size
+            for _sample, label in item.items:
+                if label.opts.get("size") != size:
+                    label.setText(label.text, size=size)
+        elif isinstance(item, pg.TextItem):
+            f = item.textItem.font()
+            new = _follow(item, "font", f, lambda base: _scaled_font(base))
+            if new != f:
+                item.setFont(new)
+
+
+def _scaled_font(base: QtGui.QFont) -> QtGui.QFont:
+    f = QtGui.QFont(base)
+    if base.pointSizeF() > 0:
+        f.setPointSizeF(base.pointSizeF() * SCALES.text)
+    return f
+
+
+def _set_if(item, key: str, value, setter) -> None:
+    current = item.opts.get(key)
+    if not _same(current, value):
+        setter(value)
+
+
+def _restyle_data_item(item) -> None:
+    opts = item.opts
+    _set_if(item, "pen", _follow(item, "pen", opts["pen"], _line_pen), item.setPen)
+    if opts.get("shadowPen") is not None or "shadow" in item.__dict__.get("_gdsim_scaled", {}):
+        _set_if(item, "shadowPen", _follow(item, "shadow", opts.get("shadowPen"),
+                                           lambda p: _line_pen(p, True)), item.setShadowPen)
+    if opts.get("symbol") is not None:
+        _set_if(item, "symbolSize", _follow(item, "symbolSize", opts["symbolSize"], _marker),
+                item.setSymbolSize)
+
+
+def _restyle_axis(axis: pg.AxisItem) -> None:
+    tick = axis.style.get("tickFont")
+    if tick is not None:
+        new = _follow(axis, "tickFont", tick, _scaled_font)
+        if new != tick:
+            axis.setTickFont(new)
+    if axis.label.isVisible() and axis.labelText:
+        size = f"{LABEL_PT * SCALES.text:g}pt"
+        if axis.labelStyle.get("font-size") != size:
+            axis.setLabel(axis.labelText, units=axis.labelUnits or None,
+                          **{**axis.labelStyle, "font-size": size})

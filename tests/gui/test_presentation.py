@@ -1,0 +1,113 @@
+"""View ▸ Presentation mode and the text zoom: larger text, thicker lines, bigger markers, undone exactly."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QFontInfo, QKeySequence
+from PySide6.QtTest import QTest
+
+from gdsim.gui.main_window import MainWindow
+
+
+@pytest.fixture(autouse=True)
+def own_settings(tmp_path):
+    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(tmp_path))
+
+
+def _window(qtbot):
+    w = MainWindow()
+    w.ask_before_discarding = False
+    qtbot.addWidget(w)
+    w.resize(1280, 690)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def _look(w):
+    """Widths, sizes and fonts that presentation mode changes."""
+    sv, fv, lv = w.surface_view, w.fit_view, w.loss_view
+    return {
+        "path": sv.path_item.opts["pen"].widthF(),
+        "model": fv.model_item.opts["pen"].widthF(),
+        "full loss": lv.full_item.opts["pen"].widthF(),
+        "batch loss": lv.batch_item.opts["pen"].widthF(),
+        "points": fv.data_item.opts["symbolSize"],
+        "status px": QFontInfo(w.status_label.font()).pixelSize(),
+        "status pt": w.status_label.font().pointSizeF(),
+        "controls pt": w.controls.modelCombo.font().pointSizeF(),
+        "tick pt": sv.getPlotItem().getAxis("bottom").style["tickFont"].pointSizeF(),
+        "label": sv.getPlotItem().getAxis("bottom").labelStyle.get("font-size"),
+        "min width": w.minimumSizeHint().width(),
+    }
+
+
+def test_presentation_mode_enlarges_and_restores_exactly(qtbot):
+    w = _window(qtbot)
+    w.step()  # a path and a model line to draw
+    qtbot.waitUntil(lambda: w._last_frame is not None, timeout=5000)
+    before = _look(w)
+    action = w.findChild(type(w.run_actions["start"]), "actionPresentationMode")
+    assert action.isCheckable() and action.shortcut() == QKeySequence("Ctrl+Shift+P")
+    assert action in w.view_menu.actions()
+    action.trigger()
+    on = _look(w)
+    assert on["controls pt"] >= 1.4 * before["controls pt"]
+    assert on["status px"] >= 1.4 * before["status px"] and on["status px"] >= 20
+    assert on["tick pt"] >= 1.4 * before["tick pt"]
+    assert on["label"] != before["label"]
+    for line in ("path", "model", "full loss", "batch loss"):
+        assert on[line] >= 3.0, line
+    assert on["points"] > before["points"]
+    assert on["min width"] <= 1280  # the projector still holds the window
+    action.trigger()
+    assert _look(w) == before
+    w.shutdown()
+
+
+def test_presentation_mode_is_remembered_and_the_shortcut_works(qtbot):
+    w = _window(qtbot)
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow, timeout=2000)
+    QTest.keyClick(w, Qt.Key_P, Qt.ControlModifier | Qt.ShiftModifier)
+    assert w.presentation.on
+    w.shutdown()
+    again = _window(qtbot)
+    assert again.presentation.on and again.presentation.action.isChecked()
+    assert QFontInfo(again.status_label.font()).pixelSize() >= 20
+    again.presentation.set_presentation(False)
+    again.shutdown()
+    assert not _window(qtbot).presentation.on
+
+
+def test_zoom_scales_the_text_alone(qtbot):
+    w = _window(qtbot)
+    before = _look(w)
+    actions = {a.objectName(): a for a in w.view_menu.actions()}
+    assert actions["actionZoomIn"].shortcut() == QKeySequence("Ctrl+=")
+    assert actions["actionZoomOut"].shortcut() == QKeySequence("Ctrl+-")
+    assert actions["actionResetZoom"].shortcut() == QKeySequence("Ctrl+0")
+    actions["actionZoomIn"].trigger()
+    actions["actionZoomIn"].trigger()
+    zoomed = _look(w)
+    assert zoomed["controls pt"] > before["controls pt"] and zoomed["tick pt"] > before["tick pt"]
+    assert zoomed["path"] == before["path"]  # lines stay as they were
+    actions["actionZoomOut"].trigger()
+    actions["actionResetZoom"].trigger()
+    assert _look(w) == before
+    w.shutdown()
+
+
+def test_lines_drawn_while_on_are_thick_and_thin_again_after(qtbot):
+    w = _window(qtbot)
+    w.presentation.set_presentation(True)
+    w.dataset_panel.load_preset("noisy-line")  # new run, new items drawn
+    w.step()
+    qtbot.waitUntil(lambda: w._last_frame is not None, timeout=5000)
+    w.surface_view.grab()  # paints: items follow the scales before their paint
+    assert w.fit_view.model_item.opts["pen"].widthF() >= 3
+    w.presentation.set_presentation(False)
+    assert w.fit_view.model_item.opts["pen"].widthF() == 3.0
+    assert w.surface_view.path_item.opts["pen"].widthF() == 2.0
+    w.shutdown()
