@@ -68,21 +68,19 @@ class FrameDrawing:
     def _show_surface(self, surface, contours: bool = True) -> None:
         names = self._run.parameter_names
         i, j = self.surface_model.axes
-        if self._function is not None:
-            title = self._function.title  # the formula is in the surface's tooltip
-            self.surface_view.setToolTip(self._function.formula)
-            self.surface_view.set_surface(surface.values, surface.xs, surface.ys, "x", "y", title,
-                                          contours=contours)
-            minima = self.surface_model.minima
-            self.surface_view.set_optimum(minima if len(minima) else None, "known minimum")
+        source = self._source
+        title = source.surface_title(self._run)
+        if surface.preview:
+            # from a sample of the rows, until the exact surface arrives; kept short:
+            # a long title widens the plot past its pane (the colour bar is cut off)
+            title += " (preview)"
+        self.surface_view.setToolTip(source.formula)
+        self.surface_view.set_surface(surface.values, surface.xs, surface.ys, names[i], names[j], title,
+                                      contours=contours)
+        if source.known_minima:
+            minima = np.array(source.known_minima)[:, [i, j]]
+            self.surface_view.set_optimum(minima, "known minimum")
         else:
-            title = f"{self._run.problem.loss.upper()} loss"
-            if surface.preview:
-                # from a sample of the rows, until the exact surface arrives; kept short:
-                # a long title widens the plot past its pane (the colour bar is cut off)
-                title += " (preview)"
-            self.surface_view.set_surface(surface.values, surface.xs, surface.ys, names[i], names[j], title,
-                                          contours=contours)
             opt = self.surface_model.optimum
             self.surface_view.set_optimum(None if opt is None else (opt[i], opt[j]))
         if self._last_frame is None:
@@ -110,7 +108,7 @@ class FrameDrawing:
 
     def _draw_loss_initial(self) -> None:
         h = self._run.history
-        self.loss_view.set_series(h.iteration, h.batch_loss, h.iteration, h.full_loss)
+        self.loss_view.set_series(*self._batch_series(h.iteration, h.batch_loss), h.iteration, h.full_loss)
         self._fix_loss_x_range()
 
     def _fix_loss_x_range(self) -> None:
@@ -165,8 +163,8 @@ class FrameDrawing:
             return
         # a live series while the run goes on (drawn incrementally); the end is drawn whole
         key = None if snap.done else frame.run_id
-        self.loss_view.set_series(frame.iterations, frame.batch_loss, frame.iterations, frame.full_loss,
-                                  self._epoch_boundaries(frame), series_key=key)
+        self.loss_view.set_series(*self._batch_series(frame.iterations, frame.batch_loss),
+                                  frame.iterations, frame.full_loss, self._epoch_boundaries(frame), series_key=key)
         self._fix_loss_x_range()
         style.settle_ranges(self.loss_view)
         yield True
@@ -175,7 +173,7 @@ class FrameDrawing:
         self._last_frame = frame  # (drawn, once this stage is over)
         self._draw_fit(snap.params)
         style.settle_ranges(self.fit_view)
-        if self._function is None:
+        if self._source.applies.table:
             self.dataset_panel.highlight_rows(snap.batch_rows if self._run.mode != "batch" else [])
         self._draw_status(snap)
         if snap.done:
@@ -195,7 +193,7 @@ class FrameDrawing:
 
     def _draw_fit(self, params: np.ndarray) -> None:
         run = self._run
-        if self._function is not None:
+        if not self._source.applies.fit_view:
             return  # no data to fit: the fit plot is hidden
         theta = run.standardizer.params_to_original(params) if run.standardizer else params
         optimum = self.surface_model.optimum_original
@@ -216,24 +214,20 @@ class FrameDrawing:
         else:
             view.highlight_rows([])
 
+    def _batch_series(self, iterations: np.ndarray, batch_loss: np.ndarray):
+        """The mini-batch loss to draw: none where the source has no mini-batches (a test function)."""
+        if self._source.applies.batch_loss:
+            return iterations, batch_loss
+        return iterations[:0], batch_loss[:0]
+
     def _draw_status(self, snap) -> None:
-        run = self._run
         value, maximum = progress_units(snap.iteration, snap.total_iterations)
         self.progress.setMaximum(maximum)
         self.progress.setValue(value)
         self.progress.setFormat(f"{snap.iteration} / {snap.total_iterations}")
-        names = run.parameter_names
-        params = ", ".join(f"{n} = {v:.4g}" for n, v in zip(names, snap.params))
-        parts = [
-            f"epoch {snap.epoch}/{snap.epochs}",
-            f"iteration {snap.iteration_in_epoch} of {snap.iterations_per_epoch} in this epoch",
-            f"{snap.iteration} total",
-            f"loss {snap.loss:.6g}",
-            params,
-        ]
-        text = " · ".join(parts)
+        text = status_text(snap, self._run.parameter_names, self._source)
         color = "#1b1b1b"
-        if snap.status == "diverged":
+        if snap.status in ("diverged", "failed"):
             text = f"{snap.message}  ({text})"
             color = "#b00020"
         elif snap.done:
@@ -244,7 +238,10 @@ class FrameDrawing:
         self._set_status(text, color)
         for key in ("start", "step", "step_epoch"):
             self.buttons[key].setEnabled(True)
-        self.buttons["pause"].setEnabled(not snap.done and (snap.iteration > 0 or self.worker.is_running))
+        running = self.worker.is_running
+        resumable = not snap.done and snap.iteration > 0
+        self.buttons["pause"].setEnabled(resumable or (running and not snap.done))
+        self.buttons["pause"].setText("Resume" if resumable and not running else "Pause")
 
 
 def _column_pair(a: np.ndarray, i: int, j: int) -> np.ndarray:
@@ -266,3 +263,33 @@ def progress_units(iteration: int, total: int) -> tuple[int, int]:
     if total <= PROGRESS_UNITS:
         return min(iteration, total), total
     return min(PROGRESS_UNITS, iteration * PROGRESS_UNITS // total), PROGRESS_UNITS
+
+
+# the status line names at most this many parameters (a table may have thousands)
+STATUS_PARAMETERS = 8
+
+
+def status_text(snap, names, source) -> str:
+    """Where the run is, its loss and its parameters, saying which parameters the loss is at.
+
+    In full-batch descent the loss at the newest parameters arrives with the
+    next step, so after a step the line reads "loss L (before iteration k) ·
+    after it: θ" rather than pairing the new θ with the old loss unsaid.
+    """
+    shown = ", ".join(f"{n} = {v:.4g}" for n, v in zip(names[:STATUS_PARAMETERS], snap.params))
+    if len(names) > STATUS_PARAMETERS:
+        shown += f", … ({len(names)} parameters)"
+    if source.applies.batches:
+        parts = [f"epoch {snap.epoch}/{snap.epochs}",
+                 f"iteration {snap.iteration_in_epoch} of {snap.iterations_per_epoch} in this epoch",
+                 f"{snap.iteration} total"]
+    else:
+        parts = [f"step {snap.iteration} of {snap.total_iterations}"]
+    loss = f"{source.loss_label} {snap.loss:.6g}"
+    if snap.loss_iteration == snap.iteration:
+        parts += [loss, shown]
+    elif snap.loss_iteration == snap.iteration - 1:
+        parts += [f"{loss} (before iteration {snap.iteration})", f"after it: {shown}"]
+    else:
+        parts += [f"{loss} (after iteration {snap.loss_iteration})", f"after iteration {snap.iteration}: {shown}"]
+    return " · ".join(parts)

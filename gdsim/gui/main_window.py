@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from ..core.dataset import Dataset
 from ..core.presets import DEFAULT_PRESET, list_presets, load_preset
+from ..core.source import DataSource
 from ..core.training import TrainingConfig, TrainingRun
 from .controls import ControlsPanel
 from .dataset import DatasetDocument, DatasetPanel
@@ -26,6 +27,7 @@ from .frames import FrameDrawing
 from .plots import FitView, LossView, SurfaceView
 from .problem_menu import ProblemMenu
 from .run_control import RunControl
+from .status_line import StatusLine
 
 APP_TITLE = "gdsim — gradient descent simulator"
 PRESETS = {p.id: p for p in list_presets()}
@@ -65,8 +67,9 @@ class MainWindow(RunControl, FrameDrawing, ProblemMenu, QMainWindow):
         self.resize(1600, 1000)
         self.resizeDocks([self.findChild(QDockWidget, "datasetDock")], [300], Qt.Horizontal)
         self.centralWidget().setSizes([560, 440])
+        self._source = self._data_source = DataSource(dataset)
         self.controls.set_n_rows(dataset.n_rows)
-        self.controls.set_parameter_names(self._parameter_names(dataset))
+        self.controls.set_parameter_names(self._source.parameter_names)
         self.controls.set_config(config)
         self._speed_changed(self.controls.speed())
         self._reset()
@@ -147,7 +150,7 @@ class MainWindow(RunControl, FrameDrawing, ProblemMenu, QMainWindow):
         self.progress.setMaximumWidth(260)
         self.progress.setMinimumWidth(self.progress.fontMetrics().horizontalAdvance("0000000000 / 0000000000") + 24)
         self.progress.setTextVisible(True)
-        self.status_label = QLabel(objectName="statusLabel")
+        self.status_label = StatusLine(objectName="statusLabel")
         self.status_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.status_label.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
         font = self.status_label.font()
@@ -200,31 +203,35 @@ class MainWindow(RunControl, FrameDrawing, ProblemMenu, QMainWindow):
     def current_run(self) -> TrainingRun | None:
         return self._run
 
-    # --- runs ------------------------------------------------------------------------------
-    def _parameter_names(self, dataset: Dataset) -> tuple[str, ...]:
-        return tuple(f"w{i + 1}" for i in range(dataset.n_features)) + ("b",)
-
     # --- slots ---------------------------------------------------------------------------
     def _on_dataset_changed(self, dataset: Dataset) -> None:
-        if self._function is not None:
-            self.set_function(None, reset=False)
+        """New or edited data: a new dataset starts afresh from the start-point fields; an
+        edit pauses the run, which goes on from its current parameters, with every setting kept."""
         was_running = self.worker.is_running
-        previous = self._run.dataset if self._run is not None else None
+        source = DataSource(dataset)
+        new_problem = not source.is_same_problem(self._data_source)
+        run = self._run if self._source.kind == "data" else None
+        self._data_source = source
+        if new_problem:
+            self.dataset_panel.clear_message()  # (an import says what it read after this)
+        if self._source.kind != "data":
+            self.set_problem(source, reset=False)  # loading data leaves a test function
+        self._source = source
         preset = PRESETS.get(dataset.name)
-        if preset and (previous is None or previous.name != dataset.name):
+        if preset and new_problem:
             # A newly chosen preset brings its model (insurance is a classification table).
             config = self.controls.config()
             if (config.model, config.standardize) != (preset.model, preset.standardize):
                 self.controls.set_config(config.replace(
                     model=preset.model, loss=None, init=None, standardize=preset.standardize))
         self.controls.set_n_rows(dataset.n_rows)
-        names = self._parameter_names(dataset)
-        same_shape = self._run is not None and self._run.dataset.n_features == dataset.n_features
-        if self.controls.parameter_names() != names:
-            self.controls.set_parameter_names(names)
-        # Editing pauses a run; it goes on from the current parameters on the new data.
-        init = tuple(float(v) for v in self._run.params) if same_shape and self._run.iteration else None
-        notice = "Paused because the data changed; press Start to go on from here." if was_running else ""
+        if self.controls.parameter_names() != source.parameter_names:
+            self.controls.set_parameter_names(source.parameter_names)
+        init = None
+        if not new_problem and run is not None and run.iteration and run.params.size == source.n_parameters:
+            init = tuple(float(v) for v in run.params)
+        notice = "Paused because the data changed; press Start to go on from here." \
+            if was_running and init is not None else ""
         self._reset(init=init, notice=notice)
 
     def _on_config_changed(self, config: TrainingConfig) -> None:
@@ -234,7 +241,7 @@ class MainWindow(RunControl, FrameDrawing, ProblemMenu, QMainWindow):
         if self._run is None:
             return
         i, j = self.surface_model.axes
-        init = list(self.controls.config().init or np.zeros(self._run.params.size))
+        init = list(self.controls.init())
         init[i], init[j] = x, y
         self.worker.pause()
         self.controls.set_init(tuple(init))

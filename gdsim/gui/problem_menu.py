@@ -6,14 +6,17 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QAction, QActionGroup
+from PySide6.QtWidgets import QDockWidget
 
-from ..core.functions import FUNCTIONS, make_function
+from ..core.functions import FUNCTIONS, FunctionSource, make_function
+from ..core.source import DataSource, ProblemSource
 
 
 class ProblemMenu:
     """Problem ▸ Data / a test function / Bowl condition number…"""
 
-    _function = None  # a ClassicFunction while the problem is a test function
+    _table_hidden = False  # a problem without a table hid the dataset dock
+    _data_settings = None  # (lr, epochs, start point) of the data, kept while a test function is descended
 
     def _build_problem_menu(self) -> None:
         problem_menu = self.menuBar().addMenu("&Problem")
@@ -35,25 +38,75 @@ class ProblemMenu:
 
     def set_function(self, name: str | None, condition: float | None = None, reset: bool = True) -> None:
         """Descend a classic test function (name from gdsim.core.functions), or the data (None)."""
+        if name is None:
+            self.set_problem(DataSource(self.document.dataset), reset)
+        else:
+            self.set_problem(FunctionSource(make_function(name, condition)), reset)
+
+    def set_problem(self, source: ProblemSource, reset: bool = True) -> None:
+        """Descend ``source``: the views and controls that apply to it are shown, the others hidden.
+
+        A newly chosen problem brings its start point and, for a test function,
+        settings that converge (its lr for plain SGD, and its epochs).
+        """
         self.worker.pause()
-        self._function = None if name is None else make_function(name, condition)
-        is_function = self._function is not None
-        self.fit_view.setVisible(not is_function)
-        self.dataset_panel.setEnabled(not is_function)
+        previous, self._source = self._source, source
+        applies = source.applies
+        self.fit_view.setVisible(applies.fit_view)
+        self._show_table(applies.table)
         for combo in (self.surface_x_combo, self.surface_y_combo):
-            combo.setEnabled(not is_function)
-        names = ("x", "y") if is_function else self._parameter_names(self.document.dataset)
-        self.controls.set_parameter_names(names)
-        if is_function:
-            self.controls.set_init(self._function.init, emit=False)
+            combo.setEnabled(applies.surface_axes)
+        self.controls.set_applicable(model=applies.model, batches=applies.batches)
+        if applies.batches:
+            self.controls.set_n_rows(source.n_rows)
+        if self.controls.parameter_names() != source.parameter_names:
+            self.controls.set_parameter_names(source.parameter_names)
+        if not source.is_same_problem(previous):
+            self._apply_problem_settings(previous, source)
         for action in self.problem_actions.values():
-            action.setChecked(action.data() == (name or "data"))
+            action.setChecked(action.data() == self._problem_key(source))
         if reset:
             self._reset()
 
+    def _apply_problem_settings(self, previous: ProblemSource | None, source: ProblemSource) -> None:
+        """The start point, lr and epochs of a newly chosen problem: a test function's own; the
+        data's as they were when it was left (or zeros)."""
+        config = self.controls.config()
+        if previous is not None and previous.kind == "data" and source.kind != "data":
+            self._data_settings = (config.hyper.get("lr"), config.epochs, self.controls.init())
+        if source.kind == "data" and self._data_settings is not None:
+            lr, epochs, init = self._data_settings
+            self._data_settings = None
+        else:
+            lr = source.defaults.get("lr") if config.optimizer == "sgd" else None
+            epochs, init = source.defaults.get("epochs", config.epochs), source.default_init
+        if init is not None and len(init) != source.n_parameters:
+            init = None
+        hyper = {} if lr is None else {"lr": lr}
+        self.controls.set_config(config.with_hyper(**hyper).replace(init=init, epochs=epochs))
+
+    def _problem_key(self, source: ProblemSource) -> str:
+        return source.function.name if isinstance(source, FunctionSource) else "data"
+
+    def _show_table(self, shown: bool) -> None:
+        """Hide the dataset dock while the problem has no table; show it again after, if it was."""
+        dock = self.findChild(QDockWidget, "datasetDock")
+        if not shown and not dock.isHidden():
+            self._table_hidden = True
+            dock.setVisible(False)
+        elif shown and self._table_hidden:
+            self._table_hidden = False
+            dock.setVisible(True)
+
     @property
     def function(self):
-        return self._function
+        """The test function being descended, or None on data."""
+        return getattr(self._source, "function", None)
+
+    @property
+    def source(self) -> ProblemSource:
+        """What the window descends (gdsim.core.source): the data or a test function."""
+        return self._source
 
     def _ask_bowl_condition(self) -> None:
         from PySide6.QtWidgets import QInputDialog

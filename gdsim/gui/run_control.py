@@ -11,7 +11,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QPushButton, QToolBar
 
-from ..core.functions import FunctionRun
 from ..core.training import TrainingRun
 from .worker import PaintFence, WorkerThread
 
@@ -99,18 +98,18 @@ class RunControl:
         ``notice`` is shown in the status line until the run takes a step.
         """
         self._notice = notice
-        dataset = self.document.dataset
+        source = self._source
         config = self.controls.config()
-        if init is not None:
-            config = config.replace(init=init)
-        n_params = 2 if self._function is not None else dataset.n_features + 1
-        if config.init is not None and len(config.init) != n_params:
-            config = config.replace(init=None)
+        if init is None:
+            # the start-point fields are where the run starts, (0, 0) included
+            init = self.controls.init()
+            if len(init) != source.n_parameters:
+                init = source.default_init
+            elif not any(init) and source.default_init is None:
+                init = None  # zeros, as the source's own default
+        config = config.replace(init=init)
         try:
-            if self._function is not None:
-                run = FunctionRun(self._function, config)
-            else:
-                run = TrainingRun(dataset, config)
+            run = source.make_run(config)
         except ValueError as exc:
             self._run = None
             self._run_id += 1
@@ -162,7 +161,7 @@ class RunControl:
             self._reset()
             return
         try:
-            self._config.with_hyper(**hyper).check(self._run.dataset)
+            self._source.check(self._config.with_hyper(**hyper))
         except ValueError as exc:
             self.status_label.setText(str(exc))
             return

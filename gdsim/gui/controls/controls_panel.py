@@ -52,6 +52,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMenu,
     QScrollArea,
     QSpinBox,
@@ -93,6 +94,10 @@ DEFAULT_SPEED = 30.0
 MAX_EPOCHS = 1_000_000
 MAX_SEED = 2**31 - 1
 INIT_RANGE = 1e9
+# Up to this many parameters the start point is one spin box each; past it, one
+# line of comma-separated values (a 10,000-column table built 10,000 spin boxes
+# in about a minute).
+MAX_INIT_SPINS = 6
 POWERS_OF_TWO = tuple(2**k for k in range(1, 10))  # 2 .. 512
 DEFAULT_ROWS = 5
 DEFAULT_NAMES = ("w1", "b")
@@ -135,6 +140,8 @@ class ControlsPanel(QWidget):
         self._mini_batch_chosen = False  # until the user picks one, it follows N
         self._schedule_editors: dict[str, QDoubleSpinBox | QSpinBox] = {}
         self._init_spins: list[CompactDoubleSpinBox] = []
+        self._init_edit: QLineEdit | None = None  # the compact editor, past MAX_INIT_SPINS parameters
+        self._init_values: tuple[float, ...] = ()  # its values
         self._error = ""
         self.wheel_guard = WheelGuard(self)  # inputs take the wheel only when focused
 
@@ -411,7 +418,7 @@ class ControlsPanel(QWidget):
             batch_size = 1
         else:
             batch_size = int(self.batchSizeSpin.value())
-        init = tuple(float(s.value()) for s in self._init_spins)
+        init = self.init()
         return TrainingConfig(
             model=self.modelCombo.currentData(),
             loss=self.lossCombo.currentData(),
@@ -459,14 +466,12 @@ class ControlsPanel(QWidget):
             self.shuffleCheck.setChecked(bool(config.shuffle))
             self.seedSpin.setValue(int(config.seed))
             if config.init is None:
-                for spin in self._init_spins:
-                    spin.setValue(0.0)
+                self._show_init((0.0,) * len(self._names))
             else:
-                if len(config.init) != len(self._init_spins):
+                if len(config.init) != len(self._names):
                     names = tuple(f"w{i + 1}" for i in range(len(config.init) - 1)) + ("b",)
                     self.set_parameter_names(names)
-                for spin, value in zip(self._init_spins, config.init):
-                    spin.setValue(float(value))
+                self._show_init(tuple(float(v) for v in config.init))
             self._tolerance = config.tolerance
         finally:
             self._loading = False
@@ -509,48 +514,115 @@ class ControlsPanel(QWidget):
         return self._n_rows
 
     def set_parameter_names(self, names: Sequence[str]) -> None:
-        """Rebuild the start-point inputs (``initSpin0``, ...); values kept when the count is unchanged."""
+        """Rebuild the start-point inputs (``initSpin0``, ... or, past MAX_INIT_SPINS parameters,
+        one line ``initEdit``); values kept when the count is unchanged."""
         names = tuple(names)
-        if names == self._names and len(self._init_spins) == len(names):
+        if names == self._names and len(self.init()) == len(names):
             return  # the same inputs, values kept
-        old = [s.value() for s in self._init_spins]
+        old = self.init()
+        values = old if len(old) == len(names) else (0.0,) * len(names)
         while self.startForm.rowCount():
             self.startForm.removeRow(0)
         self._init_spins = []
+        self._init_edit = None
         self._names = names
-        for i, name in enumerate(names):
-            spin = CompactDoubleSpinBox(self.startGroup)
-            spin.setObjectName(f"initSpin{i}")
-            spin.setRange(-INIT_RANGE, INIT_RANGE)
-            spin.setSingleStep(0.1)
-            spin.setValue(old[i] if len(old) == len(names) else 0.0)
-            spin.setToolTip(f"starting value of {name}")
-            spin.valueChanged.connect(self._emit_config)
-            spin.setEnabled(not self._running)
-            self.startForm.addRow(name, spin)
-            spin.show()
-            self.wheel_guard.guard(spin)
-            self._init_spins.append(spin)
+        if len(names) > MAX_INIT_SPINS:
+            self._build_init_line(names)
+        else:
+            for i, name in enumerate(names):
+                spin = CompactDoubleSpinBox(self.startGroup)
+                spin.setObjectName(f"initSpin{i}")
+                spin.setRange(-INIT_RANGE, INIT_RANGE)
+                spin.setSingleStep(0.1)
+                spin.setToolTip(f"starting value of {name}")
+                spin.valueChanged.connect(self._emit_config)
+                spin.setEnabled(not self._running)
+                self.startForm.addRow(name, spin)
+                spin.show()
+                self.wheel_guard.guard(spin)
+                self._init_spins.append(spin)
+        loading, self._loading = self._loading, True
+        try:
+            self._show_init(values)
+        finally:
+            self._loading = loading
+
+    def _build_init_line(self, names: tuple[str, ...]) -> None:
+        edit = QLineEdit(self.startGroup)
+        edit.setObjectName("initEdit")
+        edit.setToolTip(f"the {len(names)} starting values {names[0]}, {names[1]}, … {names[-1]}, "
+                        "separated by commas; Enter to apply")
+        edit.setEnabled(not self._running)
+        edit.editingFinished.connect(self._on_init_edited)
+        self.initHintLabel = QLabel(f"{len(names)} values: {names[0]} … {names[-1]}", self.startGroup)
+        self.initHintLabel.setObjectName("initHintLabel")
+        self.initHintLabel.setWordWrap(True)
+        self.startForm.addRow(self.initHintLabel)
+        self.startForm.addRow(edit)
+        edit.show()
+        self.initHintLabel.show()
+        self._init_edit = edit
+
+    def _show_init(self, values: tuple[float, ...]) -> None:
+        if self._init_edit is not None:
+            self._init_values = tuple(values)
+            self._init_edit.setText(", ".join(f"{v:g}" for v in values))
+            self._init_edit.setStyleSheet("")
+        for spin, value in zip(self._init_spins, values):
+            spin.setValue(value)
+
+    def _on_init_edited(self) -> None:
+        edit = self._init_edit
+        text = edit.text()
+        try:
+            values = tuple(float(v) for v in text.replace(";", ",").split(",") if v.strip())
+        except ValueError:
+            values = ()
+        n = len(self._names)
+        if len(values) != n or not all(math.isfinite(v) and abs(v) <= INIT_RANGE for v in values):
+            edit.setStyleSheet(ERROR_STYLE)
+            self.initHintLabel.setText(f"Enter {n} numbers between ±{INIT_RANGE:g}, separated by commas.")
+            return
+        edit.setStyleSheet("")
+        self.initHintLabel.setText(f"{n} values: {self._names[0]} … {self._names[-1]}")
+        if values != self._init_values:
+            self._init_values = values
+            self._emit_config()
 
     def parameter_names(self) -> tuple[str, ...]:
         return self._names
 
     def set_init(self, values: Sequence[float], emit: bool = True) -> None:
         """Show start values (e.g. from a click on the loss surface); emits ``config_changed`` once."""
-        values = [float(v) for v in values]
-        if len(values) != len(self._init_spins):
-            raise ValueError(f"Expected {len(self._init_spins)} start values, got {len(values)}.")
+        values = tuple(float(v) for v in values)
+        if len(values) != len(self._names):
+            raise ValueError(f"Expected {len(self._names)} start values, got {len(values)}.")
         self._loading = True
         try:
-            for spin, value in zip(self._init_spins, values):
-                spin.setValue(value)
+            self._show_init(values)
         finally:
             self._loading = False
         if emit:
             self._emit_config()
 
     def init(self) -> tuple[float, ...]:
+        """The start point the inputs show (zeros included)."""
+        if self._init_edit is not None:
+            return self._init_values
         return tuple(float(s.value()) for s in self._init_spins)
+
+    def set_applicable(self, model: bool = True, batches: bool = True) -> None:
+        """Show only what applies to the problem (no signal): ``model`` the Model group, ``batches``
+        the batch mode and size, ⌈N/B⌉, drop_last, shuffle and seed (a test function has neither;
+        its epochs are its steps)."""
+        self.findChild(QGroupBox, "modelGroup").setVisible(model)
+        form = self.batchModeCombo.parentWidget().layout()
+        for widget in (self.batchModeCombo, self.batchSizeSpin.parentWidget(), self.iterationsLabel,
+                       self.dropLastCheck, self.shuffleCheck, self.seedSpin):
+            form.setRowVisible(widget, batches)
+        self.findChild(QGroupBox, "batchGroup").setTitle("Epochs && batches" if batches else "Steps")
+        self.epochsSpin.setToolTip("passes over the whole dataset" if batches
+                                   else "steps: a test function takes one step per epoch")
 
     def set_running(self, running: bool) -> None:
         """Disable what cannot change mid-run; hyperparameters, lr, epochs and speed stay editable."""
@@ -661,6 +733,8 @@ class ControlsPanel(QWidget):
         self.seedSpin.setEnabled(free and mode != "batch")
         for spin in self._init_spins:
             spin.setEnabled(free)
+        if self._init_edit is not None:
+            self._init_edit.setEnabled(free)
         # always editable: lr, hyperparameters, epochs, speed
         self.learningRateSpin.setEnabled(True)
         self.learningRateSlider.setEnabled(True)
