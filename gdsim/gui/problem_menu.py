@@ -57,6 +57,7 @@ class ProblemMenu:
         for combo in (self.surface_x_combo, self.surface_y_combo):
             combo.setEnabled(applies.surface_axes)
         self.controls.set_applicable(model=applies.model, batches=applies.batches)
+        self._label_loss_curves(source)
         if applies.batches:
             self.controls.set_n_rows(source.n_rows)
         if self.controls.parameter_names() != source.parameter_names:
@@ -84,6 +85,17 @@ class ProblemMenu:
             init = None
         hyper = {} if lr is None else {"lr": lr}
         self.controls.set_config(config.with_hyper(**hyper).replace(init=init, epochs=epochs))
+
+    def _label_loss_curves(self, source: ProblemSource) -> None:
+        """The loss plot's legend lists a mini-batch loss only where there are mini-batches."""
+        view = self.loss_view
+        view.legend.removeItem(view.batch_item)
+        view.legend.removeItem(view.full_item)
+        if source.applies.batch_loss:
+            view.legend.addItem(view.batch_item, "mini-batch loss")
+            view.legend.addItem(view.full_item, "full-dataset loss")
+        else:
+            view.legend.addItem(view.full_item, source.loss_label)
 
     def _problem_key(self, source: ProblemSource) -> str:
         return source.function.name if isinstance(source, FunctionSource) else "data"
