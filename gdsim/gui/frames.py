@@ -280,16 +280,18 @@ def status_text(snap, names, source) -> str:
     if len(names) > STATUS_PARAMETERS:
         shown += f", … ({len(names)} parameters)"
     if source.applies.batches:
+        step = "iteration"
         parts = [f"epoch {snap.epoch}/{snap.epochs}",
                  f"iteration {snap.iteration_in_epoch} of {snap.iterations_per_epoch} in this epoch",
                  f"{snap.iteration} total"]
-    else:
+    else:  # one step an epoch: epochs are steps
+        step = "step"
         parts = [f"step {snap.iteration} of {snap.total_iterations}"]
     loss = f"{source.loss_label} {snap.loss:.6g}"
     if snap.loss_iteration == snap.iteration:
         parts += [loss, shown]
     elif snap.loss_iteration == snap.iteration - 1:
-        parts += [f"{loss} (before iteration {snap.iteration})", f"after it: {shown}"]
+        parts += [f"{loss} (before {step} {snap.iteration})", f"after it: {shown}"]
     else:
-        parts += [f"{loss} (after iteration {snap.loss_iteration})", f"after iteration {snap.iteration}: {shown}"]
+        parts += [f"{loss} (after {step} {snap.loss_iteration})", f"after {step} {snap.iteration}: {shown}"]
     return " · ".join(parts)

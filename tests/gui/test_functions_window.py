@@ -158,3 +158,15 @@ def test_the_loss_legend_lists_no_mini_batch_loss_for_a_function(qtbot):
     assert labels() == ["f(x, y)"]
     w.findChild(object, "actionProblemData").trigger()
     assert labels() == ["mini-batch loss", "full-dataset loss"]
+
+
+def test_the_status_line_of_a_function_counts_steps(qtbot):
+    w = make_window(qtbot)
+    w.findChild(object, "actionProblemBeale").trigger()
+    w.step()
+    qtbot.waitUntil(lambda: w._last_frame is not None and w._last_frame.snapshot.iteration == 1, timeout=5000)
+    f0 = w.current_run.history.full_loss[0]
+    x, y = w.current_run.params
+    assert f"step 1 of 1000 · f(x, y) {f0:.6g} (before step 1) · after it: x = {x:.4g}, y = {y:.4g}" \
+        in w.status_label.text()
+    assert w.findChild(QPushButton, "pauseButton").text() == "Resume"

@@ -85,9 +85,12 @@ def render_html(e: StepExplanation) -> str:
     else:
         where = f"{e.mode} of {e.batch_size} row{'s' if e.batch_size != 1 else ''}: {shown_rows} (highlighted in the dataset)"
     parts = ["<html><body>"]  # STYLE is the browser document's default style sheet
-    parts.append(
-        f"<p><b>Iteration {e.iteration}</b> &nbsp;·&nbsp; epoch {e.epoch}, iteration "
-        f"{e.iteration_in_epoch} of {e.iterations_per_epoch} in this epoch &nbsp;·&nbsp; {_e(where)}</p>")
+    if e.mode == "function":
+        parts.append(f"<p><b>Step {e.iteration}</b> &nbsp;·&nbsp; {_e(where)}</p>")
+    else:
+        parts.append(
+            f"<p><b>Iteration {e.iteration}</b> &nbsp;·&nbsp; epoch {e.epoch}, iteration "
+            f"{e.iteration_in_epoch} of {e.iterations_per_epoch} in this epoch &nbsp;·&nbsp; {_e(where)}</p>")
     before = ", ".join(f"{_e(n)} = {_num(v)}" for n, v in zip(e.parameter_names, e.params_before))
     parts.append(f"<p>Parameters before the step: {before}</p>")
 
