@@ -170,3 +170,16 @@ def test_the_status_line_of_a_function_counts_steps(qtbot):
     assert f"step 1 of 1000 · f(x, y) {f0:.6g} (before step 1) · after it: x = {x:.4g}, y = {y:.4g}" \
         in w.status_label.text()
     assert w.findChild(QPushButton, "pauseButton").text() == "Resume"
+
+
+def test_the_race_and_the_lr_studies_say_they_run_on_data(qtbot):
+    from PySide6.QtWidgets import QDockWidget as Dock
+
+    w = make_window(qtbot)
+    w.findChild(object, "actionProblemRosenbrock").trigger()
+    w.race_feature.start()  # raced the dataset's rows while Rosenbrock was shown
+    assert w.race_feature.race is None
+    assert "runs on data" in w.race_feature.panel.status_label.text()
+    w.findChild(object, "actionLrSweep").trigger()
+    sweeps = [d for d in w.findChildren(Dock) if hasattr(d, "sweep_label")]
+    assert sweeps and "run on data" in sweeps[0].sweep_label.text()
