@@ -57,7 +57,8 @@ class ProblemMenu:
         for combo in (self.surface_x_combo, self.surface_y_combo):
             combo.setEnabled(applies.surface_axes)
         self.controls.set_applicable(model=applies.model, batches=applies.batches)
-        self._label_loss_curves(source)
+        if previous is None or previous.applies.batch_loss != applies.batch_loss:
+            self._label_loss_curves(source)
         if applies.batches:
             self.controls.set_n_rows(source.n_rows)
         if self.controls.parameter_names() != source.parameter_names:
