@@ -287,7 +287,9 @@ class TrainingWorker(QObject):
         if self._streamed_run is run:
             self._lose_stepper()  # the child's state is unknown
         if hasattr(run, "fail"):
-            detail = str(exc) or "no message"
+            args = exc.args
+            # (errno, text) errors, as float overflow's (34, 'Numerical result out of range'): the text
+            detail = args[1] if len(args) == 2 and isinstance(args[1], str) else (str(exc) or "no message")
             run.fail(f"Stopped at iteration {run.iteration + 1}: the step raised "
                      f"{type(exc).__name__} ({detail}); press Reset to start again.")
         with self._cond:

@@ -56,6 +56,8 @@ def test_any_error_of_a_step_fails_the_run_and_the_worker_stays_usable(qtbot, th
     assert snap.message.startswith("Stopped at iteration 3: the step raised ")
     assert type(error).__name__ in snap.message and snap.message.count(". ") == 0  # one sentence
     assert np.isfinite(snap.params).all() and thread.isRunning()
+    if isinstance(error, OverflowError):
+        assert "raised OverflowError (Numerical result out of range);" in snap.message
     # the same thread takes the next run and steps it
     fresh = FunctionRun(make_function("bowl"), TrainingConfig(hyper={"lr": 0.1}, epochs=50))
     worker.set_run(fresh, 2)
