@@ -33,6 +33,11 @@ Decisions
   default unless the user had changed it (see ``optimizer_panel``).
 * Shuffle and seed are disabled in full-batch mode (full batch never permutes)
   and drop-last outside mini-batch mode, where they have no effect.
+* The start point is one spin box per parameter up to ``MAX_INIT_SPINS``; past
+  that, one line of comma-separated values (``initEdit``), applied on Enter and
+  refused in red (keeping the old values) unless it holds one number each.
+* ``set_applicable(model, batches)`` hides what a problem has not (a test
+  function: no model or loss, no batches; its epochs are its steps).
 * Default speed 30 it/s: the default preset (5 rows, full batch, 100 epochs
   = 100 iterations) animates visibly and finishes in about 3 s.
 """
