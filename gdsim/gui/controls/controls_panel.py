@@ -33,9 +33,8 @@ Decisions
   default unless the user had changed it (see ``optimizer_panel``).
 * Shuffle and seed are disabled in full-batch mode (full batch never permutes)
   and drop-last outside mini-batch mode, where they have no effect.
-* The start point is one spin box per parameter up to ``MAX_INIT_SPINS``; past
-  that, one line of comma-separated values (``initEdit``), applied on Enter and
-  refused in red (keeping the old values) unless it holds one number each.
+* The start point is one spin box per parameter, or past a few one line of
+  comma-separated values (``start_point.StartPointEditor``).
 * ``set_applicable(model, batches)`` hides what a problem has not (a test
   function: no model or loss, no batches; its epochs are its steps).
 * Default speed 30 it/s: the default preset (5 rows, full batch, 100 epochs
@@ -57,7 +56,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QMenu,
     QScrollArea,
     QSpinBox,
@@ -72,6 +70,7 @@ from gdsim.core.schedules import SCHEDULES, make_schedule, schedule_params
 from gdsim.core.training import TrainingConfig
 
 from .log_spin import CompactDoubleSpinBox, WheelGuard
+from .start_point import StartPointEditor
 from .optimizer_panel import ERROR_STYLE, OptimizerGroup, camel, make_number_editor
 
 __all__ = ["ControlsPanel", "SPEEDS", "DEFAULT_SPEED", "BATCH_MODES"]
@@ -98,11 +97,6 @@ SPEEDS: tuple[tuple[float, str], ...] = (
 DEFAULT_SPEED = 30.0
 MAX_EPOCHS = 1_000_000
 MAX_SEED = 2**31 - 1
-INIT_RANGE = 1e9
-# Up to this many parameters the start point is one spin box each; past it, one
-# line of comma-separated values (a 10,000-column table built 10,000 spin boxes
-# in about a minute).
-MAX_INIT_SPINS = 6
 POWERS_OF_TWO = tuple(2**k for k in range(1, 10))  # 2 .. 512
 DEFAULT_ROWS = 5
 DEFAULT_NAMES = ("w1", "b")
@@ -144,9 +138,6 @@ class ControlsPanel(QWidget):
         self._mini_batch = _default_mini_batch(DEFAULT_ROWS)
         self._mini_batch_chosen = False  # until the user picks one, it follows N
         self._schedule_editors: dict[str, QDoubleSpinBox | QSpinBox] = {}
-        self._init_spins: list[CompactDoubleSpinBox] = []
-        self._init_edit: QLineEdit | None = None  # the compact editor, past MAX_INIT_SPINS parameters
-        self._init_values: tuple[float, ...] = ()  # its values
         self._error = ""
         self.wheel_guard = WheelGuard(self)  # inputs take the wheel only when focused
 
@@ -370,7 +361,11 @@ class ControlsPanel(QWidget):
         self.startGroup = QGroupBox("Start point", self)
         self.startGroup.setObjectName("startGroup")
         self.startGroup.setToolTip("initial parameters θ₀ (or click on the loss surface)")
-        self.startForm = _form(self.startGroup)
+        layout = QVBoxLayout(self.startGroup)
+        layout.setContentsMargins(6, 6, 6, 6)
+        self.startEditor = StartPointEditor(self.wheel_guard, self.startGroup)
+        self.startEditor.edited.connect(self._emit_config)
+        layout.addWidget(self.startEditor)
         return self.startGroup
 
     def _build_speed_group(self) -> QGroupBox:
@@ -471,12 +466,12 @@ class ControlsPanel(QWidget):
             self.shuffleCheck.setChecked(bool(config.shuffle))
             self.seedSpin.setValue(int(config.seed))
             if config.init is None:
-                self._show_init((0.0,) * len(self._names))
+                self.startEditor.set_values((0.0,) * len(self._names))
             else:
                 if len(config.init) != len(self._names):
                     names = tuple(f"w{i + 1}" for i in range(len(config.init) - 1)) + ("b",)
                     self.set_parameter_names(names)
-                self._show_init(tuple(float(v) for v in config.init))
+                self.startEditor.set_values(config.init)
             self._tolerance = config.tolerance
         finally:
             self._loading = False
@@ -519,80 +514,13 @@ class ControlsPanel(QWidget):
         return self._n_rows
 
     def set_parameter_names(self, names: Sequence[str]) -> None:
-        """Rebuild the start-point inputs (``initSpin0``, ... or, past MAX_INIT_SPINS parameters,
-        one line ``initEdit``); values kept when the count is unchanged."""
+        """Rebuild the start-point inputs (see ``start_point``); values kept when the count is unchanged."""
         names = tuple(names)
         if names == self._names and len(self.init()) == len(names):
             return  # the same inputs, values kept
-        old = self.init()
-        values = old if len(old) == len(names) else (0.0,) * len(names)
-        while self.startForm.rowCount():
-            self.startForm.removeRow(0)
-        self._init_spins = []
-        self._init_edit = None
         self._names = names
-        if len(names) > MAX_INIT_SPINS:
-            self._build_init_line(names)
-        else:
-            for i, name in enumerate(names):
-                spin = CompactDoubleSpinBox(self.startGroup)
-                spin.setObjectName(f"initSpin{i}")
-                spin.setRange(-INIT_RANGE, INIT_RANGE)
-                spin.setSingleStep(0.1)
-                spin.setToolTip(f"starting value of {name}")
-                spin.valueChanged.connect(self._emit_config)
-                spin.setEnabled(not self._running)
-                self.startForm.addRow(name, spin)
-                spin.show()
-                self.wheel_guard.guard(spin)
-                self._init_spins.append(spin)
-        loading, self._loading = self._loading, True
-        try:
-            self._show_init(values)
-        finally:
-            self._loading = loading
-
-    def _build_init_line(self, names: tuple[str, ...]) -> None:
-        edit = QLineEdit(self.startGroup)
-        edit.setObjectName("initEdit")
-        edit.setToolTip(f"the {len(names)} starting values {names[0]}, {names[1]}, … {names[-1]}, "
-                        "separated by commas; Enter to apply")
-        edit.setEnabled(not self._running)
-        edit.editingFinished.connect(self._on_init_edited)
-        self.initHintLabel = QLabel(f"{len(names)} values: {names[0]} … {names[-1]}", self.startGroup)
-        self.initHintLabel.setObjectName("initHintLabel")
-        self.initHintLabel.setWordWrap(True)
-        self.startForm.addRow(self.initHintLabel)
-        self.startForm.addRow(edit)
-        edit.show()
-        self.initHintLabel.show()
-        self._init_edit = edit
-
-    def _show_init(self, values: tuple[float, ...]) -> None:
-        if self._init_edit is not None:
-            self._init_values = tuple(values)
-            self._init_edit.setText(", ".join(f"{v:g}" for v in values))
-            self._init_edit.setStyleSheet("")
-        for spin, value in zip(self._init_spins, values):
-            spin.setValue(value)
-
-    def _on_init_edited(self) -> None:
-        edit = self._init_edit
-        text = edit.text()
-        try:
-            values = tuple(float(v) for v in text.replace(";", ",").split(",") if v.strip())
-        except ValueError:
-            values = ()
-        n = len(self._names)
-        if len(values) != n or not all(math.isfinite(v) and abs(v) <= INIT_RANGE for v in values):
-            edit.setStyleSheet(ERROR_STYLE)
-            self.initHintLabel.setText(f"Enter {n} numbers between ±{INIT_RANGE:g}, separated by commas.")
-            return
-        edit.setStyleSheet("")
-        self.initHintLabel.setText(f"{n} values: {self._names[0]} … {self._names[-1]}")
-        if values != self._init_values:
-            self._init_values = values
-            self._emit_config()
+        self.startEditor.set_names(names)
+        self.startEditor.setEnabled(not self._running)
 
     def parameter_names(self) -> tuple[str, ...]:
         return self._names
@@ -602,19 +530,13 @@ class ControlsPanel(QWidget):
         values = tuple(float(v) for v in values)
         if len(values) != len(self._names):
             raise ValueError(f"Expected {len(self._names)} start values, got {len(values)}.")
-        self._loading = True
-        try:
-            self._show_init(values)
-        finally:
-            self._loading = False
+        self.startEditor.set_values(values)
         if emit:
             self._emit_config()
 
     def init(self) -> tuple[float, ...]:
         """The start point the inputs show (zeros included)."""
-        if self._init_edit is not None:
-            return self._init_values
-        return tuple(float(s.value()) for s in self._init_spins)
+        return self.startEditor.values()
 
     def set_applicable(self, model: bool = True, batches: bool = True) -> None:
         """Show only what applies to the problem (no signal): ``model`` the Model group, ``batches``
@@ -736,10 +658,7 @@ class ControlsPanel(QWidget):
         self.dropLastCheck.setEnabled(free and mode == "mini-batch")
         self.shuffleCheck.setEnabled(free and mode != "batch")
         self.seedSpin.setEnabled(free and mode != "batch")
-        for spin in self._init_spins:
-            spin.setEnabled(free)
-        if self._init_edit is not None:
-            self._init_edit.setEnabled(free)
+        self.startEditor.setEnabled(free)
         # always editable: lr, hyperparameters, epochs, speed
         self.learningRateSpin.setEnabled(True)
         self.learningRateSlider.setEnabled(True)
