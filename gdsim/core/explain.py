@@ -455,6 +455,8 @@ def explain_last_step(run: Any, max_rows: int | None = None) -> StepExplanation 
     iteration = int(run.iteration)
     if iteration == 0:
         return None
+    if run.source.kind == "function":
+        return _explain_function_step(run, iteration)
     rows = run._last_rows
     theta = np.array(run._prev_params, dtype=np.float64)
     prev_state = run._prev_state
@@ -509,4 +511,35 @@ def explain_last_step(run: Any, max_rows: int | None = None) -> StepExplanation 
         updates=_updates(opt, trace, grad, lr, theta, new, names),
         params_after=new,
         matches_run=same_iteration and np.array_equal(new, current),
+    )
+
+
+def _explain_function_step(run: Any, iteration: int) -> StepExplanation:
+    """A test function's step: no rows; the gradient is the function's own (mode "function")."""
+    theta = np.array(run._prev_params, dtype=np.float64)
+    prev_state, lr, opt = run._prev_state, float(run._last_lr), run.optimizer
+    current = np.array(run.params, dtype=np.float64)
+    same_iteration = int(run.iteration) == iteration
+    loss, grad = run.loss_and_grad(theta, slice(0, 0))
+    trace: dict = {}
+    new, _ = opt.update(grad.tolist(), prev_state, theta.tolist(), lr, trace=trace)
+    new = np.array(new, dtype=np.float64)
+    names = tuple(run.parameter_names)
+    empty = np.empty(0)
+    terms = tuple(GradientTerm(n, f"∂f/∂{n}", "", 1.0, "", empty, float(g), float(g),
+                               f"∂f/∂{n} at ({', '.join(format_number(v) for v in theta)}) = {format_number(g)}")
+                  for n, g in zip(names, grad))
+    t = int(getattr(prev_state, "step", iteration - 1)) + 1
+    return StepExplanation(
+        iteration=iteration, epoch=iteration, iteration_in_epoch=1, iterations_per_epoch=1,
+        mode="function", batch_size=0, indices=np.empty(0, dtype=np.intp), row_numbers=np.empty(0, dtype=np.intp),
+        feature_names=(), target_name="", parameter_names=names, standardized=False,
+        X_b=np.empty((0, 0)), X_b_original=np.empty((0, 0)), y_b=empty, logits=empty, predictions=empty,
+        residuals=empty, model="function", loss_name="f", loss_title=run.source.title, torch_loss="",
+        reduction="", loss=float(loss), loss_formula=run.function.formula, params_before=theta,
+        gradient=np.array(grad, dtype=np.float64), gradient_terms=terms,
+        optimizer_name=opt.name, torch_optimizer=opt.torch_name, hyper=opt.hyper(), lr=lr,
+        state_terms=_state_terms(opt, trace, prev_state, t, names),
+        updates=_updates(opt, trace, grad, lr, theta, new, names),
+        params_after=new, matches_run=same_iteration and np.array_equal(new, current),
     )

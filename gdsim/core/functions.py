@@ -9,15 +9,22 @@ an epoch is one step here.
 * beale:       f = (1.5 − x + xy)² + (2.25 − x + xy²)² + (2.625 − x + xy³)²; minimum (3, 0.5)
 * himmelblau:  f = (x² + y − 11)² + (x + y² − 7)²; four minima
 * saddle:      f = x² − y²; a saddle point at (0, 0), no minimum
+
+Each has defaults for plain SGD that converge from its start point (``defaults``:
+lr and epochs); the bowl's follow κ (lr = 1/κ, since lr > 2/κ diverges).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable
+from dataclasses import dataclass, field
+from math import isfinite
+from typing import Any, Callable, Mapping
 
 import numpy as np
 
+from .optim import make_optimizer
+from .schedules import make_schedule
+from .source import FUNCTION_APPLIES, ProblemSource
 from .training import TrainingConfig, TrainingRun
 
 
@@ -31,6 +38,7 @@ class ClassicFunction:
     minima: tuple[tuple[float, float], ...]
     init: tuple[float, float]
     window: tuple[float, float, float, float]  # x0, x1, y0, y1 to show
+    defaults: Mapping[str, Any] = field(default_factory=lambda: {"lr": 0.01, "epochs": 100})
 
     def loss_and_grad(self, theta: np.ndarray) -> tuple[float, np.ndarray]:
         x, y = float(theta[0]), float(theta[1])
@@ -45,11 +53,13 @@ class ClassicFunction:
 
 def _bowl(condition: float) -> ClassicFunction:
     k = float(condition)
+    # x shrinks by (1 − lr) a step and y by (1 − lr·κ): lr = 1/κ, and 10κ steps for x
+    epochs = int(min(100_000, max(100, round(10 * k))))
     return ClassicFunction(
         "bowl", f"Bowl (condition number {k:g})", "f = (x² + κ·y²)/2",
         lambda x, y: 0.5 * (x * x + k * y * y),
         lambda x, y: (x, k * y),
-        ((0.0, 0.0),), (-4.0, 2.0), (-5.0, 5.0, -3.0, 3.0),
+        ((0.0, 0.0),), (-4.0, 2.0), (-5.0, 5.0, -3.0, 3.0), {"lr": 1.0 / k, "epochs": epochs},
     )
 
 
@@ -83,10 +93,10 @@ FUNCTIONS: dict[str, Callable[..., ClassicFunction]] = {
     "rosenbrock": lambda: ClassicFunction(
         "rosenbrock", "Rosenbrock's valley", "f = (1 − x)² + 100·(y − x²)²",
         lambda x, y: (1 - x) ** 2 + 100 * (y - x * x) ** 2, _rosenbrock_grad,
-        ((1.0, 1.0),), (-1.5, 2.0), (-2.0, 2.0, -1.0, 3.0)),
+        ((1.0, 1.0),), (-1.5, 2.0), (-2.0, 2.0, -1.0, 3.0), {"lr": 0.002, "epochs": 1000}),
     "beale": lambda: ClassicFunction(
         "beale", "Beale's function", "f = (1.5 − x + xy)² + (2.25 − x + xy²)² + (2.625 − x + xy³)²",
-        _beale, _beale_grad, ((3.0, 0.5),), (1.0, 1.4), (-4.5, 4.5, -4.5, 4.5)),
+        _beale, _beale_grad, ((3.0, 0.5),), (1.0, 1.4), (-4.5, 4.5, -4.5, 4.5), {"lr": 0.02, "epochs": 1000}),
     "himmelblau": lambda: ClassicFunction(
         "himmelblau", "Himmelblau's function", "f = (x² + y − 11)² + (x + y² − 7)²",
         lambda x, y: (x * x + y - 11) ** 2 + (x + y * y - 7) ** 2, _himmelblau_grad,
@@ -113,16 +123,57 @@ def make_function(name: str, condition: float | None = None) -> ClassicFunction:
     return FUNCTIONS[name]()
 
 
-class FunctionRun(TrainingRun):
-    """Gradient descent on a test function: parameters (x, y), one step per epoch."""
+class FunctionSource(ProblemSource):
+    """A test function as a problem source: parameters (x, y), no rows, one step per epoch."""
 
-    def __init__(self, function: ClassicFunction, config: TrainingConfig) -> None:
-        if config.init is not None and len(config.init) != 2:
-            raise ValueError(f"A test function has two parameters (x, y); got {len(config.init)} initial values.")
+    kind = "function"
+    applies = FUNCTION_APPLIES
+    parameter_names = ("x", "y")
+    n_rows = 1
+    loss_label = "f(x, y)"
+
+    def __init__(self, function: ClassicFunction) -> None:
+        self.function = function
+        self.title = function.title
+        self.formula = function.formula
+        self.known_minima = tuple(function.minima)
+        self.default_init = tuple(function.init)
+        self.defaults = dict(function.defaults)
+
+    def check(self, config: TrainingConfig) -> None:
+        make_optimizer(config.optimizer, **config.hyper)
+        make_schedule(config.schedule, **config.schedule_params)
         if isinstance(config.epochs, bool) or int(config.epochs) < 1:
             raise ValueError(f"Invalid number of epochs: {config.epochs} (at least 1).")
+        if config.init is not None and len(config.init) != 2:
+            raise ValueError(f"A test function has two parameters (x, y); got {len(config.init)} initial values.")
+        if config.init is not None and not all(isfinite(float(v)) for v in config.init):
+            raise ValueError("Initial parameters must be finite numbers.")
+        if config.tolerance is not None and not config.tolerance > 0:
+            raise ValueError(f"Invalid tolerance: {config.tolerance} (must be positive).")
+
+    def make_run(self, config: TrainingConfig) -> "FunctionRun":
+        return FunctionRun(self.function, config)
+
+    def is_same_problem(self, other: ProblemSource | None) -> bool:
+        return isinstance(other, FunctionSource) and other.title == self.title
+
+
+class FunctionRun(TrainingRun):
+    """Gradient descent on a test function: parameters (x, y), one step per epoch.
+
+    Without an initial point it starts from the function's; plain SGD without
+    a learning rate takes the function's (one that converges).
+    """
+
+    def __init__(self, function: ClassicFunction, config: TrainingConfig) -> None:
+        source = FunctionSource(function)
+        source.check(config)
         if config.init is None:
             config = config.replace(init=function.init)
+        if config.optimizer == "sgd" and "lr" not in config.hyper:
+            config = config.with_hyper(lr=function.defaults["lr"])
+        self.source = source
         self.function = function
         self.dataset = None
         self.config = config

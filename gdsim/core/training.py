@@ -22,6 +22,7 @@ from .network import DEFAULT_HIDDEN, NETWORK_MODELS, NetworkProblem, network_pro
 from .optim import make_optimizer
 from .problem import NATURAL_LOSS, SHORT_ROWS, Problem, design_matrix
 from .schedules import make_schedule
+from .source import DataSource
 from .standardize import Standardizer
 from .surface import QuadraticStats
 
@@ -41,10 +42,11 @@ CLOCK_STEPS = 64
 # between processes.
 _FIXED = frozenset({
     "dataset", "problem", "standardizer", "X", "y", "batch_size", "iterations_per_epoch", "mode",
-    "full_batch", "_all_rows", "quadratic_stats", "_short_table", "history",
+    "full_batch", "_all_rows", "quadratic_stats", "_short_table", "history", "source",
 })
 
-STATUSES = ("ready", "running", "finished", "converged", "diverged")
+# "failed": a step raised an error no check foresaw (the run ends; see ``fail``)
+STATUSES = ("ready", "running", "finished", "converged", "diverged", "failed")
 _OVER = frozenset(STATUSES[2:])  # the statuses of a run that has ended
 
 
@@ -151,6 +153,9 @@ class Snapshot:
     batch_rows: np.ndarray  # rows of the latest mini-batch
     status: str
     message: str
+    # the iteration whose parameters ``loss`` was measured at: in full-batch descent
+    # the loss at the newest parameters arrives with the next step, so it may be one less
+    loss_iteration: int = 0
 
     @property
     def total_iterations(self) -> int:
@@ -158,7 +163,7 @@ class Snapshot:
 
     @property
     def done(self) -> bool:
-        return self.status in ("finished", "converged", "diverged")
+        return self.status in _OVER
 
 
 class TrainingRun:
@@ -166,6 +171,7 @@ class TrainingRun:
 
     def __init__(self, dataset: Dataset, config: TrainingConfig) -> None:
         config.check(dataset)
+        self.source = DataSource(dataset)
         dataset = apply_features(dataset, config.features)
         self.dataset = dataset
         self.config = config
@@ -215,6 +221,7 @@ class TrainingRun:
         loss0 = self.full_loss(theta)
         self.history.append(0, self.lr, np.nan, theta, np.full(p, np.nan), np.nan, loss0)
         self._last_full_loss = loss0
+        self._last_full_loss_iteration = 0
         self._divergence_limit = DIVERGENCE_FACTOR * max(abs(loss0), 1.0) if isfinite(loss0) else inf
         self.iteration = 0
         self.epoch = 0  # completed epochs
@@ -274,6 +281,7 @@ class TrainingRun:
     def _record_full_loss(self, row: int, value: float) -> None:
         self.history.set_full_loss(row, value)
         self._last_full_loss = value
+        self._last_full_loss_iteration = row
 
     def latest_rows(self) -> np.ndarray:
         rows = self._last_rows
@@ -293,7 +301,7 @@ class TrainingRun:
             iterations_per_epoch=self.iterations_per_epoch, epochs=self.epochs,
             lr=self._last_lr, batch_loss=self._last_batch_loss, loss=self.current_loss,
             params=params, grad_norm=self._last_grad_norm, batch_rows=rows,
-            status=self.status, message=self.message,
+            status=self.status, message=self.message, loss_iteration=self._last_full_loss_iteration,
         )
 
     def state_dict(self, sampler: bool = True) -> dict[str, Any]:
@@ -401,6 +409,7 @@ class TrainingRun:
         self.history.append(self.epoch + 1, lr, loss, new_theta, gradient, grad_norm, full)
         if isfinite(full):
             self._last_full_loss = full
+            self._last_full_loss_iteration = k + 1
         if epoch_end:
             self.epoch += 1
             self.batch_in_epoch = 0
@@ -422,6 +431,10 @@ class TrainingRun:
     def _finish(self, status: str, message: str) -> None:
         self._settle_loss()
         self.status, self.message = status, message
+
+    def fail(self, message: str) -> None:
+        """End the run as failed (a step raised an error); the parameters stay at the last good step."""
+        self.status, self.message = "failed", message
 
     def _diverge(self, iteration: int, what: str, keep_last: bool = False) -> None:
         """Stop; the parameters stay at the last finite values."""

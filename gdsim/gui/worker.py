@@ -185,8 +185,7 @@ class TrainingWorker(QObject):
     # --- the loop (worker thread) -----------------------------------------------------
     def work(self) -> None:
         last_emit = 0.0
-        budget_start = time.perf_counter()
-        budget_done = 0
+        self._budget_start, self._budget_done = time.perf_counter(), 0
         while True:
             with self._cond:
                 while not (self._quit or self._running or self._pending_steps or self._pending_epochs
@@ -206,68 +205,97 @@ class TrainingWorker(QObject):
                 if run is None:
                     self._dirty = False
                     continue
-                if self._pending_hyper and hasattr(run, "set_hyper"):
-                    try:
-                        run.set_hyper(**self._pending_hyper)
-                    except ValueError:
-                        pass  # the controls show the message; keep the old value
-                    self._pending_hyper = {}
-                if self._pending_epochs_total and hasattr(run, "set_epochs"):
-                    try:
-                        run.set_epochs(self._pending_epochs_total)
-                    except ValueError:
-                        pass
-                    self._pending_epochs_total = None
-                    self._dirty = True
+                hyper, epochs_total = self._pending_hyper, self._pending_epochs_total
+                self._pending_hyper, self._pending_epochs_total = {}, None
                 steps, epochs = self._pending_steps, self._pending_epochs
                 self._pending_steps = self._pending_epochs = 0
                 running, speed = self._running, self._speed
-                force = self._dirty
+                force = self._dirty or bool(epochs_total)
                 self._dirty = False
-            if steps:
-                run.advance(steps)
+            try:
+                force = self._drive(run, hyper, epochs_total, steps, epochs, running, speed) or force
+            except Exception as exc:  # noqa: BLE001 - any error of a step ends the run, not the thread
+                self._fail(run, exc)
                 force = True
-            for _ in range(epochs):
-                run.run_epoch()
-                force = True
-            if running:
-                stepper = self._ready_stepper(run) if speed == 0 else None
-                if self.wait_for_gui and not self._gui_ready and stepper is None:
-                    self._wait_for_gui()
-                if stepper is not None:
-                    # The child steps on while this thread applies its slices and the GUI draws.
-                    self._streamed_run = run
-                    try:
-                        stepper.next_slice(run, SLICE_SECONDS)
-                        self.child_slices += 1
-                    except remote.StepperLost:
-                        self._lose_stepper()
-                    if not stepper.streaming:
-                        self._streamed_run = None
-                elif speed > 0:
-                    # Paced: as many steps as the clock allows, then sleep a little.
-                    now = time.perf_counter()
-                    if budget_done == 0 or now - budget_start > 1.0:
-                        budget_start, budget_done = now, 0
-                    due = int((now - budget_start) * speed) + 1 - budget_done
-                    if due > 0:
-                        budget_done += run.advance(due)
-                    else:
-                        time.sleep(min(0.01, 1.0 / speed / 2))
-                else:
-                    advance_for(run, SLICE_SECONDS)  # pause and stop take effect after it
-                if run.done:
-                    with self._cond:
-                        if self._run is run:
-                            self._running = False
-                    force = True
             now = time.perf_counter()
             if force or now - last_emit >= 1.0 / MAX_FRAMES_PER_SECOND:
-                self._publish(self._frame_factory(run, run_id))
+                try:
+                    self._publish(self._frame_factory(run, run_id))
+                except Exception:  # noqa: BLE001 - a run that cannot even be drawn: the next command may
+                    pass
                 last_emit = now
         remote.release(self._stepper)
         self._stepper = None
         self.stopped.emit()
+
+    def _drive(self, run, hyper: dict, epochs_total: int | None, steps: int, epochs: int,
+               running: bool, speed: float) -> bool:
+        """Apply the commands taken and step ``run``; True when a frame is due at once."""
+        force = False
+        if hyper and hasattr(run, "set_hyper"):
+            try:
+                run.set_hyper(**hyper)
+            except ValueError:
+                pass  # the controls show the message; keep the old value
+        if epochs_total and hasattr(run, "set_epochs"):
+            try:
+                run.set_epochs(epochs_total)
+            except ValueError:
+                pass
+        if steps:
+            run.advance(steps)
+            force = True
+        for _ in range(epochs):
+            run.run_epoch()
+            force = True
+        if running:
+            stepper = self._ready_stepper(run) if speed == 0 else None
+            if self.wait_for_gui and not self._gui_ready and stepper is None:
+                self._wait_for_gui()
+            if stepper is not None:
+                # The child steps on while this thread applies its slices and the GUI draws.
+                self._streamed_run = run
+                try:
+                    stepper.next_slice(run, SLICE_SECONDS)
+                    self.child_slices += 1
+                except remote.StepperLost:
+                    self._lose_stepper()
+                if not stepper.streaming:
+                    self._streamed_run = None
+            elif speed > 0:
+                # Paced: as many steps as the clock allows, then sleep a little.
+                now = time.perf_counter()
+                if self._budget_done == 0 or now - self._budget_start > 1.0:
+                    self._budget_start, self._budget_done = now, 0
+                due = int((now - self._budget_start) * speed) + 1 - self._budget_done
+                if due > 0:
+                    self._budget_done += run.advance(due)
+                else:
+                    time.sleep(min(0.01, 1.0 / speed / 2))
+            else:
+                advance_for(run, SLICE_SECONDS)  # pause and stop take effect after it
+            if run.done:
+                with self._cond:
+                    if self._run is run:
+                        self._running = False
+                force = True
+        return force
+
+    def _fail(self, run, exc: Exception) -> None:
+        """A step raised: the run ends as failed, saying so in one sentence; the worker waits for
+        the next command (Start, Step and Reset work as before)."""
+        if self._streamed_run is run:
+            self._lose_stepper()  # the child's state is unknown
+        if hasattr(run, "fail"):
+            args = exc.args
+            # (errno, text) errors, as float overflow's (34, 'Numerical result out of range'): the text
+            detail = args[1] if len(args) == 2 and isinstance(args[1], str) else (str(exc) or "no message")
+            run.fail(f"Stopped at iteration {run.iteration + 1}: the step raised "
+                     f"{type(exc).__name__} ({detail}); press Reset to start again.")
+        with self._cond:
+            if self._run is run:
+                self._running = False
+                self._pending_steps = self._pending_epochs = 0
 
     # --- the child process (worker thread) ---------------------------------------------
     def _ready_stepper(self, run) -> remote.Stepper | None:

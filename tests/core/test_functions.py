@@ -7,7 +7,7 @@ import sys
 import numpy as np
 import pytest
 
-from gdsim.core.functions import FUNCTIONS, FunctionRun, make_function
+from gdsim.core.functions import FUNCTIONS, FunctionRun, FunctionSource, make_function
 from gdsim.core.optim import OPTIMIZERS
 from gdsim.core.training import TrainingConfig
 
@@ -117,3 +117,76 @@ def test_command_line_function_json():
 def test_command_line_function_errors(args, needle):
     proc = subprocess.run([sys.executable, "-m", "gdsim", "train", *args], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2 and needle in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("name", sorted(FUNCTIONS))
+def test_each_functions_defaults_converge_with_plain_sgd(name):
+    f = make_function(name)
+    run = FunctionRun(f, TrainingConfig(epochs=f.defaults["epochs"])).run()  # no lr: the function's
+    assert run.status == "finished" and run.base_lr == f.defaults["lr"]
+    if f.minima:
+        assert run.distance_to_minimum() < 0.05
+    else:  # the saddle: it leaves the saddle point along y, without diverging
+        assert run.current_loss < run.history.full_loss[0]
+
+
+@pytest.mark.parametrize("kappa", [1.0, 10.0, 1000.0])
+def test_the_bowls_defaults_follow_its_condition_number(kappa):
+    f = make_function("bowl", kappa)
+    run = FunctionRun(f, TrainingConfig(epochs=f.defaults["epochs"])).run()
+    assert run.distance_to_minimum() < 0.05
+
+
+def test_rosenbrock_diverges_at_lr_0_01_which_is_why_it_has_its_own_default():
+    run = FunctionRun(make_function("rosenbrock"), TrainingConfig(hyper={"lr": 0.01})).run()
+    assert run.status == "diverged" and run.iteration < 10
+
+
+def test_data_and_function_sources_share_one_interface():
+    from gdsim.core.presets import load_preset
+    from gdsim.core.source import DataSource, ProblemSource
+
+    data = DataSource(load_preset("insurance"))
+    function = FunctionSource(make_function("himmelblau"))
+    for source in (data, function):
+        assert isinstance(source, ProblemSource)
+        run = source.make_run(TrainingConfig(model="logistic"))
+        assert run.source.is_same_problem(source) and run.parameter_names == source.parameter_names
+        assert source.n_parameters == len(source.parameter_names) and source.n_rows >= 1
+        assert source.surface_title(run)
+    assert data.applies.table and not function.applies.table and not function.applies.model
+    assert len(function.known_minima) == 4 and data.known_minima == ()
+    assert function.default_init == (0.0, 0.0) and data.default_init is None
+    assert not data.is_same_problem(function) and not function.is_same_problem(data)
+    with pytest.raises(ValueError, match="Invalid learning rate"):
+        function.check(TrainingConfig(hyper={"lr": -1}))
+    with pytest.raises(ValueError, match="two parameters"):
+        function.check(TrainingConfig(init=(1.0, 2.0, 3.0)))
+    with pytest.raises(ValueError, match="finite"):
+        function.check(TrainingConfig(init=(float("nan"), 0.0)))
+    with pytest.raises(ValueError, match="0 or 1"):
+        DataSource(load_preset("lecture-3x-plus-2")).check(TrainingConfig(model="logistic"))
+
+
+def test_a_start_point_of_zero_is_kept():
+    run = FunctionRun(make_function("rosenbrock"), TrainingConfig(init=(0.0, 0.0)))
+    assert run.params.tolist() == [0.0, 0.0]
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "adam", "rmsprop"])
+def test_the_step_explanation_of_a_function_is_its_gradient(optimizer):
+    from gdsim.core.explain import explain_last_step
+
+    run = FunctionRun(make_function("beale"), TrainingConfig(optimizer=optimizer, hyper={"lr": 0.001}))
+    run.advance(4)
+    e = explain_last_step(run)  # raised TypeError (no rows to index)
+    assert e.matches_run and e.mode == "function" and e.batch_size == 0
+    assert np.array_equal(e.gradient, run.function.loss_and_grad(e.params_before)[1])
+    assert e.gradient_terms[0].text.startswith("∂f/∂x at (") and e.loss == run.history.batch_loss[4]
+
+
+def test_a_failed_run_is_over():
+    run = FunctionRun(make_function("bowl"), TrainingConfig())
+    run.advance(2)
+    run.fail("Stopped at iteration 3: the step raised OverflowError (too big).")
+    assert run.done and run.snapshot().done and run.snapshot().status == "failed" and run.step() is None

@@ -531,3 +531,34 @@ def test_a_larger_font_widens_the_column_instead_of_clipping_it(panel):
     assert panel.minimumWidth() > before
     panel.setFont(type(font)())
     assert panel.minimumWidth() == before
+def test_past_a_few_parameters_the_start_point_is_one_line_of_values(panel, qtbot):
+    names = tuple(f"w{i + 1}" for i in range(10_000)) + ("b",)
+    panel.set_parameter_names(names)  # was 10,001 spin boxes (a minute for a 10,000-column CSV)
+    assert find(panel, "initSpin0") is None
+    edit = find(panel, "initEdit")
+    assert panel.init() == (0.0,) * 10_001 and panel.config().init is None
+    rec = Recorder(panel)
+    edit.setText(", ".join(["1"] * 10_000 + ["-2"]))
+    edit.editingFinished.emit()
+    assert rec.configs[-1].init == (1.0,) * 10_000 + (-2.0,)
+    for bad in ("1, 2", ", ".join(["x"] * 10_001), ", ".join(["1e99"] * 10_001)):
+        edit.setText(bad)
+        edit.editingFinished.emit()
+        assert panel.init() == (1.0,) * 10_000 + (-2.0,)  # refused, nothing lost
+        assert "10001 numbers" in find(panel, "initHintLabel").text()
+    assert len(rec.configs) == 1
+    panel.set_init([0.5] * 10_001, emit=False)
+    assert panel.config().init == (0.5,) * 10_001 and edit.text().startswith("0.5, 0.5")
+    panel.set_parameter_names(("w1", "b"))  # few again: spin boxes
+    assert find(panel, "initEdit") is None and find(panel, "initSpin1") is not None
+
+
+def test_set_applicable_hides_what_a_test_function_has_not(panel, qtbot):
+    panel.show()
+    shown = [panel.findChild(QWidget, "modelGroup"), find(panel, "batchModeCombo"), find(panel, "iterationsLabel"),
+             find(panel, "seedSpin"), find(panel, "shuffleCheck"), find(panel, "dropLastCheck")]
+    assert all(w.isVisible() for w in shown)
+    panel.set_applicable(model=False, batches=False)
+    assert not any(w.isVisible() for w in shown) and find(panel, "epochsSpin").isVisible()
+    panel.set_applicable(model=True, batches=True)
+    assert all(w.isVisible() for w in shown)

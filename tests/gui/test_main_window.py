@@ -228,3 +228,84 @@ def test_screenshot_command(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert out.stat().st_size > 10_000
     assert "QThread" not in proc.stderr
+
+
+def test_a_cell_edit_after_an_invalid_setting_keeps_every_setting(qtbot, window):
+    choose(combo(window, "modelCombo"), "logistic")  # invalid: lecture-3x-plus-2's y is not 0/1
+    window.findChild(object, "standardizeCheck").setChecked(True)
+    window.controls.set_init((0.5, -1.0))
+    assert window.current_run is None
+    type_into_cell(qtbot, window.dataset_panel, 0, 1, "1")  # flipped the model to linear/MSE
+    config = window.controls.config()
+    assert (config.model, config.loss, config.standardize) == ("logistic", "bce", True)
+    assert window.controls.init() == (0.5, -1.0)
+
+
+def test_a_new_preset_starts_from_the_start_point_fields(qtbot, window):
+    window.step_epoch()
+    window.step_epoch()
+    qtbot.waitUntil(lambda: window._last_frame is not None and window._last_frame.snapshot.iteration == 2,
+                    timeout=5000)
+    assert window.dataset_panel.load_preset("lecture-2x")  # one feature too: the same shape
+    assert window.controls.init() == (0.0, 0.0)
+    assert window.current_run.params.tolist() == [0.0, 0.0]  # was the previous run's end point
+    window.controls.set_init((1.0, 2.0))
+    assert window.dataset_panel.load_preset("lecture-3x-plus-2")
+    assert window.current_run.params.tolist() == [1.0, 2.0]
+
+
+def test_after_step_the_pause_button_reads_resume(qtbot, window):
+    qtbot.mouseClick(button(window, "stepButton"), Qt.LeftButton)
+    qtbot.waitUntil(lambda: window._last_frame is not None and window._last_frame.snapshot.iteration == 1,
+                    timeout=5000)
+    pause = button(window, "pauseButton")
+    assert pause.isEnabled() and pause.text() == "Resume"
+    qtbot.mouseClick(pause, Qt.LeftButton)
+    assert window.worker.is_running and pause.text() == "Pause"
+    qtbot.mouseClick(pause, Qt.LeftButton)
+    assert not window.worker.is_running and pause.text() == "Resume"
+
+
+def test_the_status_line_says_which_parameters_its_loss_is_at(qtbot, window):
+    qtbot.mouseClick(button(window, "stepButton"), Qt.LeftButton)
+    qtbot.waitUntil(lambda: window._last_frame is not None and window._last_frame.snapshot.iteration == 1,
+                    timeout=5000)
+    text = window.status_label.text()
+    run = window.current_run
+    loss0 = run.history.full_loss[0]  # full batch: the loss at θ₁ comes with the next step
+    assert f"loss {loss0:.6g} (before iteration 1)" in text
+    w1, b = run.params
+    assert f"after it: w1 = {w1:.4g}, b = {b:.4g}" in text
+
+
+def test_a_long_status_line_is_elided_with_the_whole_text_in_its_tooltip(qtbot, window):
+    label = window.status_label
+    long = "A long message " * 60
+    label.setText(long)
+    assert label.text() == long and label.toolTip() == long
+    assert label.minimumSizeHint().width() < 200 and label.is_elided()
+    assert window.minimumSizeHint().width() < label.fontMetrics().horizontalAdvance(long)
+
+
+def test_an_import_message_goes_when_another_preset_is_loaded(qtbot, window, tmp_path):
+    path = tmp_path / "rows.csv"
+    path.write_text("x,y\n1,2\n2,4\n3,6\n")
+    assert window.dataset_panel.import_csv(path)
+    message = window.dataset_panel.message_label
+    assert message.text().startswith("Imported 3 rows")
+    assert window.dataset_panel.load_preset("insurance")
+    assert message.text() == ""
+
+
+def test_a_wide_import_gets_one_start_point_line_not_a_spin_box_per_parameter(qtbot, window, tmp_path):
+    path = tmp_path / "wide.csv"
+    names = [f"x{i}" for i in range(300)] + ["y"]
+    rows = np.random.default_rng(0).normal(size=(5, len(names)))
+    path.write_text(",".join(names) + "\n" + "\n".join(",".join(f"{v:.3f}" for v in r) for r in rows) + "\n")
+    assert window.dataset_panel.import_csv(path)
+    assert window.findChild(object, "initSpin0") is None
+    edit = window.findChild(object, "initEdit")
+    assert edit is not None and window.controls.init() == (0.0,) * 301
+    edit.setText(", ".join(["0.5"] * 301))
+    edit.editingFinished.emit()
+    assert window.current_run.params.tolist() == [0.5] * 301

@@ -42,9 +42,18 @@ def consistent(w: MainWindow) -> None:
         for col in range(len(dataset.columns)):
             shown = float(model.index(row, col).data(Qt.EditRole))
             assert shown == dataset.values[row, col]
-    if w.current_run is not None:
-        assert w.current_run.dataset.equals(dataset)
+    run = w.current_run
+    if run is not None:
+        assert run.source.is_same_problem(w.source)  # the run descends what the window shows
+        assert run.parameter_names == w.controls.parameter_names()
+        if w.source.kind == "data":
+            assert run.dataset.equals(dataset)
+        if run.iteration == 0 and not w.worker.is_running:
+            assert run.config.hyper["lr"] == w.controls.config().hyper["lr"]
+            if w.source.kind == "function":  # what the fields show is where it starts (an edited
+                assert run.params.tolist() == list(w.controls.init())  # table goes on from the run's θ)
     assert np.isfinite(w.surface_view.path_points()).all()
+    assert "Traceback" not in w.status_label.text()
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -97,6 +106,71 @@ def test_monkey_300_actions(qtbot, tmp_path, seed):
     w.worker.pause()
     qtbot.wait(50)
     consistent(w)
+    w.close()
+    assert w._thread.isFinished()
+
+
+FUNCTION_ACTIONS = ["actionProblemData", "actionProblemBowl", "actionProblemRosenbrock", "actionProblemBeale",
+                    "actionProblemHimmelblau", "actionProblemSaddle"]
+LEARNING_RATES = [1e-4, 0.001, 0.002, 0.01, 0.1, 1.0, 10.0]
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_monkey_with_test_functions_200_actions(qtbot, seed):
+    """Switching problems, typing hyperparameters and start points, stepping, loading presets."""
+    rng = random.Random(seed)
+    w = make_window(qtbot)
+    optimizer = w.findChild(QComboBox, "optimizerCombo")
+    speed = w.findChild(QComboBox, "speedCombo")
+    preset_combo = w.dataset_panel.findChild(QComboBox, "presetCombo")
+    presets = [preset_combo.itemData(i) for i in range(preset_combo.count())
+               if preset_combo.itemData(i) not in ("large-synthetic",)]
+    buttons = {n: w.findChild(QPushButton, n) for n in
+               ("startButton", "pauseButton", "stepButton", "stepEpochButton", "resetButton")}
+
+    def problem():
+        w.findChild(object, rng.choice(FUNCTION_ACTIONS)).trigger()
+
+    def type_lr():
+        spin = w.controls.learningRateSpin
+        spin.setValue(rng.choice(LEARNING_RATES))
+        spin.editingFinished.emit()
+
+    def type_start():
+        n = len(w.controls.parameter_names())
+        w.controls.set_init([rng.choice([0.0, 1.0, -2.5, 100.0, 0.001]) for _ in range(n)])
+
+    def preset():
+        w.dataset_panel.load_preset(rng.choice(presets))
+
+    def click(name):
+        def go():
+            if buttons[name].isEnabled():
+                qtbot.mouseClick(buttons[name], Qt.LeftButton)
+        return go
+
+    def edit():
+        if w.findChild(object, "datasetDock").isVisible():
+            d = w.document.dataset
+            type_into_cell(qtbot, w.dataset_panel, rng.randrange(d.n_rows), rng.randrange(len(d.columns)),
+                           rng.choice(CELL_TEXTS))
+
+    actions = [
+        (problem, 5), (type_lr, 5), (type_start, 3), (preset, 2), (edit, 2),
+        (lambda: pick(optimizer, rng), 2), (lambda: pick(speed, rng), 2),
+        (click("startButton"), 4), (click("pauseButton"), 3), (click("stepButton"), 5),
+        (click("stepEpochButton"), 2), (click("resetButton"), 2),
+        (lambda: qtbot.wait(rng.choice([0, 5, 30])), 3),
+    ]
+    funcs = [f for f, weight in actions for _ in range(weight)]
+    for k in range(200):
+        rng.choice(funcs)()
+        if k % 10 == 9:
+            consistent(w)
+    w.worker.pause()
+    qtbot.wait(50)
+    consistent(w)
+    assert w._thread.isRunning()  # the worker survived every step (an error only fails its run)
     w.close()
     assert w._thread.isFinished()
 

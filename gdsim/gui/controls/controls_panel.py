@@ -33,6 +33,10 @@ Decisions
   default unless the user had changed it (see ``optimizer_panel``).
 * Shuffle and seed are disabled in full-batch mode (full batch never permutes)
   and drop-last outside mini-batch mode, where they have no effect.
+* The start point is one spin box per parameter, or past a few one line of
+  comma-separated values (``start_point.StartPointEditor``).
+* ``set_applicable(model, batches)`` hides what a problem has not (a test
+  function: no model or loss, no batches; its epochs are its steps).
 * Default speed 30 it/s: the default preset (5 rows, full batch, 100 epochs
   = 100 iterations) animates visibly and finishes in about 3 s.
 """
@@ -66,6 +70,7 @@ from gdsim.core.schedules import SCHEDULES, make_schedule, schedule_params
 from gdsim.core.training import TrainingConfig
 
 from .log_spin import CompactDoubleSpinBox, LogSpinBox, WheelGuard
+from .start_point import StartPointEditor
 from .optimizer_panel import ERROR_STYLE, OptimizerGroup, camel, make_number_editor
 
 __all__ = ["ControlsPanel", "SPEEDS", "DEFAULT_SPEED", "BATCH_MODES"]
@@ -92,7 +97,6 @@ SPEEDS: tuple[tuple[float, str], ...] = (
 DEFAULT_SPEED = 30.0
 MAX_EPOCHS = 1_000_000
 MAX_SEED = 2**31 - 1
-INIT_RANGE = 1e9
 POWERS_OF_TWO = tuple(2**k for k in range(1, 10))  # 2 .. 512
 DEFAULT_ROWS = 5
 DEFAULT_NAMES = ("w1", "b")
@@ -135,7 +139,6 @@ class ControlsPanel(QWidget):
         self._mini_batch = _default_mini_batch(DEFAULT_ROWS)
         self._mini_batch_chosen = False  # until the user picks one, it follows N
         self._schedule_editors: dict[str, QDoubleSpinBox | QSpinBox] = {}
-        self._init_spins: list[CompactDoubleSpinBox] = []
         self._error = ""
         self.wheel_guard = WheelGuard(self)  # inputs take the wheel only when focused
 
@@ -385,7 +388,11 @@ class ControlsPanel(QWidget):
         self.startGroup = QGroupBox("Start point", self)
         self.startGroup.setObjectName("startGroup")
         self.startGroup.setToolTip("initial parameters θ₀ (or click on the loss surface)")
-        self.startForm = _form(self.startGroup)
+        layout = QVBoxLayout(self.startGroup)
+        layout.setContentsMargins(6, 6, 6, 6)
+        self.startEditor = StartPointEditor(self.wheel_guard, self.startGroup)
+        self.startEditor.edited.connect(self._emit_config)
+        layout.addWidget(self.startEditor)
         return self.startGroup
 
     def _build_speed_group(self) -> QGroupBox:
@@ -438,7 +445,7 @@ class ControlsPanel(QWidget):
             batch_size = 1
         else:
             batch_size = int(self.batchSizeSpin.value())
-        init = tuple(float(s.value()) for s in self._init_spins)
+        init = self.init()
         return TrainingConfig(
             model=self.modelCombo.currentData(),
             loss=self.lossCombo.currentData(),
@@ -486,14 +493,12 @@ class ControlsPanel(QWidget):
             self.shuffleCheck.setChecked(bool(config.shuffle))
             self.seedSpin.setValue(int(config.seed))
             if config.init is None:
-                for spin in self._init_spins:
-                    spin.setValue(0.0)
+                self.startEditor.set_values((0.0,) * len(self._names))
             else:
-                if len(config.init) != len(self._init_spins):
+                if len(config.init) != len(self._names):
                     names = tuple(f"w{i + 1}" for i in range(len(config.init) - 1)) + ("b",)
                     self.set_parameter_names(names)
-                for spin, value in zip(self._init_spins, config.init):
-                    spin.setValue(float(value))
+                self.startEditor.set_values(config.init)
             self.toleranceCheck.setChecked(config.tolerance is not None)
             if config.tolerance is not None:
                 self.toleranceSpin.setValue(float(config.tolerance))
@@ -538,48 +543,42 @@ class ControlsPanel(QWidget):
         return self._n_rows
 
     def set_parameter_names(self, names: Sequence[str]) -> None:
-        """Rebuild the start-point inputs (``initSpin0``, ...); values kept when the count is unchanged."""
+        """Rebuild the start-point inputs (see ``start_point``); values kept when the count is unchanged."""
         names = tuple(names)
-        if names == self._names and len(self._init_spins) == len(names):
+        if names == self._names and len(self.init()) == len(names):
             return  # the same inputs, values kept
-        old = [s.value() for s in self._init_spins]
-        while self.startForm.rowCount():
-            self.startForm.removeRow(0)
-        self._init_spins = []
         self._names = names
-        for i, name in enumerate(names):
-            spin = CompactDoubleSpinBox(self.startGroup)
-            spin.setObjectName(f"initSpin{i}")
-            spin.setRange(-INIT_RANGE, INIT_RANGE)
-            spin.setSingleStep(0.1)
-            spin.setValue(old[i] if len(old) == len(names) else 0.0)
-            spin.setToolTip(f"starting value of {name}")
-            spin.valueChanged.connect(self._emit_config)
-            spin.setEnabled(not self._running)
-            self.startForm.addRow(name, spin)
-            spin.show()
-            self.wheel_guard.guard(spin)
-            self._init_spins.append(spin)
+        self.startEditor.set_names(names)
+        self.startEditor.setEnabled(not self._running)
 
     def parameter_names(self) -> tuple[str, ...]:
         return self._names
 
     def set_init(self, values: Sequence[float], emit: bool = True) -> None:
         """Show start values (e.g. from a click on the loss surface); emits ``config_changed`` once."""
-        values = [float(v) for v in values]
-        if len(values) != len(self._init_spins):
-            raise ValueError(f"Expected {len(self._init_spins)} start values, got {len(values)}.")
-        self._loading = True
-        try:
-            for spin, value in zip(self._init_spins, values):
-                spin.setValue(value)
-        finally:
-            self._loading = False
+        values = tuple(float(v) for v in values)
+        if len(values) != len(self._names):
+            raise ValueError(f"Expected {len(self._names)} start values, got {len(values)}.")
+        self.startEditor.set_values(values)
         if emit:
             self._emit_config()
 
     def init(self) -> tuple[float, ...]:
-        return tuple(float(s.value()) for s in self._init_spins)
+        """The start point the inputs show (zeros included)."""
+        return self.startEditor.values()
+
+    def set_applicable(self, model: bool = True, batches: bool = True) -> None:
+        """Show only what applies to the problem (no signal): ``model`` the Model group, ``batches``
+        the batch mode and size, ⌈N/B⌉, drop_last, shuffle and seed (a test function has neither;
+        its epochs are its steps)."""
+        self.findChild(QGroupBox, "modelGroup").setVisible(model)
+        form = self.batchModeCombo.parentWidget().layout()
+        for widget in (self.batchModeCombo, self.batchSizeSpin.parentWidget(), self.iterationsLabel,
+                       self.dropLastCheck, self.shuffleCheck, self.seedSpin):
+            form.setRowVisible(widget, batches)
+        self.findChild(QGroupBox, "batchGroup").setTitle("Epochs && batches" if batches else "Steps")
+        self.epochsSpin.setToolTip("passes over the whole dataset" if batches
+                                   else "steps: a test function takes one step per epoch")
 
     def set_running(self, running: bool) -> None:
         """Disable what cannot change mid-run; hyperparameters, lr, epochs and speed stay editable."""
@@ -696,8 +695,7 @@ class ControlsPanel(QWidget):
         self.dropLastCheck.setEnabled(free and mode == "mini-batch")
         self.shuffleCheck.setEnabled(free and mode != "batch")
         self.seedSpin.setEnabled(free and mode != "batch")
-        for spin in self._init_spins:
-            spin.setEnabled(free)
+        self.startEditor.setEnabled(free)
         self.toleranceCheck.setEnabled(free)
         self.toleranceSpin.setEnabled(free and self.toleranceCheck.isChecked())
         # always editable: lr, hyperparameters, epochs, speed

@@ -263,6 +263,9 @@ class LrStudyPanel(QDockWidget):
         return self._thread.worker
 
     def _settings(self):
+        if not self._main.source.applies.table:
+            raise ValueError(f"learning-rate studies run on data, not on {self._main.source.title}: "
+                             "choose Problem ▸ Data first.")
         return self._main.document.dataset, self._main.controls.config()
 
     def _present(self) -> None:

@@ -80,23 +80,35 @@ def render_html(e: StepExplanation) -> str:
     """The explanation as rich text for a QTextBrowser."""
     rows = [int(r) for r in e.row_numbers[:e.rows_to_list()]]
     shown_rows = ", ".join(str(r) for r in rows) + (" …" if e.batch_size > len(rows) else "")
-    where = "all rows (batch gradient descent)" if e.mode == "batch" else \
-        f"{e.mode} of {e.batch_size} row{'s' if e.batch_size != 1 else ''}: {shown_rows} (highlighted in the dataset)"
+    if e.mode == "function":
+        where = f"the test function {e.loss_title}: one step per epoch"
+    elif e.mode == "batch":
+        where = "all rows (batch gradient descent)"
+    else:
+        where = f"{e.mode} of {e.batch_size} row{'s' if e.batch_size != 1 else ''}: {shown_rows} (highlighted in the dataset)"
     parts = ["<html><body>"]  # STYLE is the browser document's default style sheet
-    parts.append(
-        f"<p><b>Iteration {e.iteration}</b> &nbsp;·&nbsp; epoch {e.epoch}, iteration "
-        f"{e.iteration_in_epoch} of {e.iterations_per_epoch} in this epoch &nbsp;·&nbsp; {_e(where)}</p>")
+    if e.mode == "function":
+        parts.append(f"<p><b>Step {e.iteration}</b> &nbsp;·&nbsp; {_e(where)}</p>")
+    else:
+        parts.append(
+            f"<p><b>Iteration {e.iteration}</b> &nbsp;·&nbsp; epoch {e.epoch}, iteration "
+            f"{e.iteration_in_epoch} of {e.iterations_per_epoch} in this epoch &nbsp;·&nbsp; {_e(where)}</p>")
     before = ", ".join(f"{_e(n)} = {_num(v)}" for n, v in zip(e.parameter_names, e.params_before))
     parts.append(f"<p>Parameters before the step: {before}</p>")
 
     # --- left: the mini-batch, its loss and gradient; right: the update and the optimizer's terms
     parts.append('<table width="100%" cellspacing="0" cellpadding="0"><tr><td valign="top" width="50%">')
-    parts.append(_batch_table(e))
-    reduction = "mean over the n rows" if e.reduction == "mean" else "sum over the rows (no 1/n)"
-    parts.append(f"<h3>Loss: {_e(e.loss_title)} ({_e(e.torch_loss)}), {reduction}</h3>")
-    parts.append(f'<div class="eq">{_e(e.loss_formula)} = {_e(format_number(e.loss))}'
-                 f'&nbsp;&nbsp;(n = {e.batch_size})</div>')
-    parts.append("<h3>Gradient of the mini-batch loss</h3>")
+    if e.mode == "function":  # no rows: the loss L is the function f itself
+        parts.append(f"<h3>Loss: L = {_e(e.loss_title)} itself (no data rows)</h3>")
+        parts.append(f'<div class="eq">{_e(e.loss_formula)} = {_e(format_number(e.loss))}</div>')
+        parts.append("<h3>Gradient of the function (∂L = ∂f)</h3>")
+    else:
+        parts.append(_batch_table(e))
+        reduction = "mean over the n rows" if e.reduction == "mean" else "sum over the rows (no 1/n)"
+        parts.append(f"<h3>Loss: {_e(e.loss_title)} ({_e(e.torch_loss)}), {reduction}</h3>")
+        parts.append(f'<div class="eq">{_e(e.loss_formula)} = {_e(format_number(e.loss))}'
+                     f'&nbsp;&nbsp;(n = {e.batch_size})</div>')
+        parts.append("<h3>Gradient of the mini-batch loss</h3>")
     for g in e.gradient_terms:
         parts.append(f'<div class="eq">{_e(g.text)}</div>')
     parts.append('</td><td valign="top" width="50%" style="padding-left: 24px;">')

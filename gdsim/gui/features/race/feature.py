@@ -150,6 +150,10 @@ class RaceFeature(QObject):
         except ValueError as exc:
             self.panel.show_message(str(exc), error=True)
             return
+        if not window.source.applies.table:
+            self.panel.show_message(f"The race runs on data, not on {window.source.title}: "
+                                    "choose Problem ▸ Data first.", error=True)
+            return
         dataset = window.document.dataset
         config = window.controls.config()
         if config.init is not None and len(config.init) != dataset.n_features + 1:
