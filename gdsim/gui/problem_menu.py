@@ -89,14 +89,10 @@ class ProblemMenu:
 
     def _label_loss_curves(self, source: ProblemSource) -> None:
         """The loss plot's legend lists a mini-batch loss only where there are mini-batches."""
-        view = self.loss_view
-        view.legend.removeItem(view.batch_item)
-        view.legend.removeItem(view.full_item)
         if source.applies.batch_loss:
-            view.legend.addItem(view.batch_item, "mini-batch loss")
-            view.legend.addItem(view.full_item, "full-dataset loss")
+            self.loss_view.set_series_names("mini-batch loss", "full-dataset loss")
         else:
-            view.legend.addItem(view.full_item, source.loss_label)
+            self.loss_view.set_series_names(None, source.loss_label)
 
     def _problem_key(self, source: ProblemSource) -> str:
         return source.function.name if isinstance(source, FunctionSource) else "data"

@@ -153,10 +153,17 @@ def test_an_error_in_a_step_fails_the_run_and_the_worker_goes_on(qtbot):
 def test_the_loss_legend_lists_no_mini_batch_loss_for_a_function(qtbot):
     w = make_window(qtbot)
     labels = lambda: [label.text for _item, label in w.loss_view.legend.items]  # noqa: E731
-    assert labels() == ["mini-batch loss", "full-dataset loss"]
+    # before a step only the full loss at iteration 0 has a value (an empty series is not listed)
+    assert labels() == ["full-dataset loss"]
     w.findChild(object, "actionProblemBowl").trigger()
     assert labels() == ["f(x, y)"]
+    w.step()
+    qtbot.waitUntil(lambda: w._last_frame is not None and w._last_frame.snapshot.iteration == 1, timeout=5000)
+    assert labels() == ["f(x, y)"]  # a function has no mini-batch loss, even once it has stepped
     w.findChild(object, "actionProblemData").trigger()
+    assert labels() == ["full-dataset loss"]
+    w.step()
+    qtbot.waitUntil(lambda: w._last_frame is not None and w._last_frame.snapshot.iteration == 1, timeout=5000)
     assert labels() == ["mini-batch loss", "full-dataset loss"]
 
 

@@ -87,6 +87,7 @@ class LossView(LossPointer, pg.PlotWidget):
         self._main_visible = True
         self._x_end: float | None = None  # the run's last iteration, when the caller gives it
         self._legend_names: list[str] = []
+        self._series_names: tuple[str | None, str] = ("mini-batch loss", "full-dataset loss")
         self._legend_due = 0.0
         self._marked: dict[int, bool] = {}
         self._headroom = 0.0  # room above the curves for the legend, as a fraction of their span
@@ -368,12 +369,17 @@ class LossView(LossPointer, pg.PlotWidget):
 
     # ------------------------------------------------------------------ legend
 
+    def set_series_names(self, batch: str | None, full: str) -> None:
+        """The legend's names of the two curves; ``batch`` None: never listed (no mini-batches)."""
+        self._series_names = (batch, full)
+        self._sync_legend()
+
     def _sync_legend(self) -> None:
         """List exactly the series that have something drawn (never an empty one)."""
         entries = []
-        for item, name in ((self.batch_item, "mini-batch loss"), (self.full_item, "full-dataset loss")):
+        for item, name in zip((self.batch_item, self.full_item), self._series_names):
             x, _ = item.getData()
-            if x is not None and len(x):
+            if name is not None and x is not None and len(x):
                 entries.append((item, name))
         entries += [(e["item"], e["name"]) for e in self._extras if e["name"] and len(e["x"])]
         names = [name for _, name in entries]
