@@ -54,10 +54,9 @@ def load_data(preset: str | None = None, data: str | None = None, target: str | 
         raise OptionError(f"Unknown option '{unknown[0]}'.")
     if given and (data or get_preset(preset or DEFAULT_PRESET).kind != "generator"):
         option = "--" + next(iter(given)).replace("_", "-")
-        raise OptionError(f"{option} applies to a generated preset (e.g. --preset spiral), not to a fixed table.")
+        what = "--data" if data else "a fixed table"
+        raise OptionError(f"{option} applies to a generated preset (e.g. --preset spiral), not to {what}.")
     if data:
-        if rows is not None:
-            raise OptionError("--rows applies to a generated --preset, not to --data.")
         return read_csv(data, target=target)
     dataset = load_preset(preset or DEFAULT_PRESET, **{GENERATOR_OPTIONS[k]: v for k, v in given.items()})
     if target:
