@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 
 from .timing import Row, fmt_rate, median
 
@@ -27,8 +28,12 @@ def probe_module(module: str, *args: str) -> dict:
     """Run ``python -m module args`` (offscreen unless QT_QPA_PLATFORM says otherwise); its last line's JSON."""
     env = dict(os.environ)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
-    out = subprocess.run([sys.executable, "-m", module, *args], env=env,
-                         capture_output=True, text=True, timeout=900)
+    with tempfile.TemporaryDirectory(prefix="gdsim-bench-") as folder:
+        # a fresh config: no saved layout, presentation mode or zoom of the user's
+        # (GDSIM_PRESENTATION, set by --presentation, still applies)
+        env["XDG_CONFIG_HOME"] = folder
+        out = subprocess.run([sys.executable, "-m", module, *args], env=env,
+                             capture_output=True, text=True, timeout=900)
     if out.returncode != 0:
         raise RuntimeError(out.stderr.strip().splitlines()[-1] if out.stderr.strip() else
                            f"exit {out.returncode}")
