@@ -12,3 +12,13 @@ def window(qtbot):
     w.show()
     yield w
     w.shutdown()
+
+
+@pytest.fixture(autouse=True)
+def _normal_plot_scales():
+    """Presentation mode and zoom scale every plot through one module-level setting; a test
+    that leaves them on must not enlarge the next test's plots."""
+    from gdsim.gui.plots import style
+
+    yield
+    style.set_scales()

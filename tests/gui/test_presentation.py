@@ -111,3 +111,25 @@ def test_lines_drawn_while_on_are_thick_and_thin_again_after(qtbot):
     assert w.fit_view.model_item.opts["pen"].widthF() == 3.0
     assert w.surface_view.path_item.opts["pen"].widthF() == 2.0
     w.shutdown()
+
+
+def test_presentation_mode_scales_the_table_once_and_keeps_legends_whole(qtbot):
+    """The table's bold header grew 2.25× (its size was read after the window's font had
+    grown) while its rows kept their height; a legend kept its old box and its longer
+    labels spilled out of the plot."""
+    w = _window(qtbot)
+    table = w.dataset_panel.table
+    header, row = table.horizontalHeader().font().pointSizeF(), table.verticalHeader().defaultSectionSize()
+    w.findChild(type(w.run_actions["start"]), "actionPresentationMode").trigger()
+    qtbot.wait(50)
+    assert table.horizontalHeader().font().pointSizeF() == pytest.approx(table.font().pointSizeF())
+    assert table.horizontalHeader().font().pointSizeF() <= 1.6 * header
+    assert table.verticalHeader().defaultSectionSize() >= 1.3 * row
+    for view in (w.surface_view, w.fit_view):
+        legend = view.getPlotItem().legend
+        if legend is None or not legend.items or not legend.isVisible():
+            continue
+        box = legend.mapRectToScene(legend.boundingRect())
+        widest = max(label.mapRectToScene(label.boundingRect()).width() for _s, label in legend.items)
+        assert box.width() >= widest
+        assert view.sceneRect().adjusted(-2, -2, 2, 2).contains(box)

@@ -546,6 +546,7 @@ class DatasetPanel(QWidget):
         if obj is self.table.viewport() and event.type() == QEvent.Resize:
             self._fit_header()
         elif obj is self.table and event.type() == QEvent.FontChange:  # zoom, presentation mode
+            self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 6)
             self._fit_header()
         return super().eventFilter(obj, event)
 

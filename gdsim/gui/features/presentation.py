@@ -127,14 +127,16 @@ class Presentation(QObject):
         markers = PRESENTATION_MARKERS if self.on else 1.0
         style.set_scales(text=scale, lines=lines, markers=markers)
         window = self._window
-        window.setFont(QFont() if scale == 1.0 else _scaled(QFont(), scale))
         status_bar = window.statusBar()
+        # Widgets with a font of their own are remembered at their own size before the
+        # window's font changes (a bold header resolves its size from the window's font).
         for child in window.findChildren(QWidget):
             if id(child) not in self._own_fonts and (
                     child.testAttribute(Qt.WA_SetFont) or child.parentWidget() is status_bar):
                 # (a status bar's widget with the inherited font gets it back as QFont())
                 base = QFont(child.font()) if child.testAttribute(Qt.WA_SetFont) else QFont()
                 self._own_fonts[id(child)] = (child, base)
+        window.setFont(QFont() if scale == 1.0 else _scaled(QFont(), scale))
         for key, (child, base) in list(self._own_fonts.items()):
             try:
                 font = _scaled(base if base.resolveMask() else window.font(), 1.0 if not base.resolveMask()

@@ -67,6 +67,7 @@ TICK_PT = 11
 LABEL_PT = 13
 TITLE_PT = 14
 LEGEND_PT = 11
+LEGEND_MARGIN_PX = 10  # a legend's distance from the plot's edges (plots.placement.MARGIN_PX)
 TEXT_PT = 11
 
 
@@ -491,16 +492,34 @@ def restyle(widget) -> None:
             if title.text and title.opts.get("size") != f"{TITLE_PT * SCALES.text:g}pt":
                 item.setTitle(title.text, color="#000000", size=f"{TITLE_PT * SCALES.text:g}pt")
         elif isinstance(item, pg.LegendItem):
-            size = f"{LEGEND_PT * SCALES.text:g}pt"
-            item.opts["labelTextSize"] = size
-            for _sample, label in item.items:
-                if label.opts.get("size") != size:
-                    label.setText(label.text, size=size)
+            _restyle_legend(item)
         elif isinstance(item, pg.TextItem):
             f = item.textItem.font()
             new = _follow(item, "font", f, lambda base: _scaled_font(base))
             if new != f:
                 item.setFont(new)
+
+
+def _restyle_legend(legend: pg.LegendItem) -> None:
+    """Legend text SCALES.text larger, but no wider than the plot it sits in (a narrow plot in
+    presentation mode gets a smaller legend text, never below the normal size)."""
+    parent = legend.parentItem()
+    room = parent.width() - 2 * LEGEND_MARGIN_PX if parent is not None else None
+    key = (SCALES.text, room, tuple(label.text for _sample, label in legend.items))
+    if getattr(legend, "_gdsim_fit", None) == key:
+        return
+    size = LEGEND_PT * SCALES.text
+    while True:
+        text = f"{size:.3g}pt"
+        legend.opts["labelTextSize"] = text
+        for _sample, label in legend.items:
+            if label.opts.get("size") != text:
+                label.setText(label.text, size=text)
+        legend.updateSize()  # the box follows its labels (its corner anchor keeps it inside)
+        if room is None or size <= LEGEND_PT or legend.width() <= room:
+            break
+        size = max(LEGEND_PT, size * 0.9)
+    legend._gdsim_fit = key
 
 
 def _scaled_font(base: QtGui.QFont) -> QtGui.QFont:
