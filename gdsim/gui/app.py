@@ -30,7 +30,20 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--lesson", metavar="NAME_OR_FILE", help="open at a lesson (see `gdsim lessons`)")
     parser.add_argument("--screenshot", metavar="FILE.png", help="save a picture of the window and exit")
     parser.add_argument("--steps", type=int, default=0, help="with --screenshot: run N iterations first")
+    parser.add_argument("--size", type=_size, default=(1600, 1000), metavar="WxH",
+                        help="with --screenshot: the window's size (default 1600x1000; 1280x690 is a "
+                             "1280x720 projector less the window's frame)")
     return parser.parse_args(argv)
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT such as 1280x690, not {text!r}") from None
+    if not (200 <= w <= 8000 and 200 <= h <= 8000):
+        raise argparse.ArgumentTypeError(f"{text} is not a window size between 200x200 and 8000x8000")
+    return w, h
 
 
 def application():
@@ -83,7 +96,7 @@ def main(argv: list[str]) -> int:
     if lessons is not None:
         window.lessons.open_lessons(lessons, lesson_index)
     if args.screenshot:
-        return screenshot(app, window, args.screenshot, args.steps)
+        return screenshot(app, window, args.screenshot, args.steps, args.size)
     window.show()
     return app.exec()
 
@@ -147,9 +160,10 @@ class _EventCounter(QObject):
         return False
 
 
-def screenshot(app, window, path: str, steps: int) -> int:
-    """Save a picture of the window as it opens (or after ``steps`` iterations)."""
-    window.resize(1600, 1000)
+def screenshot(app, window, path: str, steps: int, size: tuple[int, int] = (1600, 1000)) -> int:
+    """Save a picture of the window as it opens (or after ``steps`` iterations), ``size`` large
+    (or its minimum size, if larger)."""
+    window.resize(*size)
     wait_for_first_frame(app, window)  # while hidden, so the first frame is not painted twice
     window.show()
     settle(app)  # the window as it opens

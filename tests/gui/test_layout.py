@@ -132,3 +132,17 @@ def test_the_status_bar_shows_the_distance_to_the_optimum_when_known(small, qtbo
     assert not label.isVisible()
     small.set_function("himmelblau")  # a test function: its nearest known minimum
     assert label.isVisible()
+
+
+@pytest.mark.parametrize("preset", ["insurance", "lecture-3x-plus-2", "two-classes"])
+def test_every_plot_fits_its_pane_at_1280_after_a_note_in_its_title(small, qtbot, preset):
+    """At w = 0 the fit plot titles "no decision boundary (w1 = w2 = 0)"; pyqtgraph kept that
+    title's width as the plot's minimum after the note went, so on insurance the plot's right
+    side (x ticks, the legend's text) was cut off in a 1280-px window."""
+    small.dataset_panel.load_preset(preset)
+    small.step()
+    qtbot.waitUntil(lambda: small._last_frame is not None and small._last_frame.snapshot.iteration >= 1,
+                    timeout=5000)
+    qtbot.wait(50)
+    for plot in (small.surface_view, small.fit_view, small.loss_view):
+        assert plot.getPlotItem().geometry().width() <= plot.width() + 0.5, (plot, preset)

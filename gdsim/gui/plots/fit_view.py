@@ -273,10 +273,7 @@ class FitView(pg.PlotWidget):
         if text == self._note:
             return
         self._note = text
-        if text:
-            self.plot_item.setTitle(text, color="#b00020", size=f"{style.TEXT_PT}pt")
-        else:
-            self.plot_item.setTitle(None)
+        style.set_title(self.plot_item, text or None, color="#b00020", points=style.TEXT_PT)
         self._legend_due = 0.0
 
     def _data_box(self) -> tuple[float, float, float, float]:

@@ -256,10 +256,10 @@ class LossView(LossPointer, pg.PlotWidget):
 
     def _update_labels(self) -> None:
         bottom = "epoch" if self._x_mode == "epoch" else "iteration"
-        if self._log:
+        if self._log or self._auto_log:
+            # (switched on by itself, the "log scale" box stays unticked; the label is short
+            # enough for the plot's height at 1280×720)
             left = "loss (log scale)"
-        elif self._auto_log:
-            left = "loss (log scale, auto)"  # short: the axis is the plot's height
         else:
             left = "loss"
         style.label_axes(self, bottom, left)

@@ -109,6 +109,7 @@ def place_legend(legend, vb, lines=(), points=(), keep_clear=(), corners=CORNERS
     """
     if not legend.items or vb.width() <= 0 or vb.height() <= 0:
         return None
+    style.fit_legend(legend)
     rect = legend.boundingRect()
     size = (rect.width(), rect.height())
     scores = corner_scores(vb, size, lines, points, keep_clear, corners=corners)

@@ -9,6 +9,7 @@ done elsewhere; only antialiasing is switched on globally, on import.
 
 from __future__ import annotations
 
+import types
 from typing import Iterable
 
 import numpy as np
@@ -67,6 +68,7 @@ TICK_PT = 11
 LABEL_PT = 13
 TITLE_PT = 14
 LEGEND_PT = 11
+LEGEND_MIN_PT = 7  # a legend's text in a plot too narrow for LEGEND_PT
 LEGEND_MARGIN_PX = 10  # a legend's distance from the plot's edges (plots.placement.MARGIN_PX)
 TEXT_PT = 11
 
@@ -147,6 +149,10 @@ def apply_plot_style(widget: pg.PlotWidget) -> None:
         axis = item.getAxis(name)
         style_axis(axis)
     item.titleLabel.opts["color"] = FOREGROUND
+    # pyqtgraph makes a title's width the plot's minimum width, again at every resize, and
+    # keeps it while the title is hidden: one long note ("no decision boundary (w1 = w2 = 0)")
+    # pushed the plot's right side out of a 1280-px window. A title may be cut, never the plot.
+    item.titleLabel.updateMin = types.MethodType(_title_min_height_only, item.titleLabel)
     # Without a scene rect of its own, Qt recomputes the scene's "growing"
     # rect from every item's bounding rect (pyqtgraph's, in Python) after each
     # change: about a third of a live frame. The view sets what is shown, so
@@ -215,10 +221,21 @@ def label_axes(plot, bottom: str | None, left: str | None) -> None:
         set_axis_label(item.getAxis("left"), left)
 
 
-def set_title(plot, text: str | None) -> None:
+def _title_min_height_only(label: pg.LabelItem) -> None:
+    """LabelItem.updateMin without the width (see apply_plot_style)."""
+    height = label.itemRect().height()
+    label.setMinimumWidth(0)
+    label.setMinimumHeight(height)
+    label._sizeHint = {Qt.SizeHint.MinimumSize: (0, height), Qt.SizeHint.PreferredSize: (0, height),
+                       Qt.SizeHint.MaximumSize: (-1, -1), Qt.SizeHint.MinimumDescent: (0, 0)}
+    label.updateGeometry()
+
+
+def set_title(plot, text: str | None, color: str = "#000000", points: float = TITLE_PT) -> None:
+    """The plot's title (None hides it)."""
     item = _plot_item(plot)
     if text:
-        item.setTitle(text, color="#000000", size=f"{TITLE_PT * SCALES.text:g}pt")
+        item.setTitle(text, color=color, size=f"{points * SCALES.text:g}pt")
     else:
         item.setTitle(None)
 
@@ -490,9 +507,9 @@ def restyle(widget) -> None:
         elif isinstance(item, pg.PlotItem):
             title = item.titleLabel
             if title.text and title.opts.get("size") != f"{TITLE_PT * SCALES.text:g}pt":
-                item.setTitle(title.text, color="#000000", size=f"{TITLE_PT * SCALES.text:g}pt")
+                set_title(item, title.text, color=title.opts.get("color") or "#000000")
         elif isinstance(item, pg.LegendItem):
-            _restyle_legend(item)
+            fit_legend(item)
         elif isinstance(item, pg.TextItem):
             f = item.textItem.font()
             new = _follow(item, "font", f, lambda base: _scaled_font(base))
@@ -500,9 +517,10 @@ def restyle(widget) -> None:
                 item.setFont(new)
 
 
-def _restyle_legend(legend: pg.LegendItem) -> None:
-    """Legend text SCALES.text larger, but no wider than the plot it sits in (a narrow plot in
-    presentation mode gets a smaller legend text, never below the normal size)."""
+def fit_legend(legend: pg.LegendItem) -> None:
+    """Legend text SCALES.text times LEGEND_PT, but no wider than the plot it sits in: a narrow
+    plot (a 1280-px window, presentation mode) gets smaller legend text, down to LEGEND_MIN_PT,
+    rather than a legend whose text is cut off by the plot's edge."""
     parent = legend.parentItem()
     room = parent.width() - 2 * LEGEND_MARGIN_PX if parent is not None else None
     key = (SCALES.text, room, tuple(label.text for _sample, label in legend.items))
@@ -516,9 +534,9 @@ def _restyle_legend(legend: pg.LegendItem) -> None:
             if label.opts.get("size") != text:
                 label.setText(label.text, size=text)
         legend.updateSize()  # the box follows its labels (its corner anchor keeps it inside)
-        if room is None or size <= LEGEND_PT or legend.width() <= room:
+        if not room or room <= 0 or size <= LEGEND_MIN_PT or legend.width() <= room:
             break
-        size = max(LEGEND_PT, size * 0.9)
+        size = max(LEGEND_MIN_PT, size * 0.9)
     legend._gdsim_fit = key
 
 
