@@ -171,3 +171,30 @@ def test_a_race_started_in_a_lesson_stops_with_it(window, qtbot):
     qtbot.waitUntil(lambda: race.is_running, timeout=5000)
     window.lessons.show(9)
     assert not race.is_running and not race.dock.isVisible()
+
+
+@pytest.mark.parametrize("presentation", [False, True])
+def test_every_lesson_fits_a_1280_by_720_projector(qtbot, monkeypatch, presentation):
+    """Lesson 4's sweep panel made the window 939 px tall; in presentation mode the lesson panel
+    (and lesson 9's race) made it 1408–1721 px wide: on a narrow screen they become tabs beside
+    the controls, and the sweep's pages scroll."""
+    from gdsim.core.lessons import load_lesson_sequence
+    from gdsim.gui.main_window import MainWindow
+
+    if presentation:
+        monkeypatch.setenv("GDSIM_PRESENTATION", "1")
+    w = MainWindow()
+    w.ask_before_discarding = False
+    qtbot.addWidget(w)
+    w.resize(1280, 690)
+    w.show()
+    qtbot.waitExposed(w)
+    _index, lessons = load_lesson_sequence("1")
+    w.lessons.open_lessons(lessons, 0)
+    for i in range(len(lessons)):
+        if i:
+            w.findChild(QPushButton, "lessonNextButton").click()
+        qtbot.wait(20)
+        hint = w.minimumSizeHint()
+        assert hint.height() <= 690 and hint.width() <= 1280, (i + 1, hint)
+    w.shutdown()

@@ -248,6 +248,10 @@ class LessonsController(QObject):
                                     "Answer the question, then press Start.")
         self.dock.show()
         self.dock.raise_()
+        presentation = getattr(window, "presentation", None)
+        if presentation is not None:  # on a narrow projector the lesson (and its panels) become tabs
+            presentation.make_room()
+            QTimer.singleShot(0, presentation.make_room)  # panels shown on the next pass too
 
     def check_answer(self) -> bool | None:
         """Check the learner's prediction; True/False, or None when there is nothing to check."""

@@ -19,7 +19,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDockWidget, QHBoxLayout, QLabel, QProgressBar, QPushButton, QSpinBox,
+    QCheckBox, QComboBox, QDockWidget, QHBoxLayout, QLabel, QProgressBar, QPushButton, QScrollArea, QSpinBox,
     QTabWidget, QVBoxLayout, QWidget,
 )
 
@@ -97,6 +97,14 @@ def _plot(name: str, left: str) -> pg.PlotWidget:
     return plot
 
 
+def _scrolling(page: QWidget) -> QScrollArea:
+    area = QScrollArea(objectName=page.objectName() + "Scroll", widgetResizable=True)
+    area.setFrameShape(QScrollArea.NoFrame)
+    area.setWidget(page)
+    area.setMinimumHeight(120)
+    return area
+
+
 def _log_or_nan(v):
     return math.log10(v) if v is not None and v > 0 and math.isfinite(v) else math.nan
 
@@ -120,8 +128,9 @@ class LrStudyPanel(QDockWidget):
         self.sweep_plot: pg.PlotWidget | None = None
         self.range_plot: pg.PlotWidget | None = None
         self.tabs = QTabWidget(objectName="lrStudyTabs")
-        self.tabs.addTab(self._build_sweep_tab(), "Sweep")
-        self.tabs.addTab(self._build_range_tab(), "Range test")
+        # each page scrolls: on a 1280×720 projector the dock gets less than the page's height
+        self.tabs.addTab(_scrolling(self._build_sweep_tab()), "Sweep")
+        self.tabs.addTab(_scrolling(self._build_range_tab()), "Range test")
         self.setWidget(self.tabs)
         self.setMinimumWidth(560)
         self.visibilityChanged.connect(lambda visible: visible and self._ensure_plots())

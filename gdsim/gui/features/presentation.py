@@ -90,7 +90,7 @@ class Presentation(QObject):
                 self._state = window.saveState()
             self._apply()
             if on:
-                self._make_room()
+                self.make_room()
         window.run_changed.connect(self._on_run_changed)
 
     # --- public -------------------------------------------------------------------------
@@ -106,7 +106,7 @@ class Presentation(QObject):
                 self._state = self._window.saveState()
             self._apply()
             if on:
-                self._make_room()
+                self.make_room()
             elif self._state is not None:
                 self._window.restoreState(self._state)
         _remember(ON_KEY, on)
@@ -150,17 +150,28 @@ class Presentation(QObject):
         self._fit_controls()
         self._restyle_plots()
 
-    def _make_room(self) -> None:
-        """In a narrow window (a 1280×720 projector) the table shares the controls' column, as a tab."""
+    def make_room(self) -> None:
+        """In presentation mode in a narrow window (a 1280×720 projector) the side panels share
+        the controls' column as tabs: the table, a lesson (raised when open), the race."""
         window = self._window
+        screen = window.screen()
+        narrow = window.width() < TABIFY_BELOW or (  # (a panel just shown may have widened it)
+            screen is not None and screen.availableGeometry().width() < TABIFY_BELOW)
+        if not self.on or not narrow:
+            return
         controls = window.findChild(QDockWidget, "controlsDock")
-        table = window.findChild(QDockWidget, "datasetDock")
-        if controls is None or table is None or window.width() >= TABIFY_BELOW:
+        if controls is None or controls.isFloating():
             return
-        if controls.isFloating() or table.isFloating() or table.isHidden():
-            return
-        window.tabifyDockWidget(controls, table)
-        controls.raise_()
+        raised = controls
+        side = (Qt.LeftDockWidgetArea, Qt.RightDockWidgetArea)
+        for dock in window.findChildren(QDockWidget):
+            if dock is controls or dock.isFloating() or dock.isHidden() or window.dockWidgetArea(dock) not in side \
+                    or dock in window.tabifiedDockWidgets(controls):
+                continue
+            window.tabifyDockWidget(controls, dock)
+            if dock.objectName() == "lessonPanel":
+                raised = dock
+        raised.raise_()
 
     def _fit_controls(self) -> None:
         """The controls' dock as wide as their column at this font."""

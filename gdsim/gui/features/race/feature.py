@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDockWidget
+from PySide6.QtWidgets import QDockWidget, QScrollArea
 
 from ...plots.style import palette_color
 from ...plots.surface_view import downsample_path_indices
@@ -107,7 +107,12 @@ class RaceFeature(QObject):
             self._panel = RacePanel()
             self._panel.start_requested.connect(self.start)
             self._panel.stop_requested.connect(self.stop)
-            self.dock.setWidget(self._panel)
+            # in a scroll area: in presentation mode its rows are wider than a 1280-px
+            # projector's side column
+            area = QScrollArea(objectName="raceScroll", widgetResizable=True)
+            area.setFrameShape(QScrollArea.NoFrame)
+            area.setWidget(self._panel)
+            self.dock.setWidget(area)
             self._panel.show()  # now, not on the next event-loop pass if the dock is showing
         return self._panel
 
