@@ -230,6 +230,23 @@ def test_screenshot_command(tmp_path):
     assert "QThread" not in proc.stderr
 
 
+def test_screenshot_at_a_projectors_size(tmp_path):
+    """--size 1280x690 (a 1280×720 projector less the frame): the picture is that size, because
+    the window fits it; a bad size is one line and exit 2."""
+    from PySide6.QtGui import QImage
+
+    out = tmp_path / "small.png"
+    env = {**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path)}
+    proc = subprocess.run([sys.executable, "-m", "gdsim", "--screenshot", str(out), "--size", "1280x690"],
+                          capture_output=True, text=True, timeout=120, env=env)
+    assert proc.returncode == 0, proc.stderr
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1280, 690)
+    bad = subprocess.run([sys.executable, "-m", "gdsim", "--screenshot", str(out), "--size", "big"],
+                         capture_output=True, text=True, timeout=120, env=env)
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "--size" in bad.stderr
+
+
 def test_a_cell_edit_after_an_invalid_setting_keeps_every_setting(qtbot, window):
     choose(combo(window, "modelCombo"), "logistic")  # invalid: lecture-3x-plus-2's y is not 0/1
     window.findChild(object, "standardizeCheck").setChecked(True)

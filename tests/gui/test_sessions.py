@@ -228,7 +228,7 @@ def test_command_line_opens_a_session(qtbot, tmp_path, monkeypatch):
         w.shutdown()
     seen = {}
 
-    def fake_screenshot(app, window, out, steps):
+    def fake_screenshot(app, window, out, steps, size=None):
         window.ask_before_discarding = False
         seen["config"] = window.controls.config()
         seen["modified"] = window.document.is_modified
