@@ -31,3 +31,16 @@ def choose(box, data_or_text):
     assert index >= 0, f"{data_or_text!r} not in {box.objectName()}"
     box.setCurrentIndex(index)
     box.activated.emit(index)  # what a pick from the popup also sends
+
+
+def projector_window(qtbot, width=1280, height=690):
+    """The main window shown at a 1280×720 projector's size less the frame (1280×690)."""
+    from gdsim.gui.main_window import MainWindow
+
+    w = MainWindow()
+    w.ask_before_discarding = False
+    qtbot.addWidget(w)
+    w.resize(width, height)
+    w.show()
+    qtbot.waitExposed(w)
+    return w

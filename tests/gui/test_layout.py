@@ -12,6 +12,8 @@ from gdsim.core.presets import list_presets
 from gdsim.gui.dataset.table_model import format_value
 from gdsim.gui.main_window import MainWindow
 
+from helpers import projector_window
+
 
 @pytest.fixture(autouse=True)
 def own_settings(tmp_path):
@@ -20,12 +22,7 @@ def own_settings(tmp_path):
 
 @pytest.fixture
 def small(qtbot):
-    w = MainWindow()
-    w.ask_before_discarding = False
-    qtbot.addWidget(w)
-    w.resize(1280, 690)
-    w.show()
-    qtbot.waitExposed(w)
+    w = projector_window(qtbot)
     yield w
     w.shutdown()
 

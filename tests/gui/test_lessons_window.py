@@ -179,16 +179,12 @@ def test_every_lesson_fits_a_1280_by_720_projector(qtbot, monkeypatch, presentat
     (and lesson 9's race) made it 1408–1721 px wide: on a narrow screen they become tabs beside
     the controls, and the sweep's pages scroll."""
     from gdsim.core.lessons import load_lesson_sequence
-    from gdsim.gui.main_window import MainWindow
+
+    from helpers import projector_window
 
     if presentation:
         monkeypatch.setenv("GDSIM_PRESENTATION", "1")
-    w = MainWindow()
-    w.ask_before_discarding = False
-    qtbot.addWidget(w)
-    w.resize(1280, 690)
-    w.show()
-    qtbot.waitExposed(w)
+    w = projector_window(qtbot)
     _index, lessons = load_lesson_sequence("1")
     w.lessons.open_lessons(lessons, 0)
     for i in range(len(lessons)):

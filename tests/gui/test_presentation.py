@@ -7,7 +7,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QFontInfo, QKeySequence
 from PySide6.QtTest import QTest
 
-from gdsim.gui.main_window import MainWindow
+from helpers import projector_window
 
 
 @pytest.fixture(autouse=True)
@@ -15,14 +15,7 @@ def own_settings(tmp_path):
     QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(tmp_path))
 
 
-def _window(qtbot):
-    w = MainWindow()
-    w.ask_before_discarding = False
-    qtbot.addWidget(w)
-    w.resize(1280, 690)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
+_window = projector_window
 
 
 def _look(w):
