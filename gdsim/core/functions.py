@@ -13,6 +13,7 @@ an epoch is one step here.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Callable
 
@@ -33,9 +34,16 @@ class ClassicFunction:
     window: tuple[float, float, float, float]  # x0, x1, y0, y1 to show
 
     def loss_and_grad(self, theta: np.ndarray) -> tuple[float, np.ndarray]:
+        """(f, ∇f) at ``theta``; a Python float that overflows (``y ** 3`` raises
+        OverflowError) gives inf, which the run reads as divergence like any non-finite number."""
         x, y = float(theta[0]), float(theta[1])
-        gx, gy = self.gradient(x, y)
-        return float(self.value(np.float64(x), np.float64(y))), np.array([gx, gy])
+        try:
+            gx, gy = self.gradient(x, y)
+        except OverflowError:
+            gx = gy = math.inf
+        with np.errstate(over="ignore", invalid="ignore"):
+            value = float(self.value(np.float64(x), np.float64(y)))
+        return value, np.array([gx, gy])
 
     def grid(self, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
         """f over the grid: shape (len(ys), len(xs))."""
@@ -119,8 +127,7 @@ class FunctionRun(TrainingRun):
     def __init__(self, function: ClassicFunction, config: TrainingConfig) -> None:
         if config.init is not None and len(config.init) != 2:
             raise ValueError(f"A test function has two parameters (x, y); got {len(config.init)} initial values.")
-        if isinstance(config.epochs, bool) or int(config.epochs) < 1:
-            raise ValueError(f"Invalid number of epochs: {config.epochs} (at least 1).")
+        config.check_bounds()
         if config.init is None:
             config = config.replace(init=function.init)
         self.function = function
