@@ -6,13 +6,15 @@ through here, so an option has one name and one meaning everywhere.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Mapping
 
 from .csvio import read_csv
 from .dataset import Dataset
 from .optim import OPTIMIZERS, hyperparams
 from .presets import DEFAULT_PRESET, load_preset
-from .schedules import SCHEDULES
+from .limits import MAX_EPOCHS, check_int
+from .schedules import SCHEDULES, make_schedule
 from .training import TrainingConfig
 
 OPTIMIZER_OPTIONS = (
@@ -105,8 +107,22 @@ def schedule_params(schedule: str, options: Mapping[str, Any]) -> dict[str, Any]
         if name not in SCHEDULE_ARGUMENTS[schedule]:
             allowed = ", ".join(SCHEDULE_ARGUMENTS[schedule]) or "none"
             raise OptionError(f"Option '{name}' does not apply to the {schedule} schedule (its options: {allowed}).")
+        if name in ("step_size", "t_max"):
+            value = check_int(value, f"--{name.replace('_', '-')}", 1, MAX_EPOCHS)
         params[SCHEDULE_OPTIONS[name]] = value
+    try:
+        make_schedule(schedule, **params)
+    except (TypeError, ValueError) as exc:
+        raise OptionError(_option_names(str(exc))) from None
     return params
+
+
+def _option_names(message: str) -> str:
+    """A schedule's message with torch's argument names (T_max) as the options' (--t-max)."""
+    for option, torch_name in SCHEDULE_OPTIONS.items():
+        message = re.sub(rf"'?\b{torch_name}\b'?", f"--{option.replace('_', '-')}", message)
+    message = message.replace("Schedule 'step' requires parameter", "The step schedule needs")
+    return message if message.endswith(".") else message + "."
 
 
 def build_config(**options: Any) -> TrainingConfig:
