@@ -32,7 +32,7 @@ def check_int(value: Any, option: str, low: int, high: int) -> int:
     """``value`` as an int in [low, high], or ValueError naming ``option``."""
     number = _int(value, option)
     if not low <= number <= high:
-        raise ValueError(f"Invalid {option}: {_show(number)} (choose {low:,} to {high:,}).")
+        raise ValueError(f"Invalid {option}: {shown(number)} (choose {low:,} to {high:,}).")
     return number
 
 
@@ -45,7 +45,7 @@ def check_real(value: Any, option: str, low: float, high: float) -> float:
     except OverflowError:  # an int past 1e308
         number = math.inf if value > 0 else -math.inf
     if not (math.isfinite(number) and low <= number <= high):
-        raise ValueError(f"Invalid {option}: {_show(value)} (choose {low:g} to {high:g}).")
+        raise ValueError(f"Invalid {option}: {shown(value)} (choose {low:g} to {high:g}).")
     return number
 
 
@@ -61,7 +61,7 @@ def check_init(values: Any, option: str = "--init") -> tuple[float, ...]:
     return tuple(check_real(v, option, -INIT_RANGE, INIT_RANGE) for v in values)
 
 
-def _show(value: Any) -> str:
+def shown(value: Any) -> str:
     """A number for a message: huge integers shortened (never Python's 4300-digit error)."""
     if isinstance(value, numbers.Integral) and abs(value) >= 10**15:
         try:
