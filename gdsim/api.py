@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from .core.atomic import writable_target
 from .core.history import HistoryCopy
 from .core.limits import HISTORY_BYTES
 from .core.options import build_config, load_data, split_options
@@ -104,5 +105,6 @@ def check_history_path(path: Any, data: Any = None) -> None:
     """Refuse an empty ``--history`` and one that names the input data file."""
     if not str(path).strip():
         raise ValueError("--history needs a file name.")
+    writable_target(path)  # a device or a folder: refused before the run, not after
     if data and os.path.exists(path) and os.path.exists(data) and os.path.samefile(path, data):
         raise ValueError(f"--history {path} is the input data file; choose another name.")

@@ -9,6 +9,10 @@ Every file gdsim writes (``--history``, ``code -o``, ``--save-data``,
   /dev/null, a FIFO, a directory) is refused with one sentence: renaming a
   temporary file over it would replace the device itself;
 * any error names the user's path, never the temporary file.
+
+``read_regular`` is the reading side: a CSV or session is read only from a
+regular file (a FIFO would block forever, /dev/zero never ends) and only up to
+a size limit.
 """
 
 from __future__ import annotations
@@ -38,6 +42,39 @@ _KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK,
           (stat.S_ISFIFO, "a pipe (FIFO)"), (stat.S_ISSOCK, "a socket"))
 
 
+def file_kind(mode: int) -> str | None:
+    """'a folder', 'a device', ... for a mode that is not a regular file's; None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+
+
+class ReadError(OSError):
+    """A file that cannot be read as data; ``str()`` is one sentence naming it."""
+
+    def __str__(self) -> str:
+        return self.args[0]
+
+
+def read_regular(path: str | os.PathLike, limit: int) -> bytes:
+    """The bytes of the regular file ``path`` (symbolic links followed), at most ``limit`` of them.
+
+    Raises FileNotFoundError, PermissionError or IsADirectoryError as ``open`` would, and
+    ReadError (one sentence) for a device, FIFO or socket, or a file larger than ``limit``.
+    """
+    mode = os.stat(path).st_mode
+    kind = file_kind(mode)
+    if kind == "a folder":
+        raise IsADirectoryError(errnos.EISDIR, "is a folder", os.fspath(path))
+    if kind is not None:
+        raise ReadError(f"'{os.fspath(path)}' is {kind}, not a regular file; gdsim reads data only from files.")
+    with open(path, "rb") as handle:
+        data = handle.read(limit + 1)  # a file that grows while read still stops here
+    if len(data) > limit:
+        raise ReadError(f"'{os.fspath(path)}' is larger than {limit // 2**20:,} MB, the most gdsim reads.")
+    return data
+
+
 def writable_target(path: str | os.PathLike) -> Path:
     """The file a write to ``path`` replaces: ``path`` itself, or the end of its chain of
     symbolic links. Raises WriteError when that exists and is not a regular file."""
@@ -50,8 +87,8 @@ def writable_target(path: str | os.PathLike) -> Path:
         return target
     except OSError as exc:
         raise WriteError(path, _reason(exc), exc.errno) from None
-    if not stat.S_ISREG(mode):
-        kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
+    kind = file_kind(mode)
+    if kind is not None:
         raise WriteError(path, f"it is {kind}, not a regular file; choose a file name",
                          errnos.EISDIR if stat.S_ISDIR(mode) else None)
     return target

@@ -19,7 +19,8 @@ LR_RANGE = (1e-12, 1e3)  # the learning-rate spin box
 HYPER_MAX = 1e6  # other float settings with no natural bound lie in [-HYPER_MAX, HYPER_MAX]
 MAX_SWEEP_RUNS = 1000  # learning rates in one sweep (`--lrs a:b:n`)
 HISTORY_BYTES = 256 * 2**20  # a headless run's history is thinned past this (gdsim.core.history)
-MAX_READ_BYTES = 200 * 2**20  # a CSV or session file larger than this is refused
+# A CSV or session file larger than this is refused (a million rows of ten columns is ~200 MB).
+MAX_READ_BYTES = 512 * 2**20
 
 
 def _int(value: Any, option: str) -> int:

@@ -42,6 +42,9 @@ class OptionError(ValueError):
 
 def load_data(preset: str | None = None, data: str | None = None, target: str | None = None) -> Dataset:
     """The dataset named by ``--preset`` or ``--data`` (default: the default preset)."""
+    for option, value in (("--preset", preset), ("--data", data), ("--target", target)):
+        if value is not None and not str(value).strip():
+            raise OptionError(f"{option} needs a name; it was given an empty one.")
     if preset and data:
         raise OptionError("Give either --preset or --data, not both.")
     if data:

@@ -33,7 +33,7 @@ from typing import Any, Callable, Mapping
 import numpy as np
 
 from . import limits
-from .atomic import atomic_write_text
+from .atomic import ReadError, atomic_write_text, read_regular
 from .dataset import DataError, Dataset
 from .optim import OPTIMIZERS, hyperparams, make_optimizer
 from .schedules import SCHEDULES, make_schedule, schedule_params
@@ -551,7 +551,9 @@ def load_session(path: str | os.PathLike, pin_factory: Callable[..., Any] | None
     """Read a session file; ``SessionError`` (one sentence) when it is not a valid one."""
     name = Path(path).name
     try:
-        raw = Path(path).read_bytes()
+        raw = read_regular(path, limits.MAX_READ_BYTES)
+    except ReadError as exc:
+        raise SessionError(f"Cannot open {name}: {str(exc).rstrip('.')}.") from None
     except OSError as exc:
         raise SessionError(f"Cannot open {name}: {exc.strerror or exc}.") from None
     try:
