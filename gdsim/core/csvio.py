@@ -306,7 +306,7 @@ def _refuse_thousands_separators(lines: list[str], start: int, end: int, names: 
     first_line = {}  # column -> (row, cell) of its first suspicious cell
     for hit in hits:
         line_start = body.rfind("\n", 0, hit.start()) + 1
-        column = body.count(";", line_start, hit.start() + 1) - (1 if body[hit.start()] == ";" else 0)
+        column = body.count(";", line_start, hit.start(1))
         row = start + 1 + body.count("\n", 0, hit.start())
         first_line.setdefault(column, (row, hit.group(1)))
     for line in lines[start:end]:
