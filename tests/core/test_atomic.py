@@ -44,12 +44,25 @@ def special(kind: str, tmp_path):
         path.mkdir()
         return path
     if kind == "device":
-        return "/dev/null"
+        return device(tmp_path)
     if kind == "link to device":
         path = tmp_path / "null-link"
-        path.symlink_to("/dev/null")
+        path.symlink_to(device(tmp_path))
         return path
     raise AssertionError(kind)
+
+
+def device(tmp_path):
+    """A character device like /dev/null, made in tmp_path when allowed (as root): a writer that
+    regressed would replace this one, not the system's (the old writer did, run as root).
+    Without the right to make one, /dev/null is safe: its folder is not writable then."""
+    path = tmp_path / "null"
+    if not path.exists():
+        try:
+            os.mknod(path, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+        except PermissionError:
+            return "/dev/null"
+    return path
 
 
 SPECIAL = ["fifo", "folder", "device", "link to device"]
@@ -116,11 +129,13 @@ def test_write_errors_name_the_users_path_not_the_temporary_file(monkeypatch, tm
     assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
 
 
-def test_the_cli_refuses_a_device_for_history_before_training(capsys):
-    assert cli.main(["train", "--history", "/dev/null", "--epochs", "3"]) == cli.USAGE_ERROR
+def test_the_cli_refuses_a_device_for_history_before_training(capsys, tmp_path, monkeypatch):
+    path = device(tmp_path)
+    monkeypatch.setattr("gdsim.core.training.TrainingRun.run", lambda run: pytest.fail("it trained"))
+    assert cli.main(["train", "--history", str(path), "--epochs", "3"]) == cli.USAGE_ERROR
     err = capsys.readouterr().err
-    assert err == "gdsim: error: Cannot write /dev/null: it is a device, not a regular file; choose a file name.\n"
-    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    assert err == f"gdsim: error: Cannot write {path}: it is a device, not a regular file; choose a file name.\n"
+    assert stat.S_ISCHR(os.stat(path).st_mode)
 
 
 def test_the_cli_on_a_full_disk_names_the_history_file(monkeypatch, tmp_path, capsys):
