@@ -203,3 +203,12 @@ def test_beale_from_100_100_at_lr_10_diverges_without_an_error():
     run = FunctionRun(make_function("beale"), TrainingConfig(init=(100.0, 100.0), epochs=10, hyper={"lr": 10.0}))
     run.run()
     assert run.status == "diverged"
+
+
+@pytest.mark.parametrize("name,start", [("rosenbrock", (1e8, 0.0)), ("beale", (1e9, 1e9)),
+                                        ("himmelblau", (1e9, -1e9)), ("bowl", (1e9, 1e9))])
+def test_a_diverging_test_function_prints_no_numpy_warning(name, start, recwarn):
+    run = FunctionRun(make_function(name), TrainingConfig(init=start, epochs=200, hyper={"lr": 3.0}))
+    run.run()
+    assert run.status == "diverged"
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
