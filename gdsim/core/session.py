@@ -377,19 +377,43 @@ def dataset_from_dict(d: Any) -> Dataset:
     d = _obj(d, "the dataset")
     columns = [_text(c, "a column name") for c in _list(_get(d, "columns", "the dataset"), "the columns")]
     rows = _list(_get(d, "values", "the dataset"), "the dataset values")
+    values = _fast_table(rows, len(columns))
+    if values is None:  # something is wrong: find it, cell by cell, for the message
+        values = _checked_table(rows, columns)
+    target = _optional(d.get("target"), _text, "the target")
+    name = _text(d.get("name", ""), "the dataset name")
+    try:
+        return Dataset(tuple(columns), values, target, name)
+    except DataError as exc:
+        raise _Bad(f"its data is invalid ({str(exc).rstrip('.')})") from None
+
+
+def _fast_table(rows: list[Any], n_columns: int) -> np.ndarray | None:
+    """The rows as an array when every cell is a finite int or float (no bool, no text) and
+    every row has ``n_columns`` cells; else None. A million rows take about a second less
+    than checking each cell with ``_real``."""
+    if not all(type(row) is list for row in rows):
+        return None
+    kinds = {type(v) for row in rows for v in row}
+    if not kinds <= {float, int}:
+        return None
+    try:
+        values = np.array(rows, dtype=np.float64)
+    except (ValueError, OverflowError):
+        return None
+    if values.shape != (len(rows), n_columns) or not np.isfinite(values).all():
+        return None
+    return values
+
+
+def _checked_table(rows: list[Any], columns: list[str]) -> np.ndarray:
     for r, row in enumerate(rows):
         row = _list(row, f"row {r + 1} of the data")
         if len(row) != len(columns):
             raise _Bad(f"row {r + 1} of the data has {len(row)} values for {len(columns)} columns")
         for v in row:
             _real(v, f"a value in row {r + 1} of the data")
-    target = _optional(d.get("target"), _text, "the target")
-    name = _text(d.get("name", ""), "the dataset name")
-    values = np.array(rows, dtype=np.float64).reshape(len(rows), len(columns))
-    try:
-        return Dataset(tuple(columns), values, target, name)
-    except DataError as exc:
-        raise _Bad(f"its data is invalid ({str(exc).rstrip('.')})") from None
+    return np.array(rows, dtype=np.float64).reshape(len(rows), len(columns))
 
 
 def _array_in(v: Any, where: str) -> Any:

@@ -56,3 +56,17 @@ def test_a_session_built_in_code_is_checked_too(changes):
     with pytest.raises(SessionError) as info:
         check_session(Session(data, TrainingConfig(**changes)))
     one_sentence(str(info.value))
+
+
+@pytest.mark.parametrize("cell,words", [(True, "true/false"), ("1.5", "the text '1.5'"), (None, "nothing"),
+                                        ([1.0], "a list")])
+def test_the_fast_table_path_still_refuses_a_bad_cell(cell, words, tmp_path):
+    from tests.data.make_corpus import VALID
+
+    doc = json.loads(json.dumps(VALID))
+    doc["dataset"]["values"] = doc["dataset"]["values"] * 1000
+    doc["dataset"]["values"][3456] = [1.0, cell, 2.0]
+    path = tmp_path / "s.gdsim"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(SessionError, match=f"row 3457 of the data .*{words}"):
+        load_session(path)
