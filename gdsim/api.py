@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+import os
 from typing import Any
 
 import numpy as np
@@ -11,6 +12,8 @@ from .core.csvio import write_csv
 from .core.dataset import Dataset
 from .core.history import HistoryCopy
 from .core.network import NetworkProblem
+from .core.atomic import writable_target
+from .core.limits import HISTORY_BYTES
 from .core.options import build_config, load_data, split_options
 from .core.training import TrainingRun
 
@@ -116,7 +119,21 @@ def train(**options: Any) -> TrainingResult:
     ...             lr=0.01, momentum=0.9, epochs=100)
     """
     history_path = options.pop("history", None)
-    run = prepare(**options).run()
+    run = prepare(**options)
+    if history_path is not None:
+        check_history_path(history_path, options.get("data"))
+    # A long run keeps a thinned history (see History.bound): memory stays under HISTORY_BYTES.
+    run.history.bound(HISTORY_BYTES // run.history.row_bytes)
+    run.run()
     if history_path:
         run.history.to_csv(history_path, run.parameter_names)
     return result_of(run)
+
+
+def check_history_path(path: Any, data: Any = None) -> None:
+    """Refuse an empty ``--history`` and one that names the input data file."""
+    if not str(path).strip():
+        raise ValueError("--history needs a file name.")
+    writable_target(path)  # a device or a folder: refused before the run, not after
+    if data and os.path.exists(path) and os.path.exists(data) and os.path.samefile(path, data):
+        raise ValueError(f"--history {path} is the input data file; choose another name.")

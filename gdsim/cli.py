@@ -15,6 +15,7 @@ from typing import NoReturn, Sequence
 from .commands import COMMANDS
 
 USAGE_ERROR = 2
+INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 
 
 class UserError(Exception):
@@ -77,6 +78,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except _user_errors() as exc:
         print(f"gdsim: error: {exc}", file=sys.stderr)
         return USAGE_ERROR
+    except KeyboardInterrupt:  # Ctrl-C: one line and the shell's code for SIGINT, no traceback
+        print("gdsim: interrupted", file=sys.stderr)
+        return INTERRUPTED
 
 
 def entry() -> NoReturn:

@@ -59,6 +59,9 @@ def run(args: argparse.Namespace) -> int:
     if not args.out.lower().endswith(".gif"):
         raise ValueError(f"--out {args.out}: the animation is a GIF, so the name must end in .gif.")
     size = _size(args.size)
+    if getattr(args, "function", None):
+        raise ValueError("`gdsim animate` works on data (--preset or --data); a test function runs with "
+                         "`gdsim train --function` or in the window.")
     options = options_of(args, skip=("out", "frames", "fps", "axes", "size"))
     if options.get("model") in ("mlp", "softmax"):
         raise ValueError("gdsim animate draws linear and logistic models; for a network use gdsim landscape.")

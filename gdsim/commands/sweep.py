@@ -32,6 +32,9 @@ def run(args: argparse.Namespace) -> int:
     from ..core.options import OptionError, build_config, load_data, split_options
     from ..core.sweep import LrSweep, parse_lrs
 
+    if getattr(args, "function", None):
+        raise ValueError("`gdsim sweep` works on data (--preset or --data); a test function runs with "
+                         "`gdsim train --function` or in the window.")
     options = options_of(args, skip=("lrs", "metric"))
     if "lr" in options:
         raise OptionError("--lr does not apply to a sweep; give the learning rates with --lrs.")

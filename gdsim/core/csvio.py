@@ -35,8 +35,9 @@ from typing import Callable
 
 import numpy as np
 
-from .atomic import atomic_write_bytes
+from .atomic import ReadError, atomic_write_bytes, read_regular
 from .dataset import DataError, Dataset, parse_number
+from .limits import MAX_READ_BYTES
 
 __all__ = ["read_csv", "parse_csv_text", "write_csv", "dataset_to_csv_text", "CHUNK_LINES"]
 
@@ -50,6 +51,13 @@ _BINARY_SAMPLE = 65536
 _TRAILING_ZERO = re.compile(r"\.0(?=[,\n])")
 
 Progress = Callable[[float], None]
+
+_SEP_LINE = re.compile(r'"?sep=(.)"?', re.IGNORECASE)
+# A cell such as 1.000 or 12.500 or -3.250.000: digits grouped by dots in threes
+_THOUSANDS = re.compile(r'(?:^|;)[ \t]*"?[ \t]*([+-]?[1-9]\d{0,2}(?:\.\d{3})+)[ \t]*"?[ \t]*(?=;|$)',
+                        re.MULTILINE)
+# A number whose decimal point cannot be a thousands separator (not three decimals)
+_PLAIN_DECIMAL = re.compile(r"[+-]?\d*\.(?:\d{1,2}|\d{4,})(?:[eE][+-]?\d+)?|[+-]?\d+\.\d*[eE][+-]?\d+")
 
 
 # ---------------------------------------------------------------------------
@@ -67,7 +75,9 @@ def read_csv(path: str | os.PathLike[str], target: str | None = None,
     p = Path(path)
     label = f"The file '{p.name}'"
     try:
-        data = p.read_bytes()
+        data = read_regular(p, MAX_READ_BYTES)
+    except ReadError as exc:
+        raise DataError(str(exc)) from None
     except FileNotFoundError:
         raise DataError(f"The file '{p}' does not exist.") from None
     except IsADirectoryError:
@@ -284,6 +294,38 @@ def _slow_chunk(chunk: list[str], first_row: int, delimiter: str,
     return out[:k]
 
 
+def _refuse_thousands_separators(lines: list[str], start: int, end: int, names: tuple[str, ...]) -> None:
+    """In a semicolon-separated file (a European spreadsheet's), '1.000' may be a thousand
+    written with a thousands separator: refuse such a cell, as decimal commas are, unless
+    its column also holds a number with a decimal point and other than three decimals
+    (then the dot is clearly decimal)."""
+    body = "\n".join(lines[start:end])
+    hits = list(_THOUSANDS.finditer(body))
+    if not hits:
+        return
+    first_line = {}  # column -> (row, cell) of its first suspicious cell
+    for hit in hits:
+        line_start = body.rfind("\n", 0, hit.start()) + 1
+        column = body.count(";", line_start, hit.start(1))
+        row = start + 1 + body.count("\n", 0, hit.start())
+        first_line.setdefault(column, (row, hit.group(1)))
+    for line in lines[start:end]:
+        cells = line.split(";")
+        for column in [c for c in first_line if c < len(cells)]:
+            if _PLAIN_DECIMAL.fullmatch(cells[column].strip().strip('"').strip()):
+                del first_line[column]
+        if not first_line:
+            return
+    column, (row, cell) = min(first_line.items(), key=lambda item: item[1][0])
+    name = names[column] if column < len(names) else f"{column + 1}"
+    raise DataError(
+        f"Row {row}, column '{name}': '{cell}' is ambiguous in a semicolon-separated file "
+        "(a thousands separator or a decimal point?); write numbers without thousands "
+        "separators, with a dot as the decimal point.",
+        row=row, column=name,
+    )
+
+
 def _parse(text: str, *, target: str | None, name: str, label: str,
            progress: Progress | None, fast: bool = True) -> Dataset:
     text = _check_text(text, label)
@@ -295,6 +337,14 @@ def _parse(text: str, *, target: str | None, name: str, label: str,
     h = 0
     while h < len(lines) and _is_blank(lines[h]):
         h += 1
+    forced = _SEP_LINE.fullmatch(lines[h].strip()) if h < len(lines) else None
+    if forced:  # Excel's "sep=;" first line names the delimiter
+        if forced.group(1) not in _DELIMITERS:
+            raise DataError(f"Row {h + 1} asks for the delimiter {forced.group(1)!r}; gdsim reads "
+                            "commas, semicolons or tabs.", row=h + 1)
+        h += 1
+        while h < len(lines) and _is_blank(lines[h]):
+            h += 1
     if h == len(lines):
         raise DataError(
             f"{label} is empty; a CSV file needs a header row with column names and at least one data row."
@@ -306,7 +356,7 @@ def _parse(text: str, *, target: str | None, name: str, label: str,
     first = next((i for i in range(h + 1, end) if not _is_blank(lines[i])), None)
     first_data = None if first is None else lines[first]
 
-    delimiter = _sniff(lines[h], header_row, first_data, (first or 0) + 1)
+    delimiter = forced.group(1) if forced else _sniff(lines[h], header_row, first_data, (first or 0) + 1)
     cells = _split(lines[h], delimiter or ",", header_row)
     names = _header_names(cells, header_row)
     if delimiter is None:  # unreachable: one cell never passes _header_names
@@ -323,6 +373,8 @@ def _parse(text: str, *, target: str | None, name: str, label: str,
 
     start = h + 1
     total = end - start
+    if delimiter == ";":
+        _refuse_thousands_separators(lines, start, end, names)
     parts: list[np.ndarray] = []
     for s in range(start, end, CHUNK_LINES):
         chunk = lines[s:min(s + CHUNK_LINES, end)]

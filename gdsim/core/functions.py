@@ -16,8 +16,8 @@ lr and epochs); the bowl's follow κ (lr = 1/κ, since lr > 2/κ diverges).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
-from math import isfinite
 from typing import Any, Callable, Mapping
 
 import numpy as np
@@ -41,9 +41,16 @@ class ClassicFunction:
     defaults: Mapping[str, Any] = field(default_factory=lambda: {"lr": 0.01, "epochs": 100})
 
     def loss_and_grad(self, theta: np.ndarray) -> tuple[float, np.ndarray]:
+        """(f, ∇f) at ``theta``; a Python float that overflows (``y ** 3`` raises
+        OverflowError) gives inf, which the run reads as divergence like any non-finite number."""
         x, y = float(theta[0]), float(theta[1])
-        gx, gy = self.gradient(x, y)
-        return float(self.value(np.float64(x), np.float64(y))), np.array([gx, gy])
+        try:
+            gx, gy = self.gradient(x, y)
+        except OverflowError:
+            gx = gy = math.inf
+        with np.errstate(over="ignore", invalid="ignore"):
+            value = float(self.value(np.float64(x), np.float64(y)))
+        return value, np.array([gx, gy])
 
     def grid(self, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
         """f over the grid: shape (len(ys), len(xs))."""
@@ -143,12 +150,9 @@ class FunctionSource(ProblemSource):
     def check(self, config: TrainingConfig) -> None:
         make_optimizer(config.optimizer, **config.hyper)
         make_schedule(config.schedule, **config.schedule_params)
-        if isinstance(config.epochs, bool) or int(config.epochs) < 1:
-            raise ValueError(f"Invalid number of epochs: {config.epochs} (at least 1).")
         if config.init is not None and len(config.init) != 2:
             raise ValueError(f"A test function has two parameters (x, y); got {len(config.init)} initial values.")
-        if config.init is not None and not all(isfinite(float(v)) for v in config.init):
-            raise ValueError("Initial parameters must be finite numbers.")
+        config.check_bounds()  # epochs, seed and the start point within gdsim.core.limits
         if config.tolerance is not None and not config.tolerance > 0:
             raise ValueError(f"Invalid tolerance: {config.tolerance} (must be positive).")
 

@@ -6,6 +6,7 @@ through here, so an option has one name and one meaning everywhere.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Mapping
 
 from .csvio import read_csv
@@ -13,8 +14,9 @@ from .dataset import Dataset
 from .feature_maps import parse_features
 from .network import ACTIVATIONS, check_hidden
 from .optim import OPTIMIZERS, hyperparams
+from .limits import MAX_EPOCHS, check_int
 from .presets import DEFAULT_PRESET, get_preset, load_preset
-from .schedules import SCHEDULES
+from .schedules import SCHEDULES, make_schedule
 from .training import TrainingConfig
 
 OPTIMIZER_OPTIONS = (
@@ -46,6 +48,9 @@ def load_data(preset: str | None = None, data: str | None = None, target: str | 
               **generator: Any) -> Dataset:
     """The dataset named by ``--preset`` or ``--data`` (default: the default preset);
     ``rows``, ``noise`` and ``data_seed`` go to a generator preset."""
+    for option, value in (("--preset", preset), ("--data", data), ("--target", target)):
+        if value is not None and not str(value).strip():
+            raise OptionError(f"{option} needs a name; it was given an empty one.")
     if preset and data:
         raise OptionError("Give either --preset or --data, not both.")
     given = {k: v for k, v in generator.items() if v is not None}
@@ -119,8 +124,22 @@ def schedule_params(schedule: str, options: Mapping[str, Any]) -> dict[str, Any]
         if name not in SCHEDULE_ARGUMENTS[schedule]:
             allowed = ", ".join(SCHEDULE_ARGUMENTS[schedule]) or "none"
             raise OptionError(f"Option '{name}' does not apply to the {schedule} schedule (its options: {allowed}).")
+        if name in ("step_size", "t_max"):
+            value = check_int(value, f"--{name.replace('_', '-')}", 1, MAX_EPOCHS)
         params[SCHEDULE_OPTIONS[name]] = value
+    try:
+        make_schedule(schedule, **params)
+    except (TypeError, ValueError) as exc:
+        raise OptionError(_option_names(str(exc))) from None
     return params
+
+
+def _option_names(message: str) -> str:
+    """A schedule's message with torch's argument names (T_max) as the options' (--t-max)."""
+    for option, torch_name in SCHEDULE_OPTIONS.items():
+        message = re.sub(rf"'?\b{torch_name}\b'?", f"--{option.replace('_', '-')}", message)
+    message = message.replace("Schedule 'step' requires parameter", "The step schedule needs")
+    return message if message.endswith(".") else message + "."
 
 
 def build_config(**options: Any) -> TrainingConfig:

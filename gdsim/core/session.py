@@ -32,7 +32,8 @@ from typing import Any, Callable, Mapping
 
 import numpy as np
 
-from .atomic import atomic_write_text
+from . import limits
+from .atomic import ReadError, atomic_write_text, read_regular
 from .dataset import DataError, Dataset
 from .optim import OPTIMIZERS, hyperparams, make_optimizer
 from .schedules import SCHEDULES, make_schedule, schedule_params
@@ -260,9 +261,33 @@ def _int(v: Any, where: str) -> int:
 def _real(v: Any, where: str) -> float | int:
     if isinstance(v, bool) or not isinstance(v, (int, float)):
         raise _Bad(f"{where} should be a number but is {_type_name(v)}")
-    if not math.isfinite(v):
+    try:
+        finite = math.isfinite(v)
+    except OverflowError:  # an integer literal past 1e308
+        raise _Bad(f"{where} is a number past 1e308") from None
+    if not finite:
         raise _Bad(f"{where} is {v!r}, which is not a finite number")
     return v
+
+
+def _within(v: Any, where: str, low: float, high: float) -> Any:
+    """``v`` (already a number) inside [low, high]: the range the window's box for it has."""
+    if not low <= v <= high:
+        shown = limits.shown(v)
+        span = f"{low:,} to {high:,}" if isinstance(low, int) and isinstance(high, int) else f"{low:g} to {high:g}"
+        raise _Bad(f"{where} is {shown}, outside what gdsim allows ({span})")
+    return v
+
+
+def _hyper_range(hp: Any) -> tuple[float, float]:
+    """The range of the window's editor of a float or int setting (gdsim.core.limits)."""
+    if hp.kind == "int":
+        return int(hp.minimum if hp.minimum is not None else 0), limits.MAX_EPOCHS
+    if hp.name == "lr":
+        return limits.LR_RANGE
+    low = hp.minimum if hp.minimum is not None else -limits.HYPER_MAX
+    high = hp.maximum if hp.maximum is not None else limits.HYPER_MAX
+    return low, high
 
 
 def _list(v: Any, where: str) -> list[Any]:
@@ -275,17 +300,18 @@ def _optional(v: Any, check: Callable[[Any, str], Any], where: str) -> Any:
     return None if v is None else check(v, where)
 
 
-def _hyper_value(kind: str, v: Any, where: str) -> Any:
+def _hyper_value(hp: Any, v: Any, where: str) -> Any:
+    kind = hp.kind
     if kind == "bool":
         return _bool(v, where)
     if kind == "int":
-        return _int(v, where)
+        return _within(_int(v, where), where, *_hyper_range(hp))
     if kind == "pair":
         items = _list(v, where)
         if len(items) != 2:
             raise _Bad(f"{where} should hold two numbers but holds {len(items)}")
         return tuple(float(_real(x, where)) for x in items)
-    return _real(v, where)
+    return _within(_real(v, where), where, *_hyper_range(hp))
 
 
 def config_from_dict(d: Any, where: str = "the settings") -> TrainingConfig:
@@ -294,7 +320,7 @@ def config_from_dict(d: Any, where: str = "the settings") -> TrainingConfig:
     optimizer = _text(_get(d, "optimizer", where), "the optimizer")
     if optimizer not in OPTIMIZERS:
         raise _Bad(f"its optimizer '{_short(optimizer)}' is unknown (gdsim has {', '.join(OPTIMIZERS)})")
-    kinds = {h.name: h.kind for h in hyperparams(optimizer)}
+    kinds = {h.name: h for h in hyperparams(optimizer)}
     hyper_in = _obj(d.get("hyper", {}), "the optimizer settings")
     hyper: dict[str, Any] = {}
     for name, value in hyper_in.items():
@@ -304,7 +330,7 @@ def config_from_dict(d: Any, where: str = "the settings") -> TrainingConfig:
     schedule = _text(d.get("schedule", "constant"), "the schedule")
     if schedule not in SCHEDULES:
         raise _Bad(f"its learning-rate schedule '{_short(schedule)}' is unknown")
-    skinds = {h.name: h.kind for h in schedule_params(schedule)}
+    skinds = {h.name: h for h in schedule_params(schedule)}
     sched_in = _obj(d.get("schedule_params", {}), "the schedule settings")
     sched: dict[str, Any] = {}
     for name, value in sched_in.items():
@@ -313,7 +339,8 @@ def config_from_dict(d: Any, where: str = "the settings") -> TrainingConfig:
         sched[name] = _hyper_value(skinds[name], value, f"the schedule setting '{name}'")
     init = _optional(d.get("init"), _list, "the start point")
     if init is not None:
-        init = tuple(float(_real(v, "a start value")) for v in init)
+        init = tuple(float(_within(_real(v, "a start value"), "a start value",
+                                   -limits.INIT_RANGE, limits.INIT_RANGE)) for v in init)
     tolerance = _optional(d.get("tolerance"), _real, "the tolerance")
     config = TrainingConfig(
         model=_text(_get(d, "model", where), "the model"),
@@ -324,10 +351,11 @@ def config_from_dict(d: Any, where: str = "the settings") -> TrainingConfig:
         schedule=schedule,
         schedule_params=sched,
         batch_size=_optional(d.get("batch_size"), _int, "the batch size"),
-        epochs=_int(_get(d, "epochs", where), "the number of epochs"),
+        epochs=_within(_int(_get(d, "epochs", where), "the number of epochs"), "its number of epochs",
+                       1, limits.MAX_EPOCHS),
         shuffle=_bool(d.get("shuffle", True), "shuffle"),
         drop_last=_bool(d.get("drop_last", False), "drop-last"),
-        seed=_int(d.get("seed", 0), "the seed"),
+        seed=_within(_int(d.get("seed", 0), "the seed"), "its seed", 0, limits.MAX_SEED),
         init=init,
         standardize=_bool(d.get("standardize", False), "standardize"),
         tolerance=None if tolerance is None else float(tolerance),
@@ -338,8 +366,6 @@ def config_from_dict(d: Any, where: str = "the settings") -> TrainingConfig:
         make_schedule(config.schedule, **config.schedule_params)
     except (ValueError, TypeError) as exc:
         raise _Bad(f"its settings are invalid ({str(exc).rstrip('.')})") from None
-    if config.epochs < 1:
-        raise _Bad(f"its number of epochs is {config.epochs} (at least 1)")
     if config.batch_size is not None and config.batch_size < 1:
         raise _Bad(f"its batch size is {config.batch_size} (at least 1)")
     if config.tolerance is not None and not config.tolerance > 0:
@@ -351,19 +377,43 @@ def dataset_from_dict(d: Any) -> Dataset:
     d = _obj(d, "the dataset")
     columns = [_text(c, "a column name") for c in _list(_get(d, "columns", "the dataset"), "the columns")]
     rows = _list(_get(d, "values", "the dataset"), "the dataset values")
+    values = _fast_table(rows, len(columns))
+    if values is None:  # something is wrong: find it, cell by cell, for the message
+        values = _checked_table(rows, columns)
+    target = _optional(d.get("target"), _text, "the target")
+    name = _text(d.get("name", ""), "the dataset name")
+    try:
+        return Dataset(tuple(columns), values, target, name)
+    except DataError as exc:
+        raise _Bad(f"its data is invalid ({str(exc).rstrip('.')})") from None
+
+
+def _fast_table(rows: list[Any], n_columns: int) -> np.ndarray | None:
+    """The rows as an array when every cell is a finite int or float (no bool, no text) and
+    every row has ``n_columns`` cells; else None. A million rows take about a second less
+    than checking each cell with ``_real``."""
+    if not all(type(row) is list for row in rows):
+        return None
+    kinds = {type(v) for row in rows for v in row}
+    if not kinds <= {float, int}:
+        return None
+    try:
+        values = np.array(rows, dtype=np.float64)
+    except (ValueError, OverflowError):
+        return None
+    if values.shape != (len(rows), n_columns) or not np.isfinite(values).all():
+        return None
+    return values
+
+
+def _checked_table(rows: list[Any], columns: list[str]) -> np.ndarray:
     for r, row in enumerate(rows):
         row = _list(row, f"row {r + 1} of the data")
         if len(row) != len(columns):
             raise _Bad(f"row {r + 1} of the data has {len(row)} values for {len(columns)} columns")
         for v in row:
             _real(v, f"a value in row {r + 1} of the data")
-    target = _optional(d.get("target"), _text, "the target")
-    name = _text(d.get("name", ""), "the dataset name")
-    values = np.array(rows, dtype=np.float64).reshape(len(rows), len(columns))
-    try:
-        return Dataset(tuple(columns), values, target, name)
-    except DataError as exc:
-        raise _Bad(f"its data is invalid ({str(exc).rstrip('.')})") from None
+    return np.array(rows, dtype=np.float64).reshape(len(rows), len(columns))
 
 
 def _array_in(v: Any, where: str) -> Any:
@@ -403,15 +453,21 @@ def pin_from_dict(d: Any, n: int = 1, factory: Callable[..., Any] | None = None)
     if params.ndim != 2 or params.shape[1] != len(names):
         raise _Bad(f"the path of {where} does not have one column per parameter ({len(names)})")
     params.flags.writeable = False
-    iterations = _array_in(_get(d, "iterations", where), where)
-    full_loss = _array_in(_get(d, "full_loss", where), where)
-    if isinstance(iterations, list):
+    iterations = _array_in(_list(_get(d, "iterations", where), f"the iterations of {where}"), where)
+    full_loss = _array_in(_list(_get(d, "full_loss", where), f"the losses of {where}"), where)
+    try:
         iterations = np.array(iterations, dtype=np.int64 if all(
             isinstance(v, int) for v in iterations) else np.float64)
-        iterations.flags.writeable = False
-    if isinstance(full_loss, list):
         full_loss = np.array(full_loss, dtype=np.float64)
-        full_loss.flags.writeable = False
+    except (ValueError, OverflowError):
+        raise _Bad(f"the iterations or losses of {where} are not a list of numbers") from None
+    if iterations.ndim != 1 or full_loss.ndim != 1:
+        raise _Bad(f"the iterations and losses of {where} should be flat lists of numbers")
+    if len(iterations) != len(params) or len(full_loss) != len(params):
+        raise _Bad(f"{where} has {len(params)} points but {len(iterations)} iterations "
+                   f"and {len(full_loss)} losses")
+    iterations.flags.writeable = False
+    full_loss.flags.writeable = False
     config = d.get("config")
     config = None if config is None else config_from_dict(config, f"the settings of {where}")
     optional: dict[str, Any] = {}
@@ -458,9 +514,12 @@ def _session_from_dict(d: Any, pin_factory) -> Session:
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
         raise _Bad(f"its session version is {_type_name(version)}, not a whole number from 1")
     if version > VERSION:
-        raise _Bad(f"it was saved by a newer gdsim (session version {version}; this one reads up to {VERSION})")
+        raise _Bad(f"it was saved by a newer gdsim (session version {limits.shown(version)}; this one reads up to {VERSION})")
     dataset = dataset_from_dict(_get(d, "dataset", "the file"))
     config = config_from_dict(_get(d, "config", "the file"))
+    if config.batch_size is not None and config.batch_size > dataset.n_rows:
+        raise _Bad(f"its batch size is {limits.shown(config.batch_size)} but the data has "
+                   f"{dataset.n_rows} rows")
     if config.init is not None and len(config.init) != dataset.n_features + 1:
         raise _Bad(f"its start point has {len(config.init)} values but the data needs "
                    f"{dataset.n_features + 1}")
@@ -475,11 +534,26 @@ def _session_from_dict(d: Any, pin_factory) -> Session:
         i, j = (_int(a, "a surface axis") for a in axes)
         p = dataset.n_features + 1
         if not (0 <= i < p and 0 <= j < p and i != j):
-            raise _Bad(f"its surface axes {i}, {j} are not two different parameters of {p}")
+            raise _Bad(f"its surface axes {limits.shown(i)}, {limits.shown(j)} are not two different "
+                       f"parameters of {p}")
         axes = (i, j)
     pins = tuple(pin_from_dict(p, k + 1, pin_factory)
                  for k, p in enumerate(_list(d.get("pins", []), "the pinned runs")))
     return Session(dataset=dataset, config=config, speed=speed, surface_axes=axes, pins=pins)
+
+
+def check_session(session: Session) -> None:
+    """Raise SessionError (one sentence) unless everything in ``session`` fits what the window can
+    show: a Session built in code gets the checks a loaded file had, before anything is applied."""
+    config, dataset = session.config, session.dataset
+    try:
+        config.check_bounds()
+        if config.batch_size is not None and not 1 <= config.batch_size <= dataset.n_rows:
+            raise ValueError(f"its batch size is {limits.shown(config.batch_size)} but the data has "
+                             f"{dataset.n_rows} rows")
+        config_from_dict(json.loads(_dumps(config_to_dict(config))))  # the ranges a file's settings get
+    except (_Bad, ValueError, TypeError, OverflowError) as exc:
+        raise SessionError(_sentence(str(exc).rstrip("."))) from None
 
 
 def parse_session(text: str, name: str = "", pin_factory: Callable[..., Any] | None = None) -> Session:
@@ -493,13 +567,17 @@ def parse_session(text: str, name: str = "", pin_factory: Callable[..., Any] | N
                                      name)) from None
     except RecursionError:
         raise SessionError(_sentence("it is nested too deeply to be a gdsim session", name)) from None
+    except ValueError:  # Python's limit on integer digits (4300), reached while parsing
+        raise SessionError(_sentence("it holds a number with thousands of digits", name)) from None
 
 
 def load_session(path: str | os.PathLike, pin_factory: Callable[..., Any] | None = None) -> Session:
     """Read a session file; ``SessionError`` (one sentence) when it is not a valid one."""
     name = Path(path).name
     try:
-        raw = Path(path).read_bytes()
+        raw = read_regular(path, limits.MAX_READ_BYTES)
+    except ReadError as exc:
+        raise SessionError(f"Cannot open {name}: {str(exc).rstrip('.')}.") from None
     except OSError as exc:
         raise SessionError(f"Cannot open {name}: {exc.strerror or exc}.") from None
     try:

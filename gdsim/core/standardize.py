@@ -20,9 +20,11 @@ from .dataset import DataError
 
 __all__ = ["Standardizer"]
 
-# A column whose std is at most this fraction of its mean's magnitude is
-# treated as constant (its spread is rounding noise, e.g. 0.1 repeated).
-_RELATIVE_CONSTANT = 1e-12
+# A column whose values span at most this many units in the last place of its
+# largest magnitude is treated as constant: its spread is rounding noise (0.1
+# computed three ways). A relative threshold on the std (1e-12 of the mean) also
+# refused honest columns far from zero, such as 1e15+1 ... 1e15+10.
+_ROUNDING_ULPS = 4
 
 
 def _readonly(a: np.ndarray) -> np.ndarray:
@@ -68,8 +70,10 @@ class Standardizer:
             raise DataError(f"There are {len(names)} feature names for {d} feature columns.")
         mean = X.mean(axis=0)
         std = X.std(axis=0)
+        span = X.max(axis=0) - X.min(axis=0)
+        noise = _ROUNDING_ULPS * np.spacing(np.abs(X).max(axis=0))
         for j in range(d):
-            if not std[j] > _RELATIVE_CONSTANT * abs(mean[j]) or std[j] == 0:
+            if not (span[j] > noise[j] and std[j] > 0):
                 raise DataError(f"Column '{names[j]}' is constant, so it cannot be standardised.")
         return cls(mean, std)
 

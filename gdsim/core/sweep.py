@@ -28,6 +28,7 @@ import numpy as np
 
 from .dataset import Dataset
 from .feature_maps import apply_features
+from .limits import MAX_SWEEP_RUNS
 from .standardize import Standardizer
 from .surface import QuadraticStats
 from .training import TrainingConfig, TrainingRun
@@ -76,6 +77,7 @@ def parse_lrs(text: str) -> tuple[float, ...]:
             count = int(parts[2])
         except ValueError:
             raise SweepError(f"Invalid learning rates {text!r}: use lo:hi:count (e.g. 1e-4:1:20) or a comma list.") from None
+        _check_count(count)
         return log_space(lo, hi, count)
     parts = [p for p in re.split(r"[,\s]+", text) if p]
     if not parts:
@@ -84,10 +86,16 @@ def parse_lrs(text: str) -> tuple[float, ...]:
         values = tuple(float(p) for p in parts)
     except ValueError:
         raise SweepError(f"Invalid learning rates {text!r}: use lo:hi:count (e.g. 1e-4:1:20) or a comma list.") from None
+    _check_count(len(values))
     bad = [v for v in values if not (math.isfinite(v) and v > 0)]
     if bad:
         raise SweepError(f"Invalid learning rate {bad[0]:g} (must be a positive number).")
     return values
+
+
+def _check_count(count: int) -> None:
+    if count > MAX_SWEEP_RUNS:
+        raise SweepError(f"Too many learning rates: {count:,} (a sweep runs at most {MAX_SWEEP_RUNS:,}).")
 
 
 # --------------------------------------------------------------------------- stability limit

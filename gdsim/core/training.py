@@ -19,6 +19,7 @@ from .dataset import Dataset
 from .feature_maps import apply_features, parse_features
 from .history import History
 from .network import DEFAULT_HIDDEN, NETWORK_MODELS, NetworkProblem, network_problem
+from .limits import check_epochs, check_init, check_seed
 from .optim import make_optimizer
 from .problem import NATURAL_LOSS, SHORT_ROWS, Problem, design_matrix
 from .schedules import make_schedule
@@ -92,6 +93,14 @@ class TrainingConfig:
     def with_hyper(self, **hyper: Any) -> "TrainingConfig":
         return replace(self, hyper={**self.hyper, **hyper})
 
+    def check_bounds(self) -> None:
+        """Raise ValueError (one sentence) when epochs, seed or the start point is out of
+        gdsim.core.limits' bounds: those any run, data or test function, must keep."""
+        check_epochs(self.epochs)
+        check_seed(self.seed)
+        if self.init is not None:
+            check_init(self.init)
+
     @property
     def base_lr(self) -> float:
         return float(make_optimizer(self.optimizer, **self.hyper).lr)
@@ -103,8 +112,7 @@ class TrainingConfig:
         problem = self.problem(dataset)
         make_optimizer(self.optimizer, **self.hyper)
         make_schedule(self.schedule, **self.schedule_params)
-        if isinstance(self.epochs, bool) or not isinstance(self.epochs, (int, np.integer)) or self.epochs < 1:
-            raise ValueError(f"Invalid number of epochs: {self.epochs} (at least 1).")
+        self.check_bounds()
         n = dataset.n_rows
         if self.batch_size is not None and not 1 <= self.batch_size <= n:
             raise ValueError(
@@ -118,10 +126,9 @@ class TrainingConfig:
                                  f"{'-'.join(map(str, problem.sizes))} network (torch's parameters() order); "
                                  f"got {len(self.init)}.")
         elif self.init is not None and len(self.init) != dataset.n_features + 1:
-            raise ValueError(
-                f"Initial parameters need {dataset.n_features + 1} values "
-                f"(w1..w{dataset.n_features}, b); got {len(self.init)}."
-            )
+            d = dataset.n_features
+            names = "w1, b" if d == 1 else f"w1..w{d}, b"
+            raise ValueError(f"Initial parameters need {d + 1} values ({names}); got {len(self.init)}.")
         if self.init is not None and not all(isfinite(v) for v in self.init):
             raise ValueError("Initial parameters must be finite numbers.")
         if self.tolerance is not None and not self.tolerance > 0:
@@ -323,8 +330,7 @@ class TrainingRun:
             self.base_lr = self.lr = float(self.optimizer.lr)
 
     def set_epochs(self, epochs: int) -> None:
-        if epochs < 1:
-            raise ValueError(f"Invalid number of epochs: {epochs} (at least 1).")
+        check_epochs(epochs)
         self.epochs = int(epochs)
         self.config = self.config.replace(epochs=self.epochs)
         if self.status == "finished" and self.iteration < self.total_iterations:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 
@@ -46,11 +47,29 @@ def _size(text: str) -> tuple[int, int]:
     return w, h
 
 
+# Qt warnings that say nothing to a user; the offscreen platform (``--screenshot``,
+# ``animate`` without a display) prints the first on every window it shows.
+_QUIET_QT_MESSAGES = frozenset({"This plugin does not support propagateSizeHints()"})
+
+
+def _quiet_qt_messages() -> None:
+    """Drop _QUIET_QT_MESSAGES; print every other Qt message as Qt would (a successful
+    command prints nothing on stderr)."""
+    from PySide6.QtCore import qInstallMessageHandler
+
+    def handler(_mode, _context, message: str) -> None:
+        if message not in _QUIET_QT_MESSAGES:
+            sys.stderr.write(message + "\n")
+
+    qInstallMessageHandler(handler)
+
+
 def application():
     """The QApplication (created once) with gdsim's name and icon."""
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
+    _quiet_qt_messages()
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
@@ -170,12 +189,23 @@ def screenshot(app, window, path: str, steps: int, size: tuple[int, int] = (1600
     if steps > 0:
         run_to(app, window, steps)
         settle(app)
-    ok = window.grab().save(path, None, SCREENSHOT_QUALITY)
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+
+    from ..core.atomic import atomic_write_bytes, writable_target
+
+    writable_target(path)  # a device or folder: refused before the picture is made
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.WriteOnly)
+    fmt = (path.rsplit(".", 1)[-1] if "." in os.path.basename(path) else "png").upper()
+    ok = window.grab().save(buffer, fmt, SCREENSHOT_QUALITY)
+    buffer.close()
     window.document.mark_saved()
     window.close()
     if not ok:
         from ..cli import UserError
 
         raise UserError(f"Could not save the screenshot to {path}.")
+    atomic_write_bytes(path, bytes(data.data()))  # a full disk leaves the old picture whole
     print(f"saved {path}")
     return 0

@@ -104,7 +104,7 @@ def test_a_lost_child_leaves_the_run_as_its_last_slice_left_it():
     while not s.ready():
         time.sleep(0.01)
     data = load_preset("insurance")
-    config = INSURANCE.replace(epochs=10**7)
+    config = INSURANCE.replace(epochs=10**6)
     run = TrainingRun(data, config)
     s.next_slice(run, 0.005)
     s.next_slice(run, 0.005)

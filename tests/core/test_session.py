@@ -123,7 +123,7 @@ BAD_FILES = {
     "unknown optimizer": (mutate(["config", "optimizer"], "lbfgs"), "optimizer 'lbfgs' is unknown"),
     "foreign hyper": (mutate(["config", "hyper"], {"betas": [0.9, 0.99]}), "does not belong to sgd"),
     "text lr": (mutate(["config", "hyper"], {"lr": "fast"}), "should be a number"),
-    "negative lr": (mutate(["config", "hyper"], {"lr": -1.0}), "settings are invalid"),
+    "negative lr": (mutate(["config", "hyper"], {"lr": -1.0}), "'lr' is -1"),
     "epochs as text": (mutate(["config", "epochs"], "ten"), "whole number"),
     "epochs float": (mutate(["config", "epochs"], 10.5), "whole number"),
     "zero epochs": (mutate(["config", "epochs"], 0), "epochs is 0"),

@@ -56,7 +56,7 @@ class Adadelta(Optimizer):
     def __post_init__(self) -> None:
         self._check("lr", "Invalid learning rate: {}", lambda x: 0.0 <= x)
         self._check("rho", "Invalid rho value: {}", lambda x: 0.0 <= x <= 1.0)
-        self._check("eps", "Invalid epsilon value: {}", lambda x: 0.0 <= x)
+        self._check_eps()
         self._check("weight_decay", "Invalid weight_decay value: {}", lambda x: 0.0 <= x)
 
     def init(self, params) -> AdadeltaState:

@@ -61,7 +61,7 @@ class Adagrad(Optimizer):
             "Invalid initial_accumulator_value value: {}",
             lambda x: 0.0 <= x,
         )
-        self._check("eps", "Invalid epsilon value: {}", lambda x: 0.0 <= x)
+        self._check_eps()
 
     def init(self, params) -> AdagradState:
         p = as_params(params)

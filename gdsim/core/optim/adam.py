@@ -76,7 +76,7 @@ class Adam(Optimizer):
 
     def __post_init__(self) -> None:
         self._check("lr", "Invalid learning rate: {}", lambda x: 0.0 <= x)
-        self._check("eps", "Invalid epsilon value: {}", lambda x: 0.0 <= x)
+        self._check_eps()
         self._check_betas()
         self._check("weight_decay", "Invalid weight_decay value: {}", lambda x: 0.0 <= x)
         self._check_bool("amsgrad")

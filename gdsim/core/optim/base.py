@@ -153,6 +153,14 @@ class Optimizer:
         raw = getattr(self, field)
         object.__setattr__(self, field, _float(raw, message.format(raw), ok))
 
+    def _check_eps(self) -> None:
+        """torch's check (eps >= 0), and eps = 0 refused: torch accepts it and then divides
+        0 by 0 wherever a gradient component is zero, which gdsim would not survive as nan."""
+        self._check("eps", "Invalid epsilon value: {}", lambda x: 0.0 <= x)
+        if self.eps == 0.0:  # type: ignore[attr-defined]
+            raise ValueError("Invalid epsilon value: 0 (eps must be positive; with 0 a zero "
+                             "gradient component divides 0 by 0).")
+
     def _check_bool(self, field: str) -> None:
         raw = getattr(self, field)
         if not isinstance(raw, (bool, np.bool_)):

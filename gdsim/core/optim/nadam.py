@@ -67,7 +67,7 @@ class NAdam(Optimizer):
 
     def __post_init__(self) -> None:
         self._check("lr", "Invalid learning rate: {}", lambda x: 0.0 <= x)
-        self._check("eps", "Invalid epsilon value: {}", lambda x: 0.0 <= x)
+        self._check_eps()
         self._check_betas()
         self._check("weight_decay", "Invalid weight_decay value: {}", lambda x: 0.0 <= x)
         self._check("momentum_decay", "Invalid momentum_decay value: {}", lambda x: 0.0 <= x)

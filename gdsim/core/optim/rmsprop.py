@@ -63,7 +63,7 @@ class RMSprop(Optimizer):
 
     def __post_init__(self) -> None:
         self._check("lr", "Invalid learning rate: {}", lambda x: 0.0 <= x)
-        self._check("eps", "Invalid epsilon value: {}", lambda x: 0.0 <= x)
+        self._check_eps()
         self._check("momentum", "Invalid momentum value: {}", lambda x: 0.0 <= x)
         self._check("weight_decay", "Invalid weight_decay value: {}", lambda x: 0.0 <= x)
         self._check("alpha", "Invalid alpha value: {}", lambda x: 0.0 <= x)

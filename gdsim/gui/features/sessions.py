@@ -109,7 +109,13 @@ def capture_session(window) -> Session:
 
 
 def apply_session(window, session: Session, path: str | os.PathLike | None = None) -> None:
-    """Show ``session`` in ``window``: data (undoable), settings, speed, axes, pins; marked saved."""
+    """Show ``session`` in ``window``: data (undoable), settings, speed, axes, pins; marked saved.
+
+    Everything is checked first (``check_session``): a SessionError leaves the window as it was.
+    """
+    from ...core.session import check_session
+
+    check_session(session)
     window.worker.pause()
     window.document.replace_dataset(session.dataset, "Open session")
     window.controls.set_n_rows(session.dataset.n_rows)
@@ -205,10 +211,10 @@ class SessionsController(QObject):
 
         try:
             session = load_session(path)
+            apply_session(self._window, session, path)
         except SessionError as exc:
             self._error("Cannot open session", str(exc))
             return False
-        apply_session(self._window, session, path)
         remember_recent(path)
         self.refresh_recent_menu()
         self.last_error = ""
