@@ -67,6 +67,7 @@ from PySide6.QtWidgets import (
 from gdsim.core.batching import iterations_per_epoch
 from gdsim.core.problem import ALLOWED_LOSSES, LOSS_TITLES, NATURAL_LOSS, TORCH_LOSS
 from gdsim.core.schedules import SCHEDULES, make_schedule, schedule_params
+from gdsim.core.limits import MAX_EPOCHS, MAX_SEED  # the bounds sessions and the CLI keep too
 from gdsim.core.training import TrainingConfig
 
 from .log_spin import CompactDoubleSpinBox, LogSpinBox, WheelGuard
@@ -95,8 +96,6 @@ SPEEDS: tuple[tuple[float, str], ...] = (
     (0.0, "as fast as possible"),
 )
 DEFAULT_SPEED = 30.0
-MAX_EPOCHS = 1_000_000
-MAX_SEED = 2**31 - 1
 POWERS_OF_TWO = tuple(2**k for k in range(1, 10))  # 2 .. 512
 DEFAULT_ROWS = 5
 DEFAULT_NAMES = ("w1", "b")

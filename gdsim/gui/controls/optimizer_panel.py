@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gdsim.core.limits import LR_RANGE
 from gdsim.core.optim import OPTIMIZERS, HyperParam, hyperparams, make_optimizer, torch_class_name
 
 from .log_spin import CompactDoubleSpinBox, LogSlider, LogSpinBox, WheelGuard
@@ -143,7 +144,7 @@ class OptimizerGroup(QGroupBox):
         lr_hp = self._lr_param("sgd")
         self.learningRateSpin = LogSpinBox(self)
         self.learningRateSpin.setObjectName("learningRateSpin")
-        self.learningRateSpin.setRange(1e-12, 1e3)
+        self.learningRateSpin.setRange(*LR_RANGE)
         self.learningRateSpin.setValue(lr_hp.default)
         self.learningRateSpin.setToolTip(
             "learning rate γ (torch: lr). Arrows / wheel step ×10^¼ "

@@ -15,10 +15,11 @@ from typing import Sequence
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QWidget
 
+from gdsim.core.limits import INIT_RANGE
+
 from .log_spin import CompactDoubleSpinBox, WheelGuard
 from .optimizer_panel import ERROR_STYLE
 
-INIT_RANGE = 1e9
 MAX_INIT_SPINS = 6
 
 
