@@ -1,4 +1,4 @@
-"""Row 10: opening a lesson (Teach ▸ Lessons, Next) until the window is drawn.
+"""Row 11: opening a lesson (Teach ▸ Lessons, Next) until the window is drawn.
 
 ``python -m gdsim.bench.lessons --repeats N`` (run in a fresh process by
 ``row_lesson_open``) opens the real window, shows every built-in lesson once
@@ -37,6 +37,7 @@ def measure(repeats: int) -> dict:
     controller = window.lessons
     controller.open_builtin(0)
     names = [lesson.name for lesson in controller.lessons]
+    on_default = {lesson.name: _on_a_default_preset(lesson.session.dataset) for lesson in controller.lessons}
     for i in range(len(names)):  # warm up: first imports, first docks
         controller.show(i)
         settle(app)
@@ -63,17 +64,32 @@ def measure(repeats: int) -> dict:
     return {"platform": app.platformName(), "load": os.getloadavg()[0],
             "preset_switch_ms": statistics.median(baseline),
             "median_ms": {name: statistics.median(t) for name, t in times.items()},
+            "on_default_preset": on_default,
             "setup_ms": {name: statistics.median(t) for name, t in setup.items()}}
+
+
+def _on_a_default_preset(dataset) -> bool:
+    """Whether a lesson's data is a built-in preset as it comes (the target's "default
+    presets"), not, say, the 10,000 generated rows of the lecture's batch-size example."""
+    from ..core.presets import default_rows, list_presets
+
+    if dataset.name not in {p.id for p in list_presets()}:
+        return False
+    rows = default_rows(dataset.name)
+    return rows is None or rows == dataset.n_rows
 
 
 def row_lesson_open(repeats: int) -> list[Row]:
     r = probe_module("gdsim.bench.lessons", "--repeats", str(repeats))
     medians = r["median_ms"]
-    worst = max(medians, key=medians.get)
-    value = medians[worst]
-    return [Row("11", "open a lesson (set up + draw), slowest built-in lesson", f"{value:.0f} ms",
+    default = {name: ms for name, ms in medians.items() if r["on_default_preset"][name]}
+    worst = max(default, key=default.get)
+    value = default[worst]
+    others = "; ".join(f"{name} (not a default preset) {ms:.0f} ms" for name, ms in medians.items()
+                       if name not in default)
+    return [Row("11", "open a lesson on a default preset (set up + draw), slowest", f"{value:.0f} ms",
                 f"< {TARGET_MS:g} ms", value < TARGET_MS,
-                f"{worst}; median over the {len(medians)} lessons {median(list(medians.values())):.0f} ms, "
+                f"{worst}; {others}; median over the {len(medians)} lessons {median(list(medians.values())):.0f} ms, "
                 f"of which setting up (before painting) {median(list(r['setup_ms'].values())):.0f} ms; "
                 f"baseline: switching between two lecture presets {r['preset_switch_ms']:.0f} ms; "
                 f"{r['platform']}, load {r['load']:.1f}, median of {repeats} per lesson")]

@@ -7,6 +7,8 @@ and views, and owns ``_run``, ``_run_id``, ``_thread`` and the run buttons.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QPushButton, QToolBar
@@ -26,6 +28,8 @@ class RunControl:
         self._run: TrainingRun | None = None
         self._run_id = 0
         self._notice = ""
+        self._resets_held = 0  # inside changes_at_once()
+        self._reset_due: tuple | None = None  # the last reset asked for meanwhile (its arguments)
         self._thread = WorkerThread()
         self._thread.worker.frame_ready.connect(self._on_frame_ready)
         self._thread.worker.wait_for_gui = True
@@ -92,11 +96,29 @@ class RunControl:
     def reset(self) -> None:
         self._reset()
 
+    @contextmanager
+    def changes_at_once(self):
+        """Data, settings and speed changed together (opening a session or a lesson): the
+        resets they ask for become one, the last, when the block ends (each made a run and
+        drew its surface: three times for every lesson opened)."""
+        self._resets_held += 1
+        try:
+            yield
+        finally:
+            self._resets_held -= 1
+            if not self._resets_held and self._reset_due is not None:
+                init, notice = self._reset_due
+                self._reset_due = None
+                self._reset(init, notice)
+
     def _reset(self, init: tuple[float, ...] | None = None, notice: str = "") -> None:
         """A fresh run on the current data and settings (paused, before iteration 1).
 
         ``notice`` is shown in the status line until the run takes a step.
         """
+        if self._resets_held:
+            self._reset_due = (init, notice)
+            return
         self._notice = notice
         source = self._source
         config = self.controls.config()

@@ -117,13 +117,14 @@ def apply_session(window, session: Session, path: str | os.PathLike | None = Non
 
     check_session(session)
     window.worker.pause()
-    window.document.replace_dataset(session.dataset, "Open session")
-    window.controls.set_n_rows(session.dataset.n_rows)
-    window.controls.set_config(session.config)
-    window.controls.set_speed(session.speed)
-    if session.surface_axes is not None:
-        window.surface_model.axes = tuple(session.surface_axes)  # the next run keeps valid axes
-    window.reset()
+    with window.changes_at_once():
+        window.document.replace_dataset(session.dataset, "Open session")
+        window.controls.set_n_rows(session.dataset.n_rows)
+        window.controls.set_config(session.config)
+        window.controls.set_speed(session.speed)
+        if session.surface_axes is not None:
+            window.surface_model.axes = tuple(session.surface_axes)  # the next run keeps valid axes
+        window.reset()
     pins = getattr(window, "pins", None)
     add = getattr(window, "add_pin", None) or getattr(pins, "add_pin", None)
     if pins is not None and callable(getattr(pins, "clear", None)):
