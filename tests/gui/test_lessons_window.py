@@ -194,3 +194,20 @@ def test_every_lesson_fits_a_1280_by_720_projector(qtbot, monkeypatch, presentat
         hint = w.minimumSizeHint()
         assert hint.height() <= 690 and hint.width() <= 1280, (i + 1, hint)
     w.shutdown()
+
+
+def test_in_presentation_mode_on_a_narrow_screen_the_lesson_is_the_raised_tab(qtbot, monkeypatch):
+    """The lesson became a tab beside the controls, but the controls' tab stayed in front."""
+    from gdsim.core.lessons import load_lesson_sequence
+
+    from helpers import projector_window
+
+    monkeypatch.setenv("GDSIM_PRESENTATION", "1")
+    w = projector_window(qtbot)
+    _index, lessons = load_lesson_sequence("1")
+    w.lessons.open_lessons(lessons, 0)
+    qtbot.wait(50)  # (the deferred pass too)
+    lesson = w.findChild(QDockWidget, "lessonPanel")
+    assert lesson in w.tabifiedDockWidgets(w.findChild(QDockWidget, "controlsDock"))
+    assert not lesson.visibleRegion().isEmpty()  # in front: the learner reads it
+    w.shutdown()

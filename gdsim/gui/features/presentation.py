@@ -162,16 +162,14 @@ class Presentation(QObject):
         controls = window.findChild(QDockWidget, "controlsDock")
         if controls is None or controls.isFloating():
             return
-        raised = controls
         side = (Qt.LeftDockWidgetArea, Qt.RightDockWidgetArea)
         for dock in window.findChildren(QDockWidget):
             if dock is controls or dock.isFloating() or dock.isHidden() or window.dockWidgetArea(dock) not in side \
                     or dock in window.tabifiedDockWidgets(controls):
                 continue
             window.tabifyDockWidget(controls, dock)
-            if dock.objectName() == "lessonPanel":
-                raised = dock
-        raised.raise_()
+        lesson = window.findChild(QDockWidget, "lessonPanel")
+        (lesson if lesson is not None and lesson in window.tabifiedDockWidgets(controls) else controls).raise_()
 
     def _fit_controls(self) -> None:
         """The controls' dock as wide as their column at this font."""
