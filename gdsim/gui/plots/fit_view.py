@@ -351,15 +351,8 @@ class FitView(pg.PlotWidget):
                 box = (min(box[0], m[0]), max(box[1], m[1]), min(box[2], m[2]), max(box[3], m[3]))
             # scored on the data's own range: does every corner of it hold something?
             data_range = ((box[0], box[1]), (box[2], box[3]))
-            size = placement.legend_size(self.legend)
-            scores = placement.corner_scores(self.vb, size, lines, points, view_range=data_range)
-            headroom = 0.0
-            if min(scores.values()) > 0:
-                # every corner covers data: make room above it and put the legend there
-                band = size[1] + 2 * placement.MARGIN_PX
-                headroom = min(band / max(self.vb.height() - band, 1.0), 0.8)
-                corners = ((1, 0), (0, 0))
-            if abs(headroom - self._headroom) > 0.1 * max(headroom, self._headroom, 1e-9):
+            headroom, corners = placement.room_for_legend(self.legend, self.vb, lines, points, data_range)
+            if placement.headroom_changed(headroom, self._headroom):
                 self._headroom = headroom
                 self._apply_bounds()
                 style.settle_ranges(self)

@@ -410,14 +410,8 @@ class LossView(LossPointer, pg.PlotWidget):
         if self._bounds is not None and self.legend.items:
             # scored on the curves' own range: does every corner of it hold some curve?
             data_range = (self.vb.viewRange()[0], self._bounds[2:4])
-            size = placement.legend_size(self.legend)
-            scores = placement.corner_scores(self.vb, size, lines, points, view_range=data_range)
-            headroom = 0.0
-            if min(scores.values()) > 0:
-                band = size[1] + 2 * placement.MARGIN_PX
-                headroom = min(band / max(self.vb.height() - band, 1.0), 0.8)
-                corners = ((1, 0), (0, 0))
-            if abs(headroom - self._headroom) > 0.1 * max(headroom, self._headroom, 1e-9):
+            headroom, corners = placement.room_for_legend(self.legend, self.vb, lines, points, data_range)
+            if placement.headroom_changed(headroom, self._headroom):
                 self._headroom = headroom
                 self._apply_bounds()
                 style.settle_ranges(self)

@@ -122,3 +122,21 @@ def place_legend(legend, vb, lines=(), points=(), keep_clear=(), corners=CORNERS
         legend.anchor(itemPos=best, parentPos=best, offset=offset)
         legend._gdsim_corner = best
     return best
+
+
+def room_for_legend(legend, vb, lines, points, data_range) -> tuple[float, tuple]:
+    """(headroom, corners) for ``legend`` over data in ``data_range`` ((x0, x1), (y0, y1)):
+    when every corner of the data holds something, room above the data (a fraction of its
+    span) and the top corners only; else no room and every corner."""
+    size = legend_size(legend)
+    scores = corner_scores(vb, size, lines, points, view_range=data_range)
+    if min(scores.values()) <= 0:
+        return 0.0, CORNERS
+    band = size[1] + 2 * MARGIN_PX
+    return min(band / max(vb.height() - band, 1.0), 0.8), ((1, 0), (0, 0))
+
+
+def headroom_changed(new: float, old: float) -> bool:
+    """Whether a view should lay its range out again for a new headroom (by 10% or more)."""
+    return abs(new - old) > 0.1 * max(new, old, 1e-9)
+
