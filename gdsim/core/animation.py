@@ -91,7 +91,7 @@ class AnimationPlan:
         )
         quadratic = run.problem.model == "linear" and run.problem.loss == "mse"
         self._stats = run.quadratic_stats if quadratic else None
-        if quadratic and self._stats is None:
+        if quadratic and self._stats is None and QuadraticStats.worth_building(run.X):
             self._stats = QuadraticStats.from_data(run.X, run.y)
         self.optimum = least_squares_optimum(run.X, run.y) if quadratic else None
         self.window = self._window()

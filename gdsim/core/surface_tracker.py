@@ -14,7 +14,7 @@ from typing import Callable
 import numpy as np
 
 from .problem import Problem
-from .surface import LossSurface, QuadraticStats, default_window, least_squares_optimum, loss_surface
+from .surface import LossSurface, default_window, least_squares_optimum, loss_surface
 
 QUADRATIC_GRID = 160  # grid side when the surface costs O(grid)
 DIRECT_ELEMENTS = 4_000_000  # grid points × rows evaluated for one direct surface (animations)
@@ -208,12 +208,9 @@ class SurfaceTracker:
             values.flags.writeable = False
             self._surface = LossSurface(values, xs, ys, 0, 1)
             return self._surface
-        quadratic = run.problem.model == "linear" and run.problem.loss == "mse"
+        stats = run.quadratic_stats  # (None for a table wider than it is long)
         n_rows = run.X.shape[0]
-        if quadratic or n * n * n_rows <= PREVIEW_ELEMENTS:
-            stats = run.quadratic_stats
-            if stats is None and quadratic:
-                stats = QuadraticStats.from_data(run.X, run.y)
+        if stats is not None or n * n * n_rows <= PREVIEW_ELEMENTS:
             self._surface = loss_surface(run.problem, run.X, run.y, self._params, i, j, xs, ys, stats)
             return self._surface
         self._job = SurfaceJob(self._generation, run.problem, run.X, run.y, self._params.copy(),

@@ -200,7 +200,7 @@ class TrainingRun:
         self.quadratic_stats = (
             QuadraticStats.from_data(self.X, self.y)
             if self.problem.model == "linear" and self.problem.loss == "mse"
-            else None
+            and QuadraticStats.worth_building(self.X) else None
         )
         # A short table is evaluated row by row on floats (Problem.short_loss_and_grad):
         # its design matrix [X | 1] and targets as floats, made once for every step.

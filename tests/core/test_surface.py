@@ -145,3 +145,36 @@ def test_the_window_grows_to_include_other_paths_within_its_limit():
     tracker.include(np.array([[1e12, -1e12]]))  # a diverged path: bounded growth
     a0, a1, b0, b1 = tracker.window
     assert a1 - a0 <= MAX_GROWTH * (x1 - x0) * 1.0001
+
+
+def test_a_table_wider_than_it_is_long_gets_its_surface_without_the_quadratic_matrix(monkeypatch):
+    """A 10,000-column CSV built A = ZᵀZ, 10001 × 10001 (800 MB, 7 s of the window's import),
+    in the run, the surface and the animation; the surface now comes from the rows, the same
+    values as the matrix would give."""
+    from gdsim.core.dataset import Dataset
+    from gdsim.core.surface_tracker import SurfaceTracker
+    from gdsim.core.training import TrainingConfig, TrainingRun
+
+    rng = np.random.default_rng(0)
+    d, n = 3000, 5
+    X = rng.normal(size=(n, d))
+    y = rng.normal(size=n)
+    dataset = Dataset(tuple(f"x{k}" for k in range(d)) + ("y",), np.column_stack([X, y]), "y")
+    built = []
+    original = QuadraticStats.from_data.__func__
+    monkeypatch.setattr(QuadraticStats, "from_data",
+                        classmethod(lambda cls, X_, y_: built.append(X_.shape) or original(cls, X_, y_)))
+    run = TrainingRun(dataset, TrainingConfig())
+    assert run.quadratic_stats is None
+    tracker = SurfaceTracker()
+    tracker.set_run(run)
+    surface = tracker.surface(force=True)
+    assert built == []
+    assert surface is not None and np.isfinite(surface.values).all()
+    theta = np.zeros(d + 1)
+    i, j = surface.i, surface.j
+    a, b = surface.xs[3], surface.ys[5]
+    theta[i], theta[j] = a, b
+    expected = np.mean((X @ theta[:d] + theta[d] - y) ** 2)
+    assert surface.values[5, 3] == pytest.approx(expected, rel=1e-10)
+    assert QuadraticStats.worth_building(np.zeros((1000, 5))) and not QuadraticStats.worth_building(X)

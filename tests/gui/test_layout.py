@@ -143,3 +143,19 @@ def test_every_plot_fits_its_pane_at_1280_after_a_note_in_its_title(small, qtbot
     qtbot.wait(50)
     for plot in (small.surface_view, small.fit_view, small.loss_view):
         assert plot.getPlotItem().geometry().width() <= plot.width() + 0.5, (plot, preset)
+
+
+def test_a_wide_import_keeps_the_window_on_the_screen(small, tmp_path):
+    """Every column of a wide CSV was fitted to its values and the table made as wide as all
+    of them (10,000 columns: 28 s of measuring, and a window 600,000 px wide); past
+    WIDE_TABLE_COLUMNS the columns share one width and the table scrolls."""
+    rng = np.random.default_rng(0)
+    d = 2000
+    path = tmp_path / "wide.csv"
+    rows = [",".join([f"x{k}" for k in range(d)] + ["y"])]
+    rows += [",".join(f"{v:.4f}" for v in rng.normal(size=d + 1)) for _ in range(5)]
+    path.write_text("\n".join(rows) + "\n")
+    assert small.dataset_panel.import_csv(path)
+    assert small.document.dataset.n_features == d
+    assert small.minimumSizeHint().width() <= 1280
+    assert small.dataset_panel.table.minimumWidth() < 1000

@@ -51,6 +51,8 @@ __all__ = ["DatasetPanel"]
 _ERROR_STYLE = "color: #c62828;"
 
 
+WIDE_TABLE_COLUMNS = 50  # past this many columns every column gets one width (see _fit_header)
+
 class DatasetPanel(QWidget):
     """Editable view of the training data.
 
@@ -513,6 +515,13 @@ class DatasetPanel(QWidget):
         hh = self.table.horizontalHeader()
         n = self._model.columnCount()
         if n == 0:
+            return
+        if n > WIDE_TABLE_COLUMNS:
+            # a wide import (10,000 columns): one width for every column and a scroll bar; the
+            # per-column fitting asked every cell of every column and made the table (and the
+            # window) as wide as all of them together: 28 s for 10,000 columns
+            self.table.setMinimumWidth(0)
+            hh.setDefaultSectionSize(hh.fontMetrics().horizontalAdvance("−0.000000e+00") + 12)
             return
         font = hh.font()
         font.setBold(True)
