@@ -116,8 +116,9 @@ LEARNING_RATES = [1e-4, 0.001, 0.002, 0.01, 0.1, 1.0, 10.0]
 
 
 @pytest.mark.parametrize("seed", [4, 5])
-def test_monkey_with_test_functions_200_actions(qtbot, seed):
-    """Switching problems, typing hyperparameters and start points, stepping, loading presets."""
+def test_monkey_with_test_functions_and_lessons_200_actions(qtbot, seed):
+    """Switching problems, typing hyperparameters and start points, stepping, loading presets,
+    opening lessons, Next and Back, answering, closing the lesson panel."""
     rng = random.Random(seed)
     w = make_window(qtbot)
     optimizer = w.findChild(QComboBox, "optimizerCombo")
@@ -155,8 +156,22 @@ def test_monkey_with_test_functions_200_actions(qtbot, seed):
             type_into_cell(qtbot, w.dataset_panel, rng.randrange(d.n_rows), rng.randrange(len(d.columns)),
                            rng.choice(CELL_TEXTS))
 
+    def lesson():
+        lessons = w.lessons
+        r = rng.random()
+        if not lessons.dock.isVisible() or r < 0.25:
+            lessons.open_builtin(rng.randrange(10))
+        elif r < 0.5:
+            button = w.findChild(QPushButton, rng.choice(["lessonNextButton", "lessonBackButton"]))
+            if button.isEnabled():
+                qtbot.mouseClick(button, Qt.LeftButton)
+        elif r < 0.75:
+            lessons.check_answer()  # whatever the learner typed (or nothing)
+        else:
+            lessons.close()
+
     actions = [
-        (problem, 5), (type_lr, 5), (type_start, 3), (preset, 2), (edit, 2),
+        (problem, 5), (type_lr, 5), (type_start, 3), (preset, 2), (edit, 2), (lesson, 4),
         (lambda: pick(optimizer, rng), 2), (lambda: pick(speed, rng), 2),
         (click("startButton"), 4), (click("pauseButton"), 3), (click("stepButton"), 5),
         (click("stepEpochButton"), 2), (click("resetButton"), 2),
