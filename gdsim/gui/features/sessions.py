@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QMessageBox
 
 # gdsim.core.session (and json) is imported by the functions that read or write a
 # file, not with the window.
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from ...core.session import Session
 
 MAX_RECENT = 8
+BIG_SESSION_BYTES = 20 * 2**20  # a session this large takes a second or more to read (10⁶ rows: 2.5 s)
 RECENT_KEY = "recentSessions"
 LAST_DIR_KEY = "lastDirectory"
 GEOMETRY_KEY = "windowGeometry"
@@ -210,12 +211,24 @@ class SessionsController(QObject):
         """Open a session; a bad file shows one sentence and leaves everything as it was."""
         from ...core.session import SessionError, load_session
 
+        window = self._window
+        try:
+            size = os.path.getsize(path)
+        except OSError:
+            size = 0
+        if size > BIG_SESSION_BYTES:  # seconds of reading: say so, and show the wait cursor
+            window.status_label.setText(f"Opening {Path(path).name} ({size / 2**20:,.0f} MB)…")
+            QApplication.setOverrideCursor(Qt.WaitCursor)
+            QApplication.processEvents()
         try:
             session = load_session(path)
-            apply_session(self._window, session, path)
+            apply_session(window, session, path)
         except SessionError as exc:
             self._error("Cannot open session", str(exc))
             return False
+        finally:
+            if size > BIG_SESSION_BYTES:
+                QApplication.restoreOverrideCursor()
         remember_recent(path)
         self.refresh_recent_menu()
         self.last_error = ""
