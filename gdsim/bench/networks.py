@@ -10,7 +10,7 @@ import numpy as np
 from ..core.landscape import landscape
 from ..core.presets import load_preset
 from ..core.training import TrainingConfig
-from .steps import engine_chunk
+from .steps import engine_chunk, torch_adam_bce_chunk
 from .timing import Row, fmt_rate, fmt_time, median, median_ratio, paired, timed
 
 HIDDEN = (8, 8)
@@ -42,17 +42,7 @@ def torch_network_chunk(torch: Any, X: np.ndarray, y: np.ndarray, init: np.ndarr
             layers.append(torch.nn.Tanh())
     model = torch.nn.Sequential(*layers)
     torch.nn.utils.vector_to_parameters(torch.tensor(init, dtype=torch.float64), model.parameters())
-    opt = torch.optim.Adam(model.parameters(), lr=lr)
-    loss_fn = torch.nn.BCEWithLogitsLoss()
-
-    def chunk() -> None:
-        for _ in range(steps):
-            opt.zero_grad()
-            loss = loss_fn(model(Xt).squeeze(1), yt)
-            loss.backward()
-            opt.step()
-
-    return chunk
+    return torch_adam_bce_chunk(torch, model, Xt, yt, steps, lr)
 
 
 def row_network(torch: Any | None, sizes: NetworkSizes) -> list[Row]:

@@ -56,6 +56,11 @@ def torch_chunk(torch: Any, X: np.ndarray, y: np.ndarray, steps: int, lr: float 
     with torch.no_grad():
         model.weight.zero_()
         model.bias.zero_()
+    return torch_adam_bce_chunk(torch, model, Xt, yt, steps, lr)
+
+
+def torch_adam_bce_chunk(torch: Any, model, Xt, yt, steps: int, lr: float) -> Callable[[], None]:
+    """``steps`` full-batch Adam steps of ``model`` on BCE with logits, as a torch user writes them."""
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     loss_fn = torch.nn.BCEWithLogitsLoss()
 
