@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QPushButton
 
 from gdsim.core.lessons import builtin_lessons, builtin_paths
 from gdsim.gui.features.lessons import DOCK_NAMES
+from helpers import projector_window
 
 BAD = sorted((Path(__file__).parents[1] / "data" / "bad_lessons").glob("*.toml"))
 
@@ -180,8 +181,6 @@ def test_every_lesson_fits_a_1280_by_720_projector(qtbot, monkeypatch, presentat
     the controls, and the sweep's pages scroll."""
     from gdsim.core.lessons import load_lesson_sequence
 
-    from helpers import projector_window
-
     if presentation:
         monkeypatch.setenv("GDSIM_PRESENTATION", "1")
     w = projector_window(qtbot)
@@ -199,8 +198,6 @@ def test_every_lesson_fits_a_1280_by_720_projector(qtbot, monkeypatch, presentat
 def test_in_presentation_mode_on_a_narrow_screen_the_lesson_is_the_raised_tab(qtbot, monkeypatch):
     """The lesson became a tab beside the controls, but the controls' tab stayed in front."""
     from gdsim.core.lessons import load_lesson_sequence
-
-    from helpers import projector_window
 
     monkeypatch.setenv("GDSIM_PRESENTATION", "1")
     w = projector_window(qtbot)

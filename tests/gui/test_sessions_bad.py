@@ -12,7 +12,6 @@ from gdsim.core.session import Session, SessionError
 from gdsim.core.training import TrainingConfig
 from gdsim.gui.features import sessions as sessions_module
 from gdsim.gui.features.sessions import apply_session
-from gdsim.gui.main_window import MainWindow
 
 FILES = sorted((Path(__file__).parents[1] / "data" / "bad_sessions").glob("*.gdsim"))
 
@@ -22,15 +21,6 @@ def private_settings(tmp_path_factory):
     QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(tmp_path_factory.mktemp("settings")))
     sessions_module.settings().clear()
 
-
-@pytest.fixture
-def window(qtbot):
-    w = MainWindow()
-    w.ask_before_discarding = False
-    qtbot.addWidget(w)
-    w.show()
-    yield w
-    w.shutdown()
 
 
 def test_every_bad_file_leaves_the_window_as_it_was(window):
