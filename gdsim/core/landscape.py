@@ -27,6 +27,7 @@ import numpy as np
 
 from .network import NetworkProblem
 from .problem import Problem
+from .surface import LossSurface
 
 PLANES = ("pca", "random", "params")
 RANDOM_STREAM = 2018  # the random plane's draws: their own stream of the run's seed
@@ -179,3 +180,92 @@ def landscape(run, plane: str = "pca", params: tuple[int, int] = (0, 1), grid: i
     b = np.linspace(-span, span, grid)
     loss = plane_loss(problem, center, d1, d2, a, b, run.X, run.y)
     return Landscape(plane, center, d1, d2, a, b, loss, coords, explained, axes)
+
+
+# --- the window's planes: recomputed around a running run's parameters ---------------------
+WINDOW_PLANES = ("pca", "random")
+#: the PCA of a long path uses at most this many of its points (evenly spaced, the last kept)
+PCA_PATH_POINTS = 20_000
+#: grid side of a window's plane, lowered so grid² × rows stays within PLANE_ELEMENTS
+PLANE_GRID, PLANE_MIN_GRID, PLANE_ELEMENTS = 61, 15, 20_000_000
+
+
+@dataclass(frozen=True)
+class PlaneSurface(LossSurface):
+    """A LossSurface over (a, b) of the plane ``center + a·d1 + b·d2``: ``values[ib, ia]``.
+
+    ``basis_pinv`` (2, p) maps θ − center to its least-squares (a, b), as ``project`` does.
+    """
+
+    plane: str = "pca"
+    center: np.ndarray | None = None
+    d1: np.ndarray | None = None
+    d2: np.ndarray | None = None
+    basis_pinv: np.ndarray | None = None
+    explained: tuple[float, float] | None = None  # pca: None while the path has not moved yet
+
+
+def plane_grid_size(n_rows: int) -> int:
+    return int(np.clip(np.sqrt(PLANE_ELEMENTS / max(n_rows, 1)), PLANE_MIN_GRID, PLANE_GRID))
+
+
+def window_random_directions(center: np.ndarray, problem, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """``random_directions``, except that a neuron whose weights are all 0 in ``center`` (a
+    zero start) gets incoming weights of norm 1 instead of none: the plane is never empty."""
+    rng = np.random.default_rng((RANDOM_STREAM, int(seed)))
+    raw = rng.standard_normal((2, center.size))
+    scaled = center.copy()
+    for weights, rows, cols in _neuron_rows(problem, center.size):
+        w = scaled[weights].reshape(rows, cols)
+        w[np.linalg.norm(w, axis=1) == 0] = 1.0 / np.sqrt(cols)
+        scaled[weights] = w.ravel()
+    return filter_normalized(raw[0], scaled, problem), filter_normalized(raw[1], scaled, problem)
+
+
+def plane_surface(problem, X, y, path: np.ndarray, center: np.ndarray, plane: str, seed: int = 0,
+                  grid: int | None = None, should_stop=None) -> PlaneSurface | None:
+    """The loss on the ``plane`` ("pca" or "random") through ``center``, over a square grid that
+    holds the projected ``path`` (k, p). A pca plane of a path that has not moved yet is the
+    random plane (``explained`` None). None once ``should_stop()`` answers True."""
+    center = np.asarray(center, dtype=np.float64)
+    path = np.asarray(path, dtype=np.float64)
+    if len(path) > PCA_PATH_POINTS:
+        path = path[np.unique(np.linspace(0, len(path) - 1, PCA_PATH_POINTS).astype(np.intp))]
+    explained = None
+    moved = len(path) > 1 and bool(np.ptp(path, axis=0).any())
+    if plane == "pca" and moved:
+        d1, d2, explained = pca_directions(path, center)
+    else:
+        d1, d2 = window_random_directions(center, problem, seed)
+    pinv = np.linalg.pinv(np.column_stack([d1, d2]))
+    reach = float(np.abs((path - center) @ pinv.T).max()) if len(path) else 0.0
+    floor = 1.0 if plane == "random" or explained is None else 1e-3 * max(1.0, float(np.abs(center).max()))
+    span = max(1.25 * reach, floor)
+    n = grid or plane_grid_size(len(y))
+    a = np.linspace(-span, span, n)
+    rows = []
+    for start in range(0, n, 8):  # slices of the grid, so a newer plane can cancel this one
+        if should_stop is not None and should_stop():
+            return None
+        rows.append(plane_loss(problem, center, d1, d2, a[start:start + 8], a, X, y))
+    values = np.vstack(rows).T  # (b, a)
+    values.flags.writeable = False
+    return PlaneSurface(values, a, a.copy(), -1, -1, plane=plane, center=center, d1=d1, d2=d2,
+                        basis_pinv=pinv, explained=explained)
+
+
+def params_surface(problem, X, y, theta: np.ndarray, i: int, j: int, xs: np.ndarray, ys: np.ndarray,
+                   should_stop=None) -> LossSurface | None:
+    """The loss over θ_i ∈ xs, θ_j ∈ ys, the other parameters as in ``theta`` (any model,
+    batched like ``plane_loss``); None once ``should_stop()`` answers True."""
+    center = np.array(theta, dtype=np.float64)
+    center[[i, j]] = 0.0
+    unit = np.eye(center.size)
+    rows = []
+    for start in range(0, len(xs), 8):
+        if should_stop is not None and should_stop():
+            return None
+        rows.append(plane_loss(problem, center, unit[i], unit[j], xs[start:start + 8], ys, X, y))
+    values = np.vstack(rows).T  # (ys, xs)
+    values.flags.writeable = False
+    return LossSurface(values, np.asarray(xs, np.float64), np.asarray(ys, np.float64), i, j)

@@ -28,11 +28,12 @@ class Applies:
     batches: bool  # batch mode and size, ⌈N/B⌉, drop_last, shuffle, seed
     batch_loss: bool  # a mini-batch loss apart from the full loss
     surface_axes: bool  # a choice of the two parameters the loss surface is drawn over
+    surface_planes: bool = True  # pca and random planes through parameter space (a dataset's loss)
 
 
 DATA_APPLIES = Applies(table=True, fit_view=True, model=True, batches=True, batch_loss=True, surface_axes=True)
 FUNCTION_APPLIES = Applies(table=False, fit_view=False, model=False, batches=False, batch_loss=False,
-                           surface_axes=False)
+                           surface_axes=False, surface_planes=False)
 
 
 class ProblemSource:

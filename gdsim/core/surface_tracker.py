@@ -1,9 +1,17 @@
 """Which part of the loss surface to show while a run moves through it.
 
-The window starts around the start point and (for linear + MSE) the
+On the ``params`` plane (two parameters, the others held at their current
+values) the window starts around the start point and (for linear + MSE) the
 least-squares optimum, grows when the path leaves it (up to a limit, so a
 diverging run cannot shrink the picture to nothing), and the surface is
 recomputed when the window or the parameters held fixed change.
+
+On a ``pca`` or ``random`` plane (gdsim.core.landscape) the plane passes
+through the current parameters. While the run moves it is recomputed (re-
+centred, and for pca re-fitted to the path so far) whenever the caller asks,
+which the window does at most once a second, always on another thread
+(``take_job``); between two planes the surface stays still and the current
+point moves away from its centre. The path is drawn as its projection.
 """
 
 from __future__ import annotations
@@ -13,10 +21,16 @@ from typing import Callable
 
 import numpy as np
 
+from .landscape import PCA_PATH_POINTS, WINDOW_PLANES, PlaneSurface, params_surface, plane_surface
+from .network import NetworkProblem
 from .problem import Problem
 from .surface import LossSurface, default_window, least_squares_optimum, loss_surface
 
+PLANES = ("params",) + WINDOW_PLANES
+PLANE_TITLES = {"pca": "on the PCA plane", "random": "on a random plane"}
+
 QUADRATIC_GRID = 160  # grid side when the surface costs O(grid)
+NETWORK_GRID = 61  # grid side of a network's surface over two parameters
 DIRECT_ELEMENTS = 4_000_000  # grid points × rows evaluated for one direct surface (animations)
 DIRECT_GRID = 128  # grid side of a direct (BCE, MAE, logistic MSE) surface: O(grid² × rows)
 # A direct surface bigger than this many grid points × rows is first shown as
@@ -46,8 +60,37 @@ class SurfaceJob:
     ys: np.ndarray
 
     def compute(self, should_stop: Callable[[], bool] | None = None) -> LossSurface | None:
+        if isinstance(self.problem, NetworkProblem):
+            return params_surface(self.problem, self.X, self.y, self.params, self.i, self.j,
+                                  self.xs, self.ys, should_stop=should_stop)
         return loss_surface(self.problem, self.X, self.y, self.params, self.i, self.j,
                             self.xs, self.ys, should_stop=should_stop)
+
+
+@dataclass(frozen=True)
+class PlaneJob:
+    """A pca or random plane through ``params``, to compute on another thread."""
+
+    generation: int
+    problem: object
+    X: np.ndarray
+    y: np.ndarray
+    path: np.ndarray  # a copy of the path so far (at most PCA_PATH_POINTS rows)
+    params: np.ndarray
+    plane: str
+    seed: int
+
+    def compute(self, should_stop: Callable[[], bool] | None = None) -> PlaneSurface | None:
+        return plane_surface(self.problem, self.X, self.y, self.path, self.params, self.plane,
+                             self.seed, should_stop=should_stop)
+
+
+def column_pair(a: np.ndarray, i: int, j: int) -> np.ndarray:
+    """``a[:, [i, j]]`` as a view (no copy of a long history) when i != j."""
+    if i == j:
+        return a[:, [i, j]]
+    stop = j + 1 if j > i else (j - 1 if j > 0 else None)
+    return a[:, i:stop:j - i]
 
 
 class SurfaceTracker:
@@ -64,7 +107,14 @@ class SurfaceTracker:
         self._params: np.ndarray | None = None
         self._surface: LossSurface | None = None
         self._generation = 0  # counts the surfaces computed; a job from an older one is stale
-        self._job: SurfaceJob | None = None
+        self._job: SurfaceJob | PlaneJob | None = None
+        self.plane = "params"
+        self._plane: PlaneSurface | None = None  # the pca/random plane shown
+        self._plane_due = True
+        self._requested: np.ndarray | None = None  # the centre of the newest plane asked for
+        self._coords = np.empty((0, 2))  # the live path's projection on self._plane (grows)
+        self._coords_n = 0
+        self.path_key = 0  # changes whenever the path's coordinates do (new plane or axes)
 
     def set_run(self, run) -> None:
         """Follow ``run`` (a TrainingRun); resets the window."""
@@ -75,9 +125,11 @@ class SurfaceTracker:
             self.axes = (0, p - 1)
         self.optimum = self.optimum_original = None
         self.minima = None  # a test function's known minima, (k, 2)
+        self._new_plane(None)
         function = getattr(run, "function", None)
         if function is not None:
             self.axes = (0, 1)
+            self.plane = "params"
             self._params = run.params.copy()
             self.minima = np.array(function.minima).reshape(-1, 2)
             self._window = function.window
@@ -97,8 +149,33 @@ class SurfaceTracker:
         if self._run is not None and getattr(self._run, "function", None) is not None:
             return  # a test function has exactly the axes x and y
         self.axes = (i, j)
+        self.path_key += 1
         if self._run is not None:
             self._reset_window()
+
+    def set_plane(self, plane: str) -> None:
+        """"params" (two parameters: ``axes``), "pca" or "random" (a test function: params only)."""
+        if plane not in PLANES:
+            raise ValueError(f"Unknown plane '{plane}'; choose one of: {', '.join(PLANES)}.")
+        if self._run is not None and getattr(self._run, "function", None) is not None:
+            plane = "params"
+        self.plane = plane
+        self._new_plane(None)
+        if self._run is not None and plane == "params":
+            self._reset_window()
+
+    @property
+    def on_plane(self) -> bool:
+        """True on a pca or random plane (the path is a projection)."""
+        return self.plane != "params"
+
+    def _new_plane(self, surface: PlaneSurface | None) -> None:
+        self._plane = surface
+        self._plane_due = surface is None
+        self._requested = None
+        self._coords = np.empty((0, 2))  # (a new buffer: the view may still hold the old one)
+        self._coords_n = 0
+        self.path_key += 1
 
     def _reset_window(self) -> None:
         i, j = self.axes
@@ -116,6 +193,10 @@ class SurfaceTracker:
         if self._run is None or not np.isfinite(params).all():
             return False
         self._params = np.array(params, dtype=np.float64)
+        if self.on_plane:
+            if self._requested is None or not np.array_equal(self._params, self._requested):
+                self._plane_due = True
+            return self._plane_due
         i, j = self.axes
         changed = self._grow_to(params[i], params[j])
         if params.size > 2 and self._held is not None:
@@ -131,7 +212,7 @@ class SurfaceTracker:
     def include(self, points: np.ndarray) -> bool:
         """Grow the window (within MAX_GROWTH) to hold ``points`` (k, 2) of the current axes,
         e.g. every path of a race; True when the surface should be recomputed."""
-        if self._run is None or self._window is None:
+        if self._run is None or self._window is None or self.on_plane:
             return False
         p = np.asarray(points, dtype=np.float64).reshape(-1, 2)
         p = p[np.isfinite(p).all(axis=1)]
@@ -173,15 +254,26 @@ class SurfaceTracker:
         if getattr(run, "function", None) is not None or (
                 run.problem.model == "linear" and run.problem.loss == "mse"):
             return QUADRATIC_GRID
-        return DIRECT_GRID
+        return NETWORK_GRID if isinstance(run.problem, NetworkProblem) else DIRECT_GRID
+
+    def _cost_per_row(self) -> int:
+        """A grid point × row of a network costs about this many of a linear model's."""
+        return max(1, self._params.size // 16) if isinstance(self._run.problem, NetworkProblem) else 1
 
     def take_job(self) -> SurfaceJob | None:
         """The exact surface still to compute behind the current preview (once), or None."""
         job, self._job = self._job, None
         return job
 
-    def accept(self, job: SurfaceJob, surface: LossSurface) -> bool:
+    def accept(self, job: SurfaceJob | PlaneJob, surface: LossSurface) -> bool:
         """Show ``surface`` (from ``job``) unless the surface has changed since; True if shown."""
+        if isinstance(job, PlaneJob):
+            if job.generation != self._generation or job.plane != self.plane:
+                return False
+            due, requested = self._plane_due, self._requested
+            self._new_plane(surface)
+            self._plane_due, self._requested = due, requested
+            return True
         current = self._surface
         if job.generation != self._generation or current is None or not current.preview:
             return False  # the window, axes, held parameters or run changed meanwhile
@@ -192,6 +284,8 @@ class SurfaceTracker:
         """The surface for the current window and held parameters (cached)."""
         if self._run is None:
             return None
+        if self.on_plane:
+            return self._plane_surface(force)
         if self._surface is not None and not force:
             return self._surface
         run = self._run
@@ -209,7 +303,7 @@ class SurfaceTracker:
             self._surface = LossSurface(values, xs, ys, 0, 1)
             return self._surface
         stats = run.quadratic_stats  # (None for a table wider than it is long)
-        n_rows = run.X.shape[0]
+        n_rows = run.X.shape[0] * self._cost_per_row()
         if stats is not None or n * n * n_rows <= PREVIEW_ELEMENTS:
             self._surface = loss_surface(run.problem, run.X, run.y, self._params, i, j, xs, ys, stats)
             return self._surface
@@ -220,10 +314,74 @@ class SurfaceTracker:
 
     def _preview(self, run, i: int, j: int, x0: float, x1: float, y0: float, y1: float) -> LossSurface:
         """A coarse grid over a fixed sample of the rows: about PREVIEW_ELEMENTS evaluations."""
-        n_rows = run.X.shape[0]
-        side = int(np.clip(np.sqrt(PREVIEW_ELEMENTS / n_rows), PREVIEW_MIN_GRID, DIRECT_GRID))
-        sample = min(n_rows, max(1, PREVIEW_ELEMENTS // (side * side)))
+        n_rows, cost = run.X.shape[0], self._cost_per_row()
+        side = int(np.clip(np.sqrt(PREVIEW_ELEMENTS / (n_rows * cost)), PREVIEW_MIN_GRID, DIRECT_GRID))
+        sample = min(n_rows, max(1, PREVIEW_ELEMENTS // (side * side * cost)))
         rows = np.sort(np.random.default_rng(0).choice(n_rows, size=sample, replace=False))
         xs, ys = np.linspace(x0, x1, side), np.linspace(y0, y1, side)
-        s = loss_surface(run.problem, run.X[rows], run.y[rows], self._params, i, j, xs, ys)
+        job = SurfaceJob(0, run.problem, run.X[rows], run.y[rows], self._params, i, j, xs, ys)
+        s = job.compute()
         return LossSurface(s.values, s.xs, s.ys, s.i, s.j, preview=True)
+
+    # --- pca and random planes ----------------------------------------------------------------
+    def _plane_surface(self, force: bool) -> PlaneSurface | None:
+        """The plane shown (None until the first one is computed); when due (or ``force``),
+        a PlaneJob for ``take_job``: this thread never computes a plane."""
+        if force or self._plane_due:
+            run = self._run
+            self._generation += 1
+            self._plane_due = False
+            self._requested = self._params.copy()
+            path = run.history.params
+            if len(path) > PCA_PATH_POINTS:  # (a copy either way: the job crosses threads)
+                path = path[np.unique(np.linspace(0, len(path) - 1, PCA_PATH_POINTS).astype(np.intp))]
+            seed = getattr(run.config, "seed", 0)
+            self._job = PlaneJob(self._generation, run.problem, run.X, run.y, np.array(path),
+                                 self._params.copy(), self.plane, 0 if seed is None else int(seed))
+        return self._plane
+
+    def project(self, points: np.ndarray, live: bool = False) -> np.ndarray:
+        """Coordinates (k, 2) on the surface of parameter vectors ``points`` (k, p): two of their
+        columns, or their least-squares (a, b) on the plane (``landscape.project``); none before
+        the first plane. ``live``: ``points`` is the run's growing history, and only its new
+        rows are projected (the result is a view, valid until the next call)."""
+        points = np.asarray(points, dtype=np.float64)
+        if not self.on_plane:
+            return column_pair(points, *self.axes)
+        plane = self._plane
+        if plane is None:
+            return np.empty((0, 2))
+        if not live:
+            return (points - plane.center) @ plane.basis_pinv.T
+        n, done = len(points), self._coords_n
+        if n < done:
+            done = 0
+        if n > len(self._coords):
+            grown = np.empty((max(2 * len(self._coords), n, 1024), 2))
+            grown[:done] = self._coords[:done]
+            self._coords = grown
+        self._coords[done:n] = (points[done:n] - plane.center) @ plane.basis_pinv.T
+        self._coords_n = n
+        return self._coords[:n]
+
+    def plane_point(self, a: float, b: float) -> np.ndarray | None:
+        """The parameters at (a, b) of the pca/random plane shown (None on params, or before it)."""
+        if self._plane is None or not self.on_plane:
+            return None
+        return self._plane.center + a * self._plane.d1 + b * self._plane.d2
+
+    def axis_labels(self, names) -> tuple[str, str]:
+        """What the surface's x and y are."""
+        if not self.on_plane:
+            return names[self.axes[0]], names[self.axes[1]]
+        explained = None if self._plane is None else self._plane.explained
+        if self.plane == "pca" and explained is not None:
+            return (f"a along PC1 ({explained[0]:.0%} of variance)",
+                    f"b along PC2 ({explained[1]:.0%} of variance)")
+        if self.plane == "pca":
+            return "a along random d1 (no path yet)", "b along random d2"
+        return "a along random d1", "b along random d2"
+
+    def plane_title(self) -> str:
+        """Words to add to the surface's title: which plane ("" for two parameters)."""
+        return PLANE_TITLES.get(self.plane, "")

@@ -11,14 +11,15 @@ import numpy as np
 from PySide6.QtCore import QTimer
 
 from ..core.fit import fit_picture
-from ..core.surface_tracker import SurfaceTracker
+from ..core.surface_tracker import PlaneJob, SurfaceTracker
 from .plots import style
 from .run_control import RUN_SHORTCUTS
 from .surface_refiner import SurfaceRefiner
 from .worker import Frame
 
 LOSS_FULL_RANGE_ITERATIONS = 20_000
-SURFACE_COOLDOWN_MS = 1000
+SURFACE_COOLDOWN_MS = 1000  # also the least time between two pca/random planes
+PROJECTION_NOTE = "The path is projected onto this plane: points off the plane do not lie on the surface."
 
 
 class FrameDrawing:
@@ -47,9 +48,15 @@ class FrameDrawing:
         if self._run is None:  # the settings are invalid; the message says why
             return
         surface = self.surface_model.surface(force=force)
+        job = self.surface_model.take_job()
+        if isinstance(job, PlaneJob):  # computed on the refiner's thread, shown when it arrives
+            self._refiner.submit(job)
+            if surface is None:
+                self.surface_view.set_title(f"{self._source.surface_title(self._run)} "
+                                            f"{self.surface_model.plane_title()} (computing…)")
+            return
         if surface is None:
             return
-        job = self.surface_model.take_job()
         if job is not None:
             self._refiner.submit(job)  # the exact surface replaces this preview when done
         run = self._run
@@ -64,28 +71,33 @@ class FrameDrawing:
     def _on_surface_refined(self, job, surface) -> None:
         if self._run is not None and self.surface_model.accept(job, surface):
             self._show_surface(surface)
+            if isinstance(job, PlaneJob) and self._last_frame is not None:
+                self._draw_path(self._last_frame)  # its coordinates on the new plane
 
     def _show_surface(self, surface, contours: bool = True) -> None:
-        names = self._run.parameter_names
-        i, j = self.surface_model.axes
+        tracker = self.surface_model
+        x_label, y_label = tracker.axis_labels(self._run.parameter_names)
+        i, j = tracker.axes
         source = self._source
         title = source.surface_title(self._run)
+        if tracker.on_plane:
+            title += " " + tracker.plane_title()
         if surface.preview:
             # from a sample of the rows, until the exact surface arrives; kept short:
             # a long title widens the plot past its pane (the colour bar is cut off)
             title += " (preview)"
         self.surface_view.setToolTip(source.formula)
-        self.surface_view.set_surface(surface.values, surface.xs, surface.ys, names[i], names[j], title,
+        self.surface_view.set_note(PROJECTION_NOTE if tracker.on_plane else "")
+        self.surface_view.set_surface(surface.values, surface.xs, surface.ys, x_label, y_label, title,
                                       contours=contours)
         if source.known_minima:
             minima = np.array(source.known_minima)[:, [i, j]]
             self.surface_view.set_optimum(minima, "known minimum")
-        else:
-            opt = self.surface_model.optimum
+        else:  # (on a pca/random plane the optimum is off the plane in general: not drawn)
+            opt = None if tracker.on_plane else tracker.optimum
             self.surface_view.set_optimum(None if opt is None else (opt[i], opt[j]))
         if self._last_frame is None:
-            p = self._run.params
-            self.surface_view.set_path(np.array([[p[i], p[j]]]))
+            self.surface_view.set_path(tracker.project(self._run.params[None, :]))
             self._draw_fit(self._run.params)
             self._draw_loss_initial()
             self._draw_status(self._run.snapshot())
@@ -188,8 +200,9 @@ class FrameDrawing:
         return np.arange(ipe, frame.snapshot.iteration + 1, ipe)
 
     def _draw_path(self, frame: Frame) -> None:
-        i, j = self.surface_model.axes
-        self.surface_view.set_path(_column_pair(frame.params, i, j), series_key=frame.run_id)
+        tracker = self.surface_model
+        self.surface_view.set_path(tracker.project(frame.params, live=True),
+                                   series_key=(frame.run_id, tracker.path_key))
 
     def _draw_fit(self, params: np.ndarray) -> None:
         run = self._run
@@ -242,14 +255,6 @@ class FrameDrawing:
         resumable = not snap.done and snap.iteration > 0
         self.buttons["pause"].setEnabled(resumable or (running and not snap.done))
         self.buttons["pause"].setText("Resume" if resumable and not running else "Pause")
-
-
-def _column_pair(a: np.ndarray, i: int, j: int) -> np.ndarray:
-    """``a[:, [i, j]]`` as a view (no copy of a long history) when i != j."""
-    if i == j:
-        return a[:, [i, j]]
-    stop = j + 1 if j > i else (j - 1 if j > 0 else None)
-    return a[:, i:stop:j - i]
 
 
 # QProgressBar counts in a C int (at most 2³¹ − 1); a run can have more iterations

@@ -32,6 +32,8 @@ from .run_control import RunControl
 from .status_line import StatusLine
 
 APP_TITLE = "gdsim — gradient descent simulator"
+SURFACE_PLANES = (("two parameters", "params"), ("PCA of the path", "pca"),
+                  ("random (filter-normalised)", "random"))
 # The window offers linear and logistic models only (networks come later): a
 # network preset opens with logistic regression (sine, a regression, with linear).
 PRESETS = {p.id: p if p.model in ("linear", "logistic")
@@ -97,15 +99,31 @@ class MainWindow(RunControl, FrameDrawing, ProblemMenu, QMainWindow):
         self.loss_view = LossView()
         self.fit_view = FitView()
 
+        self.surface_plane_combo = QComboBox(objectName="landscapePlaneCombo")
+        for text, plane in SURFACE_PLANES:
+            self.surface_plane_combo.addItem(text, plane)
+        self.surface_plane_combo.setToolTip(
+            "Two parameters: the others held at their current values.\n"
+            "PCA of the path, or random (filter-normalised, as in Li et al. 2018): a plane through "
+            "the current parameters, recomputed at most once a second while the run moves; "
+            "the path is drawn as its projection onto the plane.")
+        self.surface_plane_combo.currentIndexChanged.connect(self._on_surface_plane_changed)
+        self.surface_plane_combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.surface_plane_combo.setMinimumContentsLength(9)  # (its list is as wide as its texts)
         self.surface_x_combo = QComboBox(objectName="surfaceXCombo")
         self.surface_y_combo = QComboBox(objectName="surfaceYCombo")
         for combo in (self.surface_x_combo, self.surface_y_combo):
             combo.currentIndexChanged.connect(self._on_surface_axes_changed)
+            # a network has ~100 parameters: a scrolling list of 20, and narrow however long a name
+            combo.setMaxVisibleItems(20)
+            combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(5)
+        self._surface_axes_widgets = (QLabel("over"), self.surface_x_combo, QLabel("and"), self.surface_y_combo)
         surface_bar = QHBoxLayout()
-        surface_bar.addWidget(QLabel("Loss surface over"))
-        surface_bar.addWidget(self.surface_x_combo)
-        surface_bar.addWidget(QLabel("and"))
-        surface_bar.addWidget(self.surface_y_combo)
+        surface_bar.addWidget(QLabel("Surface:"))
+        surface_bar.addWidget(self.surface_plane_combo)
+        for widget in self._surface_axes_widgets:
+            surface_bar.addWidget(widget)
         surface_bar.addStretch(1)  # (clicking the surface sets the start point: its tooltip says so)
         surface_box = QWidget()
         lay = QVBoxLayout(surface_box)
@@ -242,11 +260,19 @@ class MainWindow(RunControl, FrameDrawing, ProblemMenu, QMainWindow):
         self._reset()
 
     def _on_surface_clicked(self, x: float, y: float) -> None:
+        """Start from the clicked point: on a pca/random plane, the parameters at that point of it."""
         if self._run is None:
             return
-        i, j = self.surface_model.axes
-        init = list(self.controls.init())
-        init[i], init[j] = x, y
+        tracker = self.surface_model
+        if tracker.on_plane:
+            point = tracker.plane_point(x, y)
+            if point is None:
+                return  # (the plane is still being computed)
+            init = [float(v) for v in point]
+        else:
+            i, j = tracker.axes
+            init = list(self.controls.init())
+            init[i], init[j] = x, y
         self.worker.pause()
         self.controls.set_init(tuple(init))
         self._reset()
@@ -256,9 +282,50 @@ class MainWindow(RunControl, FrameDrawing, ProblemMenu, QMainWindow):
         if i < 0 or j < 0 or i == j or self._run is None:
             return
         self.surface_model.set_axes(i, j)
+        if self.surface_model.on_plane:
+            return  # (kept for when two parameters are chosen again)
         self._redraw_surface(force=True)
         if self._last_frame is not None:
             self._draw_path(self._last_frame)
+
+    def _on_surface_plane_changed(self) -> None:
+        plane = self.surface_plane_combo.currentData()
+        for widget in self._surface_axes_widgets:
+            widget.setVisible(plane == "params")
+        if plane == self.surface_model.plane and self._run is not None:
+            return
+        self.surface_model.set_plane(plane)
+        if self._run is None:
+            return
+        self._redraw_surface(force=True)
+        if self._last_frame is not None:
+            self._draw_path(self._last_frame)
+
+    def pick_surface_parameter(self, index: int) -> None:
+        """Show the surface over parameter ``index`` (x) and the current y (or, when that is
+        ``index``, the current x) on the two-parameter plane."""
+        run = self._run
+        n = len(run.parameter_names) if run is not None else self.surface_x_combo.count()
+        if not 0 <= index < n or n < 2:
+            return
+        i, j = self.surface_x_combo.currentIndex(), self.surface_y_combo.currentIndex()
+        if j == index or j < 0:
+            j = i if 0 <= i != index else (index + 1) % n
+        plane = self.surface_plane_combo
+        plane.blockSignals(True)
+        plane.setCurrentIndex(plane.findData("params"))
+        plane.blockSignals(False)
+        for widget in self._surface_axes_widgets:
+            widget.setVisible(True)
+        if self.surface_model.on_plane:
+            self.surface_model.set_plane("params")
+        self.surface_y_combo.blockSignals(True)
+        self.surface_y_combo.setCurrentIndex(j)
+        self.surface_y_combo.blockSignals(False)
+        if self.surface_x_combo.currentIndex() != index:
+            self.surface_x_combo.setCurrentIndex(index)  # (pinned runs and races redraw on it)
+        else:
+            self._on_surface_axes_changed()
 
     def _on_loss_axis_changed(self, epochs: bool) -> None:
         ipe = self._run.iterations_per_epoch if self._run else 1
@@ -266,7 +333,8 @@ class MainWindow(RunControl, FrameDrawing, ProblemMenu, QMainWindow):
         self._fix_loss_x_range()
 
     def _sync_surface_axes(self, run: TrainingRun) -> None:
-        """Offer the run's parameters in the axis combos, showing the tracker's axes."""
+        """Offer the run's parameters in the axis combos and the planes that apply to it
+        (a test function: two parameters only), showing the tracker's choice."""
         names = list(run.parameter_names)
         i, j = self.surface_model.axes
         for combo, index in ((self.surface_x_combo, i), (self.surface_y_combo, j)):
@@ -276,6 +344,17 @@ class MainWindow(RunControl, FrameDrawing, ProblemMenu, QMainWindow):
                 combo.addItems(names)
             combo.setCurrentIndex(index)
             combo.blockSignals(False)
+        planes = run.source.applies.surface_planes
+        combo = self.surface_plane_combo
+        items = combo.model()
+        for k in range(combo.count()):
+            items.item(k).setEnabled(planes or combo.itemData(k) == "params")
+        combo.setEnabled(planes)
+        combo.blockSignals(True)
+        combo.setCurrentIndex(combo.findData(self.surface_model.plane))
+        combo.blockSignals(False)
+        for widget in self._surface_axes_widgets:
+            widget.setVisible(not self.surface_model.on_plane)
 
     # --- drag and drop: a CSV dropped anywhere on the window is imported ---------------
     def dragEnterEvent(self, event) -> None:  # noqa: N802 (Qt name)

@@ -1,7 +1,8 @@
 """3D view: the loss surface as a mesh with the descent path on it (pyqtgraph.opengl).
 
 Orbit with the left mouse button, zoom with the wheel; it follows the run
-live. It opens as a window of its own of a useful size (DEFAULT_SIZE, at least
+live, on the same plane as the surface plot (two parameters, or a pca/random
+plane with the path projected onto it). It opens as a window of its own of a useful size (DEFAULT_SIZE, at least
 MIN_SIZE), with the two parameters and the loss on labelled, ticked axes, and
 a caption saying what the height is: log(1 + loss − min), whose ticks read as
 loss values. Where no OpenGL context can be made (the offscreen platform, a machine
@@ -116,6 +117,7 @@ class View3D:
         window.toolbar.addAction(self.action)
         window.run_changed.connect(lambda _run: self.refresh())
         window.frame_drawn.connect(self._on_frame)
+        window.surface_view.surface_changed.connect(self.refresh)  # the same plane as the 2D view
 
     def _build(self) -> None:
         """The GL view, or the one-sentence message where OpenGL is missing (once)."""
@@ -224,7 +226,11 @@ class View3D:
         finite = surface.values[np.isfinite(surface.values)]
         low = float(finite.min()) if finite.size else 0.0
         self._draw_axes(surface, heights, low)
-        self.caption.setText(height_caption(low))
+        caption = height_caption(low)
+        if tracker.on_plane:
+            caption = ("x and y are the coordinates a, b on the plane center + a·d1 + b·d2; the path "
+                       "is projected onto it, so points off the plane do not lie on the surface. ") + caption
+        self.caption.setText(caption)
         history = self.window.run_history()
         if history is not None:
             self._draw_path(history.params)
@@ -236,8 +242,7 @@ class View3D:
         for item in self.labels:
             self.gl_view.removeItem(item)
         self.labels = []
-        names = self.window.current_run.parameter_names
-        i, j = self.window.surface_model.axes
+        x_name, y_name = self.window.surface_model.axis_labels(self.window.current_run.parameter_names)
         sx, sy, sz = self._scale
         ox, oy = self._origin
         top = float(heights.max()) * sz
@@ -268,8 +273,8 @@ class View3D:
             h = float(np.log1p(value - low)) * sz  # the height of this loss
             segments += [[-1, -1, h], [-1 - tick, -1, h]]
             label([-1 - 8 * tick, -1, h], _tick_text(value))
-        label([0, -1 - 10 * tick, 0], names[i], bold=True)
-        label([1 + 8 * tick, 0, 0], names[j], bold=True)
+        label([0, -1 - 10 * tick, 0], x_name, bold=True)
+        label([1 + 8 * tick, 0, 0], y_name, bold=True)
         label([-1, -1, top + 0.15], "loss", bold=True)
         self.axes.setData(pos=np.array(segments, dtype=float))
 
@@ -281,11 +286,11 @@ class View3D:
         surface = getattr(self, "_surface", None)
         if surface is None or len(params) == 0:
             return
-        i, j = self.window.surface_model.axes
         step = max(1, len(params) // 4000)
-        pts = np.asarray(params[::step][:, [i, j]], dtype=np.float64)
+        rows = np.asarray(params[::step], dtype=np.float64)
         if len(params) and (len(params) - 1) % step:
-            pts = np.vstack([pts, params[-1][[i, j]]])
+            rows = np.vstack([rows, params[-1:]])
+        pts = self.window.surface_model.project(rows)  # the same plane as the 2D view
         pts = pts[np.isfinite(pts).all(axis=1)]
         x0, x1, y0, y1 = surface.xs[0], surface.xs[-1], surface.ys[0], surface.ys[-1]
         inside = (pts[:, 0] >= x0) & (pts[:, 0] <= x1) & (pts[:, 1] >= y0) & (pts[:, 1] <= y1)

@@ -171,6 +171,8 @@ class SurfaceView(pg.PlotWidget):
 
     #: parameter coordinates of a left click on the plot area
     clicked = Signal(float, float)
+    #: a new surface is shown (set_surface)
+    surface_changed = Signal()
 
     def __init__(self, parent=None):
         # no context menus (built at once by pyqtgraph otherwise: ~10 ms a plot at start-up)
@@ -248,6 +250,12 @@ class SurfaceView(pg.PlotWidget):
         self.offview_label.setZValue(20)
         self.offview_label.hide()
         self.offview_label.setParentItem(self.vb)
+        # a standing note (e.g. that the path is a projection): in a bottom corner, wrapped
+        self.note_label = style.text_item("", color="#1b1b1b", anchor=(0, 0))
+        self.note_label.setZValue(20)
+        self.note_label.hide()
+        self.note_label.setParentItem(self.vb)
+        self._note_fit = None
         self._legend_due = 0.0
 
         self.legend = style.make_legend(self, offset=(-10, 10))
@@ -267,6 +275,7 @@ class SurfaceView(pg.PlotWidget):
         if event is not None and self.plotItem is not None:  # (not while pyqtgraph builds or closes it)
             style.size_axes_for_labels(self, self.colorbar)
             self._fit_notice()
+            self._note_fit = None
             self._place_legend(force=True)
 
     # ------------------------------------------------------------------ surface
@@ -326,6 +335,10 @@ class SurfaceView(pg.PlotWidget):
         # redraw paths against the new clipping box
         if len(self._path_points):
             self.set_path(self._path_points, self._path_key)
+        self.surface_changed.emit()
+
+    def set_title(self, title: str) -> None:
+        style.set_title(self, title)
 
     def draw_contours(self) -> None:
         """Draw the contour lines of the last ``set_surface`` (if not drawn yet)."""
@@ -486,16 +499,57 @@ class SurfaceView(pg.PlotWidget):
         label.updateTextPos()
         label.setPos(placement.MARGIN_PX / 2, placement.MARGIN_PX / 2)
 
-    def _notice_rect(self):
-        if not self.offview_label.isVisible():
-            return ()
-        r = self.offview_label.mapRectToItem(self.vb, self.offview_label.boundingRect())
-        return ((r.left(), r.right(), r.top(), r.bottom()),)
+    def set_note(self, text: str) -> None:
+        """A standing note on the plot ("" hides it), in the bottom corner with least under it."""
+        if text == self.note() and (bool(text) == self.note_label.isVisible()):
+            return
+        self.note_label.setText(text)
+        self.note_label.setVisible(bool(text))
+        self._note_fit = None
+        self._legend_due = 0.0
+        self._place_legend(force=True)
+
+    def note(self) -> str:
+        """The standing note shown ("" when none)."""
+        return self.note_label.toPlainText() if self.note_label.isVisible() else ""
+
+    def _fit_note(self, lines, points) -> None:
+        """Wrap the note to the data area (presentation mode enlarges its font) and put it in
+        the bottom corner with the least of the path under it (placement.corner_scores)."""
+        label = self.note_label
+        if not label.isVisible() or self.vb.width() <= 0:
+            return
+        key = (label.textItem.font().pointSizeF(), self.vb.width(), self.vb.height())
+        if key != self._note_fit:
+            self._note_fit = key
+            width = max(self.vb.width() - 2 * placement.MARGIN_PX, 80.0)
+            label.textItem.setTextWidth(-1)
+            if label.textItem.boundingRect().width() > width:
+                label.textItem.setTextWidth(width)
+            label.updateTextPos()
+        r = label.boundingRect()
+        size = (r.width(), r.height())
+        bottom = ((0, 1), (1, 1))
+        scores = placement.corner_scores(self.vb, size, lines, points, self._notice_rect(False),
+                                         corners=bottom)
+        corner = min(bottom, key=lambda c: scores[c])
+        x0, _, y0, _ = placement.corner_rect(corner, size, (self.vb.width(), self.vb.height()),
+                                             margin=placement.MARGIN_PX / 2)
+        label.setPos(x0, y0)
+
+    def _notice_rect(self, note: bool = True):
+        rects = []
+        for label in (self.offview_label, self.note_label) if note else (self.offview_label,):
+            if label.isVisible():
+                r = label.mapRectToItem(self.vb, label.boundingRect())
+                rects.append((r.left(), r.right(), r.top(), r.bottom()))
+        return tuple(rects)
 
     def _place_legend(self, force: bool = False) -> None:
         """The legend goes to the corner with least of the paths, markers and note under it
         (chosen again at most every LEGEND_EVERY_S while a run moves)."""
-        if getattr(self, "_legend_due", None) is None or not self.legend.isVisible():
+        if getattr(self, "_legend_due", None) is None or not (
+                self.legend.isVisible() or self.note_label.isVisible()):
             return  # (a resize while pyqtgraph builds the widget)
         now = time.monotonic()
         if not force and now < self._legend_due:
@@ -512,7 +566,9 @@ class SurfaceView(pg.PlotWidget):
             x, y = item.getData()
             if x is not None and len(x):
                 points.append(np.column_stack((x, y)))
-        placement.place_legend(self.legend, self.vb, lines, points, self._notice_rect())
+        self._fit_note(lines, points)
+        if self.legend.isVisible():
+            placement.place_legend(self.legend, self.vb, lines, points, self._notice_rect())
 
     def path_points(self) -> np.ndarray:
         """The finite path points last given to ``set_path`` (not downsampled)."""
