@@ -108,16 +108,15 @@ class MainWindow(RunControl, FrameDrawing, ProblemMenu, QMainWindow):
             "the current parameters, recomputed at most once a second while the run moves; "
             "the path is drawn as its projection onto the plane.")
         self.surface_plane_combo.currentIndexChanged.connect(self._on_surface_plane_changed)
-        self.surface_plane_combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
-        self.surface_plane_combo.setMinimumContentsLength(9)  # (its list is as wide as its texts)
+        self.surface_plane_combo.setMinimumWidth(90)  # as wide as its text where there is room
         self.surface_x_combo = QComboBox(objectName="surfaceXCombo")
         self.surface_y_combo = QComboBox(objectName="surfaceYCombo")
         for combo in (self.surface_x_combo, self.surface_y_combo):
             combo.currentIndexChanged.connect(self._on_surface_axes_changed)
-            # a network has ~100 parameters: a scrolling list of 20, and narrow however long a name
+            # a network has ~100 parameters: a scrolling list of 20; and where the pane is narrow
+            # (1280 px) the combos give way rather than the plots
             combo.setMaxVisibleItems(20)
-            combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(5)
+            combo.setMinimumWidth(60)
         self._surface_axes_widgets = (QLabel("over"), self.surface_x_combo, QLabel("and"), self.surface_y_combo)
         surface_bar = QHBoxLayout()
         surface_bar.addWidget(QLabel("Surface:"))

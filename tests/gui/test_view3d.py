@@ -59,3 +59,21 @@ def test_under_xvfb_the_mesh_and_path_are_drawn(tmp_path):
     assert {"w1", "b", "loss"} <= set(texts), texts
     assert len(texts) >= 3 + 3 * 3  # at least three ticks on each axis
     assert "log(1 + loss" in report["caption"]
+
+
+def test_under_xvfb_the_3d_view_shows_the_same_plane_and_projected_path(tmp_path):
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "XDG_CONFIG_HOME": str(tmp_path)}
+    env.pop("QT_QPA_PLATFORM", None)
+    proc = subprocess.run(
+        ["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24", sys.executable,
+         str(ROOT / "tests" / "gui" / "xvfb" / "view3d_plane_probe.py")],
+        capture_output=True, text=True, timeout=180, env=env,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    report = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert report["available"] is True
+    assert report["mesh_is_plane"]
+    assert report["path_points"] == 41 and report["path_error"] < 1e-6
+    texts = report["axis_texts"]
+    assert any(t.startswith("a along PC1") for t in texts) and any(t.startswith("b along PC2") for t in texts)
+    assert "projected" in report["caption"]

@@ -174,8 +174,7 @@ class PinsController(QObject):
         path = path_in_training_units(pin["record"], run.params.size, run.standardizer)
         if path is None or len(path) == 0:
             return
-        i, j = w.surface_model.axes
-        points = path[:, [i, j]]
+        points = w.surface_model.project(path)  # (two columns, or on the pca/random plane)
         ghost = w.surface_view.add_ghost_path(points, pin["color"])
         ghost.setPen(style.pen(_faded(pin["color"], GHOST_ALPHA), width=2.6, dashed=True))
         pin["ghost"] = ghost

@@ -256,6 +256,7 @@ class SurfaceView(pg.PlotWidget):
         self.note_label.hide()
         self.note_label.setParentItem(self.vb)
         self._note_fit = None
+        self.vb.sigResized.connect(self._on_data_area_resized)  # (the colour bar's width moves it too)
         self._legend_due = 0.0
 
         self.legend = style.make_legend(self, offset=(-10, 10))
@@ -508,6 +509,10 @@ class SurfaceView(pg.PlotWidget):
         self._note_fit = None
         self._legend_due = 0.0
         self._place_legend(force=True)
+
+    def _on_data_area_resized(self) -> None:
+        if self.note_label.isVisible():
+            self._place_legend(force=True)
 
     def note(self) -> str:
         """The standing note shown ("" when none)."""

@@ -180,7 +180,7 @@ class RaceFeature(QObject):
         self._loss_cap = LOSS_CAP_FACTOR * max(max(finite, default=1.0), 1e-12)
         i, j = self._axes()
         for k, (label, run) in enumerate(zip(race.labels, race.runs)):
-            points = run.history.params[:, [i, j]] if i is not None else np.empty((0, 2))
+            points = window.surface_model.project(run.history.params) if i is not None else np.empty((0, 2))
             self._handles.append(window.surface_view.add_race_path(points, palette_color(k), label))
         self._draw_losses([run.history.full_loss for run in race.runs])
         window.loss_view.set_main_visible(False)  # the window's run is paused at its start
@@ -321,7 +321,7 @@ class RaceFeature(QObject):
         if i is not None:
             self._grow_surface(frame.params, i, j)
             for handle, params in zip(self._handles, frame.params):
-                points = params[:, [i, j]]
+                points = self.window.surface_model.project(params)  # (two columns, or on the plane)
                 if len(points) > MAX_RACE_PATH_POINTS:  # up to 8 paths: keep painting cheap
                     points = points[downsample_path_indices(points, MAX_RACE_PATH_POINTS)]
                 self.window.surface_view.update_race_path(handle, points)
