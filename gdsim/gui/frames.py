@@ -19,7 +19,7 @@ from .worker import Frame
 
 LOSS_FULL_RANGE_ITERATIONS = 20_000
 SURFACE_COOLDOWN_MS = 1000  # also the least time between two pca/random planes
-PROJECTION_NOTE = "The path is projected onto this plane: points off the plane do not lie on the surface."
+PROJECTION_NOTE = "Path projected onto the plane: points off it are not on the surface."
 
 
 class FrameDrawing:

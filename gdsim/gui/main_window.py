@@ -119,7 +119,7 @@ class MainWindow(RunControl, FrameDrawing, ProblemMenu, QMainWindow):
             combo.setMinimumWidth(60)
         self._surface_axes_widgets = (QLabel("over"), self.surface_x_combo, QLabel("and"), self.surface_y_combo)
         surface_bar = QHBoxLayout()
-        surface_bar.addWidget(QLabel("Surface:"))
+        # (no "Loss surface" label: at 1280 px its width elided the plane's name; the plot's title says it)
         surface_bar.addWidget(self.surface_plane_combo)
         for widget in self._surface_axes_widgets:
             surface_bar.addWidget(widget)
