@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QTimer
 
-from ..core.fit import fit_picture
+from ..core.fit_model import run_picture
 from ..core.surface_tracker import SurfaceTracker
 from .plots import style
 from .run_control import RUN_SHORTCUTS
@@ -195,15 +195,16 @@ class FrameDrawing:
         run = self._run
         if not self._source.applies.fit_view:
             return  # no data to fit: the fit plot is hidden
-        theta = run.standardizer.params_to_original(params) if run.standardizer else params
-        optimum = self.surface_model.optimum_original
-        picture = fit_picture(run.dataset, run.problem, theta, optimum)
+        picture = run_picture(run, params, self.surface_model.optimum_original)
         view = self.fit_view
         if picture.kind == "line":
             view.show_line_fit(picture.x, picture.y, *picture.curve, picture.x_label, picture.y_label,
                                picture.optimum_curve)
         elif picture.kind == "logistic_1d":
             view.show_logistic_1d(picture.x, picture.y, *picture.curve, picture.x_label, picture.y_label)
+        elif picture.kind == "regions":
+            view.show_regions(picture.x, picture.y, picture.labels, x_label=picture.x_label,
+                              y_label=picture.y_label, **picture.extra)
         elif picture.kind == "boundary":
             view.show_decision_boundary(picture.x, picture.y, picture.labels, picture.curve,
                                         picture.x_label, picture.y_label)
