@@ -159,9 +159,6 @@ class NetworkSource(DataSource):
         self.default_init = None if self.problem is None else \
             tuple(float(v) for v in self.problem.init_params(config.seed))
 
-    def surface_title(self, run: "TrainingRun") -> str:
-        return f"{run.problem.loss.upper()} loss of the {'-'.join(map(str, run.problem.sizes))} network"
-
 
 def source_for(dataset: "Dataset", config: "TrainingConfig") -> DataSource:
     """The source that descends ``dataset`` with ``config``'s model: a network's or a linear model's."""

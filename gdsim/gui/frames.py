@@ -14,6 +14,7 @@ from ..core.fit_model import run_picture
 from ..core.surface_tracker import SurfaceTracker
 from .plots import style
 from .run_control import RUN_SHORTCUTS
+from .status_line import accuracy_text
 from .surface_refiner import SurfaceRefiner
 from .worker import Frame
 
@@ -226,7 +227,8 @@ class FrameDrawing:
         self.progress.setMaximum(maximum)
         self.progress.setValue(value)
         self.progress.setFormat(f"{snap.iteration} / {snap.total_iterations}")
-        text = status_text(snap, self._run.parameter_names, self._source)
+        text = status_text(snap, self._run.parameter_names, self._source,
+                           accuracy_text(self._run, snap.params, self.worker.is_running))
         color = "#1b1b1b"
         if snap.status in ("diverged", "failed"):
             text = f"{snap.message}  ({text})"
@@ -270,7 +272,7 @@ def progress_units(iteration: int, total: int) -> tuple[int, int]:
 STATUS_PARAMETERS = 8
 
 
-def status_text(snap, names, source) -> str:
+def status_text(snap, names, source, accuracy: str = "") -> str:
     """Where the run is, its loss and its parameters, saying which parameters the loss is at.
 
     In full-batch descent the loss at the newest parameters arrives with the
@@ -289,6 +291,8 @@ def status_text(snap, names, source) -> str:
         step = "step"
         parts = [f"step {snap.iteration} of {snap.total_iterations}"]
     loss = f"{source.loss_label} {snap.loss:.6g}"
+    if accuracy:  # (at the newest parameters)
+        shown = f"{accuracy} · {shown}"
     if snap.loss_iteration == snap.iteration:
         parts += [loss, shown]
     elif snap.loss_iteration == snap.iteration - 1:
