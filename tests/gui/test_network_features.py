@@ -90,7 +90,8 @@ def test_exports(qtbot, net, tmp_path, monkeypatch):
     _action(w, "actionExportHistory").trigger()
     header = next(csv.reader(path.open()))
     assert header[3:5] == ["0.weight[0,0]", "0.weight[0,1]"] and len(header) == 3 + 105
-    assert w.exports.export_plot("Data and fit", str(tmp_path / "fit.png"))
+    for which in ("surface", "fit"):
+        assert w.exports.export_plot(which, str(tmp_path / f"{which}.png"))
     gif = tmp_path / "descent.gif"
     w.exports.animation_frames = 4
     assert w.exports.export_animation(str(gif), frames=4)
