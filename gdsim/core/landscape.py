@@ -253,19 +253,3 @@ def plane_surface(problem, X, y, path: np.ndarray, center: np.ndarray, plane: st
     return PlaneSurface(values, a, a.copy(), -1, -1, plane=plane, center=center, d1=d1, d2=d2,
                         basis_pinv=pinv, explained=explained)
 
-
-def params_surface(problem, X, y, theta: np.ndarray, i: int, j: int, xs: np.ndarray, ys: np.ndarray,
-                   should_stop=None) -> LossSurface | None:
-    """The loss over θ_i ∈ xs, θ_j ∈ ys, the other parameters as in ``theta`` (any model,
-    batched like ``plane_loss``); None once ``should_stop()`` answers True."""
-    center = np.array(theta, dtype=np.float64)
-    center[[i, j]] = 0.0
-    unit = np.eye(center.size)
-    rows = []
-    for start in range(0, len(xs), 8):
-        if should_stop is not None and should_stop():
-            return None
-        rows.append(plane_loss(problem, center, unit[i], unit[j], xs[start:start + 8], ys, X, y))
-    values = np.vstack(rows).T  # (ys, xs)
-    values.flags.writeable = False
-    return LossSurface(values, np.asarray(xs, np.float64), np.asarray(ys, np.float64), i, j)

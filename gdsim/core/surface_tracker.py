@@ -21,7 +21,7 @@ from typing import Callable
 
 import numpy as np
 
-from .landscape import PCA_PATH_POINTS, WINDOW_PLANES, PlaneSurface, params_surface, plane_surface
+from .landscape import PCA_PATH_POINTS, WINDOW_PLANES, PlaneSurface, plane_surface
 from .network import NetworkProblem
 from .problem import Problem
 from .surface import LossSurface, default_window, least_squares_optimum, loss_surface
@@ -60,9 +60,6 @@ class SurfaceJob:
     ys: np.ndarray
 
     def compute(self, should_stop: Callable[[], bool] | None = None) -> LossSurface | None:
-        if isinstance(self.problem, NetworkProblem):
-            return params_surface(self.problem, self.X, self.y, self.params, self.i, self.j,
-                                  self.xs, self.ys, should_stop=should_stop)
         return loss_surface(self.problem, self.X, self.y, self.params, self.i, self.j,
                             self.xs, self.ys, should_stop=should_stop)
 
