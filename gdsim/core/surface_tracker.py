@@ -31,6 +31,10 @@ PLANE_TITLES = {"pca": "on the PCA plane", "random": "on a random plane"}
 
 QUADRATIC_GRID = 160  # grid side when the surface costs O(grid)
 NETWORK_GRID = 61  # grid side of a network's surface over two parameters
+# A pca/random plane while the run moves: 41×41, as `gdsim landscape --grid 41` (its thread
+# shares the cores with the training: on 2 busy cores a 61×61 plane of a 2-8-8-1 net took
+# 0.15-0.94 s and the window fell from 1550 to 1145 it/s); once it stops, 61×61.
+LIVE_PLANE_GRID = 41
 DIRECT_ELEMENTS = 4_000_000  # grid points × rows evaluated for one direct surface (animations)
 DIRECT_GRID = 128  # grid side of a direct (BCE, MAE, logistic MSE) surface: O(grid² × rows)
 # A direct surface bigger than this many grid points × rows is first shown as
@@ -76,10 +80,11 @@ class PlaneJob:
     params: np.ndarray
     plane: str
     seed: int
+    grid: int | None = None  # None: landscape.plane_grid_size
 
     def compute(self, should_stop: Callable[[], bool] | None = None) -> PlaneSurface | None:
         return plane_surface(self.problem, self.X, self.y, self.path, self.params, self.plane,
-                             self.seed, should_stop=should_stop)
+                             self.seed, self.grid, should_stop=should_stop)
 
 
 def column_pair(a: np.ndarray, i: int, j: int) -> np.ndarray:
@@ -109,6 +114,7 @@ class SurfaceTracker:
         self._plane: PlaneSurface | None = None  # the pca/random plane shown
         self._plane_due = True
         self._requested: np.ndarray | None = None  # the centre of the newest plane asked for
+        self._requested_live = False  # ... at the coarser grid of a running run
         self._coords = np.empty((0, 2))  # the live path's projection on self._plane (grows)
         self._coords_n = 0
         self.path_key = 0  # changes whenever the path's coordinates do (new plane or axes)
@@ -170,6 +176,7 @@ class SurfaceTracker:
         self._plane = surface
         self._plane_due = surface is None
         self._requested = None
+        self._requested_live = False
         self._coords = np.empty((0, 2))  # (a new buffer: the view may still hold the old one)
         self._coords_n = 0
         self.path_key += 1
@@ -277,12 +284,12 @@ class SurfaceTracker:
         self._surface = surface
         return True
 
-    def surface(self, force: bool = False) -> LossSurface | None:
+    def surface(self, force: bool = False, live: bool = False) -> LossSurface | None:
         """The surface for the current window and held parameters (cached)."""
         if self._run is None:
             return None
         if self.on_plane:
-            return self._plane_surface(force)
+            return self._plane_surface(force, live)
         if self._surface is not None and not force:
             return self._surface
         run = self._run
@@ -321,10 +328,10 @@ class SurfaceTracker:
         return LossSurface(s.values, s.xs, s.ys, s.i, s.j, preview=True)
 
     # --- pca and random planes ----------------------------------------------------------------
-    def _plane_surface(self, force: bool) -> PlaneSurface | None:
+    def _plane_surface(self, force: bool, live: bool) -> PlaneSurface | None:
         """The plane shown (None until the first one is computed); when due (or ``force``),
         a PlaneJob for ``take_job``: this thread never computes a plane."""
-        if force or self._plane_due:
+        if force or self._plane_due or (self._requested_live and not live):
             run = self._run
             self._generation += 1
             self._plane_due = False
@@ -333,8 +340,10 @@ class SurfaceTracker:
             if len(path) > PCA_PATH_POINTS:  # (a copy either way: the job crosses threads)
                 path = path[np.unique(np.linspace(0, len(path) - 1, PCA_PATH_POINTS).astype(np.intp))]
             seed = getattr(run.config, "seed", 0)
+            self._requested_live = live
             self._job = PlaneJob(self._generation, run.problem, run.X, run.y, np.array(path),
-                                 self._params.copy(), self.plane, 0 if seed is None else int(seed))
+                                 self._params.copy(), self.plane, 0 if seed is None else int(seed),
+                                 LIVE_PLANE_GRID if live else None)
         return self._plane
 
     def project(self, points: np.ndarray, live: bool = False) -> np.ndarray:
@@ -373,11 +382,10 @@ class SurfaceTracker:
             return names[self.axes[0]], names[self.axes[1]]
         explained = None if self._plane is None else self._plane.explained
         if self.plane == "pca" and explained is not None:
-            return (f"a along PC1 ({explained[0]:.0%} of variance)",
-                    f"b along PC2 ({explained[1]:.0%} of variance)")
-        if self.plane == "pca":
-            return "a along random d1 (no path yet)", "b along random d2"
-        return "a along random d1", "b along random d2"
+            return f"a: PC1, {explained[0]:.0%} of variance", f"b: PC2, {explained[1]:.0%} of variance"
+        if self.plane == "pca":  # (short: in presentation mode a longer label was cut off)
+            return "a: random d1 (no path yet)", "b: random direction d2"
+        return "a: random direction d1", "b: random direction d2"
 
     def plane_title(self) -> str:
         """Words to add to the surface's title: which plane ("" for two parameters)."""

@@ -48,7 +48,7 @@ class FrameDrawing:
         """Compute the surface, yield, then show it (two turns of the event loop in a frame)."""
         if self._run is None:  # the settings are invalid; the message says why
             return
-        surface = self.surface_model.surface(force=force)
+        surface = self.surface_model.surface(force=force, live=self.worker.is_running)
         job = self.surface_model.take_job()
         if isinstance(job, PlaneJob):  # computed on the refiner's thread, shown when it arrives
             self._refiner.submit(job)

@@ -84,26 +84,41 @@ def test_pca_is_recomputed_off_the_gui_thread_at_most_about_once_a_second(qtbot,
     original = surface_tracker.plane_surface
 
     def recording(*args, **kwargs):
-        calls.append((threading.current_thread() is threading.main_thread(), time.monotonic(), args[5]))
+        calls.append((threading.current_thread() is threading.main_thread(), time.monotonic(), args[5], args[7]))
         return original(*args, **kwargs)
 
     monkeypatch.setattr(surface_tracker, "plane_surface", recording)
+    submitted = []
+    submit = w._refiner.submit
+
+    def submit_recording(job):
+        if isinstance(job, surface_tracker.PlaneJob):
+            submitted.append(time.monotonic())
+        submit(job)
+
+    monkeypatch.setattr(w._refiner, "submit", submit_recording)
     choose(plane_combo(w), "pca")
     wait_plane(qtbot, w, "pca")
-    w.controls.set_config(w.controls.config().replace(epochs=100_000))
+    w.controls.epochsSpin.setValue(100_000)
+    w.controls.epochsSpin.editingFinished.emit()
+    assert w.current_run.total_iterations == 100_000
     choose(w.findChild(QComboBox, "speedCombo"), 100.0)
     calls.clear()
+    submitted.clear()
     w.buttons["start"].click()
     qtbot.wait(3500)
     w.worker.pause()
     assert w.current_run.iteration > 50
     assert len(calls) >= 2, "the plane follows the run"
-    assert not any(on_main for on_main, _, _ in calls), "a plane is never computed on the GUI thread"
-    assert all(plane == "pca" for _, _, plane in calls)
-    gaps = np.diff([t for _, t, _ in calls])
-    assert (gaps >= 0.9).all(), gaps
-    # paused: the last plane passes through the current parameters
-    qtbot.waitUntil(lambda: np.array_equal(w.surface_model._plane.center, w.current_run.params), timeout=5000)
+    running = list(calls)
+    assert not any(on_main for on_main, _, _, _ in running), "a plane is never computed on the GUI thread"
+    assert all(plane == "pca" and grid == 41 for _, _, plane, grid in running), running  # coarser while it moves
+    gaps = np.diff(submitted[:len(running)])  # asked for once the cooldown (1 s, a coarse timer) is over
+    assert len(gaps) and (gaps >= 0.95).all(), gaps
+    # paused: the last plane passes through the current parameters, at the full grid
+    qtbot.waitUntil(lambda: np.array_equal(w.surface_model._plane.center, w.current_run.params)
+                    and w.surface_model._plane.values.shape == (61, 61), timeout=5000)
+    assert not calls[-1][0]
 
 
 def test_a_test_function_offers_the_two_parameter_plane_only(qtbot, insurance):

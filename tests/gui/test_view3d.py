@@ -75,5 +75,5 @@ def test_under_xvfb_the_3d_view_shows_the_same_plane_and_projected_path(tmp_path
     assert report["mesh_is_plane"]
     assert report["path_points"] == 41 and report["path_error"] < 1e-6
     texts = report["axis_texts"]
-    assert any(t.startswith("a along PC1") for t in texts) and any(t.startswith("b along PC2") for t in texts)
+    assert any(t.startswith("a: PC1") for t in texts) and any(t.startswith("b: PC2") for t in texts)
     assert "projected" in report["caption"]
