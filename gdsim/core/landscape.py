@@ -229,6 +229,7 @@ def plane_surface(problem, X, y, path: np.ndarray, center: np.ndarray, plane: st
     random plane (``explained`` None). None once ``should_stop()`` answers True."""
     center = np.asarray(center, dtype=np.float64)
     path = np.asarray(path, dtype=np.float64)
+    path = path[np.isfinite(path).all(axis=1)]  # (a diverging run's last rows)
     if len(path) > PCA_PATH_POINTS:
         path = path[np.unique(np.linspace(0, len(path) - 1, PCA_PATH_POINTS).astype(np.intp))]
     explained = None

@@ -137,3 +137,12 @@ def test_a_test_function_has_only_the_two_parameter_plane():
     assert tracker.plane == "params" and not tracker.on_plane
     with pytest.raises(ValueError, match="Unknown plane"):
         tracker.set_plane("tsne")
+
+
+def test_a_path_with_non_finite_rows_still_has_a_plane(spiral_run):
+    run = spiral_run
+    path = np.vstack([run.history.params, np.full((2, run.params.size), np.inf)])
+    surface = L.plane_surface(run.problem, run.X, run.y, path, run.params, "pca", grid=9)
+    d1, d2, explained = L.pca_directions(run.history.params, run.params)
+    np.testing.assert_allclose(surface.d1, d1, atol=1e-12)
+    assert surface.explained == pytest.approx(explained) and np.isfinite(surface.values).all()

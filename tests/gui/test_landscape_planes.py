@@ -164,3 +164,37 @@ def test_a_click_on_a_plane_starts_from_that_point_of_it(qtbot, insurance):
     np.testing.assert_allclose(w.controls.init(), expected, atol=1e-12)
     np.testing.assert_allclose(w.current_run.params, expected, atol=1e-12)
     assert w.current_run.iteration == 0
+
+
+def test_a_network_run_on_every_plane(qtbot):
+    """spiral opens with a 2-8-8-1 MLP: torch's names in the axis combos, its surface over two
+    of them with the other 103 held, and its PCA plane; a click there starts from that point."""
+    w = MainWindow(preset="spiral")
+    w.ask_before_discarding = False
+    qtbot.addWidget(w)
+    w.show()
+    try:
+        names = w.current_run.parameter_names
+        assert len(names) == 105 and w.surface_x_combo.count() == 105
+        assert w.surface_x_combo.itemText(40) == names[40] and w.surface_x_combo.maxVisibleItems() == 20
+        step(qtbot, w, 20)
+        w.pick_surface_parameter(40)
+        assert w.surface_model.axes[0] == 40
+        qtbot.waitUntil(lambda: not w.surface_model.surface().preview, timeout=10000)
+        surface = w.surface_model.surface()
+        theta = w.current_run.params.copy()
+        j = w.surface_model.axes[1]
+        theta[40], theta[j] = surface.xs[5], surface.ys[9]
+        loss = w.current_run.problem.loss_and_grad(theta, w.current_run.X, w.current_run.y)[0]
+        assert surface.values[9, 5] == pytest.approx(loss, rel=1e-12)
+        assert w.surface_view.plot_item.getAxis("bottom").labelText == names[40]
+        choose(plane_combo(w), "pca")
+        wait_plane(qtbot, w, "pca")
+        shown = w.surface_model._plane
+        np.testing.assert_allclose(w.surface_view.path_points(),
+                                   L.project(w.run_history().params, shown.center, shown.d1, shown.d2), atol=1e-12)
+        w.surface_view.clicked.emit(0.5, 0.25)
+        np.testing.assert_allclose(w.current_run.params, shown.center + 0.5 * shown.d1 + 0.25 * shown.d2,
+                                   atol=1e-12)
+    finally:
+        w.shutdown()
