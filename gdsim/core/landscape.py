@@ -211,7 +211,10 @@ def plane_grid_size(n_rows: int) -> int:
 
 def window_random_directions(center: np.ndarray, problem, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """``random_directions``, except that a neuron whose weights are all 0 in ``center`` (a
-    zero start) gets incoming weights of norm 1 instead of none: the plane is never empty."""
+    zero start) gets incoming weights of norm 1 instead of none, and that where the two
+    directions are parallel (every neuron has one input: a one-feature linear model, whose
+    plane would be a line) each neuron's bias is scaled with its weights (Li et al.'s code
+    without ``ignore='biasbn'``): the plane is never empty or flat."""
     rng = np.random.default_rng((RANDOM_STREAM, int(seed)))
     raw = rng.standard_normal((2, center.size))
     scaled = center.copy()
@@ -219,7 +222,25 @@ def window_random_directions(center: np.ndarray, problem, seed: int) -> tuple[np
         w = scaled[weights].reshape(rows, cols)
         w[np.linalg.norm(w, axis=1) == 0] = 1.0 / np.sqrt(cols)
         scaled[weights] = w.ravel()
-    return filter_normalized(raw[0], scaled, problem), filter_normalized(raw[1], scaled, problem)
+    d1, d2 = filter_normalized(raw[0], scaled, problem), filter_normalized(raw[1], scaled, problem)
+    if abs(d1 @ d2) < 0.999 * np.linalg.norm(d1) * np.linalg.norm(d2):
+        return d1, d2
+    return _with_biases(raw[0], scaled, problem), _with_biases(raw[1], scaled, problem)
+
+
+def _with_biases(direction: np.ndarray, center: np.ndarray, problem) -> np.ndarray:
+    """Each neuron's (incoming weights, bias) scaled to their norm in ``center``."""
+    if isinstance(problem, NetworkProblem):
+        neurons = [(np.arange(layer.weight.start, layer.weight.stop).reshape(layer.n_out, layer.n_in),
+                    np.arange(layer.bias.start, layer.bias.stop)) for layer in problem.layers]
+    else:
+        neurons = [(np.arange(center.size - 1)[None, :], np.array([center.size - 1]))]
+    out = np.zeros_like(direction)
+    for weights, biases in neurons:
+        index = np.column_stack([weights, biases])  # a row per neuron
+        d, w = direction[index], center[index]
+        out[index] = d * (np.linalg.norm(w, axis=1) / (np.linalg.norm(d, axis=1) + 1e-10))[:, None]
+    return out
 
 
 def plane_surface(problem, X, y, path: np.ndarray, center: np.ndarray, plane: str, seed: int = 0,

@@ -146,3 +146,13 @@ def test_a_path_with_non_finite_rows_still_has_a_plane(spiral_run):
     d1, d2, explained = L.pca_directions(run.history.params, run.params)
     np.testing.assert_allclose(surface.d1, d1, atol=1e-12)
     assert surface.explained == pytest.approx(explained) and np.isfinite(surface.values).all()
+
+
+def test_a_one_feature_model_has_a_random_plane_not_a_line():
+    run = TrainingRun(load_preset("lecture-3x-plus-2"), TrainingConfig(epochs=20))
+    run.run()
+    d1, d2 = L.window_random_directions(run.params, run.problem, 0)
+    cos = abs(d1 @ d2) / (np.linalg.norm(d1) * np.linalg.norm(d2))
+    assert cos < 0.99  # (filter-normalised without biases: d1 = ±d2)
+    for d in (d1, d2):  # each the norm of the one neuron (w, b) at the centre
+        assert np.linalg.norm(d) == pytest.approx(np.linalg.norm(run.params))
