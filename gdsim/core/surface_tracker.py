@@ -114,7 +114,6 @@ class SurfaceTracker:
         self._plane: PlaneSurface | None = None  # the pca/random plane shown
         self._plane_due = True
         self._requested: np.ndarray | None = None  # the centre of the newest plane asked for
-        self._requested_live = False  # ... at the coarser grid of a running run
         self._coords = np.empty((0, 2))  # the live path's projection on self._plane (grows)
         self._coords_n = 0
         self.path_key = 0  # changes whenever the path's coordinates do (new plane or axes)
@@ -176,7 +175,6 @@ class SurfaceTracker:
         self._plane = surface
         self._plane_due = surface is None
         self._requested = None
-        self._requested_live = False
         self._coords = np.empty((0, 2))  # (a new buffer: the view may still hold the old one)
         self._coords_n = 0
         self.path_key += 1
@@ -331,7 +329,7 @@ class SurfaceTracker:
     def _plane_surface(self, force: bool, live: bool) -> PlaneSurface | None:
         """The plane shown (None until the first one is computed); when due (or ``force``),
         a PlaneJob for ``take_job``: this thread never computes a plane."""
-        if force or self._plane_due or (self._requested_live and not live):
+        if force or self._plane_due:
             run = self._run
             self._generation += 1
             self._plane_due = False
@@ -340,11 +338,14 @@ class SurfaceTracker:
             if len(path) > PCA_PATH_POINTS:  # (a copy either way: the job crosses threads)
                 path = path[np.unique(np.linspace(0, len(path) - 1, PCA_PATH_POINTS).astype(np.intp))]
             seed = getattr(run.config, "seed", 0)
-            self._requested_live = live
             self._job = PlaneJob(self._generation, run.problem, run.X, run.y, np.array(path),
                                  self._params.copy(), self.plane, 0 if seed is None else int(seed),
                                  LIVE_PLANE_GRID if live else None)
         return self._plane
+
+    def shown(self) -> LossSurface | None:
+        """The surface last computed or accepted, without asking for a new one."""
+        return self._plane if self.on_plane else self._surface
 
     def project(self, points: np.ndarray, live: bool = False) -> np.ndarray:
         """Coordinates (k, 2) on the surface of parameter vectors ``points`` (k, p): two of their

@@ -77,3 +77,4 @@ def test_under_xvfb_the_3d_view_shows_the_same_plane_and_projected_path(tmp_path
     texts = report["axis_texts"]
     assert any(t.startswith("a: PC1") for t in texts) and any(t.startswith("b: PC2") for t in texts)
     assert "projected" in report["caption"]
+    assert report["planes_while_running"] >= 3  # the 3D view never holds back the window's planes

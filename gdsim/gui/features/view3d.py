@@ -209,7 +209,9 @@ class View3D:
         if not self.available or not self.dock.isVisible():
             return
         tracker = self.window.surface_model
-        surface = tracker.surface() if self.window.current_run is not None else None
+        # (a plane is never asked for here: the window asks, at most once a second)
+        surface = None if self.window.current_run is None else \
+            tracker.shown() if tracker.on_plane else tracker.surface()
         if surface is None:
             return
         heights = surface_heights(surface.values)
