@@ -24,7 +24,7 @@ DIRECT_GRID = 128  # grid side of a direct (BCE, MAE, logistic MSE) surface: O(g
 # exactly off the GUI thread (``take_job``).
 PREVIEW_ELEMENTS = 1_000_000
 PREVIEW_MIN_GRID = 24
-NETWORK_GRID = 48  # a network's exact grid: each point is a forward pass over every row
+NETWORK_GRID = 64  # a network's exact grid: each point is a forward pass over every row
 
 
 def _row_cost(run) -> float:

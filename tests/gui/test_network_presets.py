@@ -99,3 +99,13 @@ def test_softmax_and_a_chosen_start_point(qtbot, window):
     _type(qtbot, line, ", ".join(["0.5"] * 9))
     assert window.current_run.config.init == (0.5,) * 9
     np.testing.assert_array_equal(window.current_run.history.params[0], np.full(9, 0.5))
+
+
+def test_a_test_function_and_back_keeps_the_network(qtbot, window):
+    choose(window.dataset_panel.findChild(QComboBox, "presetCombo"), "moons")
+    window.set_function("rosenbrock")
+    assert window.source.kind == "function" and window.current_run.parameter_names == ("x", "y")
+    assert not window.findChild(QLabel, "startNoteLabel").isVisibleTo(window.controls)
+    window.set_function(None)
+    assert window.source.kind == "network" and window.current_run.problem.sizes == (2, 8, 8, 1)
+    assert window.controls.config().init is None
