@@ -42,6 +42,7 @@ def test_start_pause_step_reset_and_speed(qtbot, net):
     w = net
     _steps(qtbot, w, 3)
     assert "accuracy" in w.status_label.text()
+    w.controls.epochsSpin.setValue(100_000)  # (100 epochs at full speed may end before the pause)
     choose(w.controls.speedCombo, 0.0)
     w.start()
     qtbot.waitUntil(lambda: w.current_run.iteration > 10, timeout=10000)
