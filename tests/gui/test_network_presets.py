@@ -109,3 +109,21 @@ def test_a_test_function_and_back_keeps_the_network(qtbot, window):
     window.set_function(None)
     assert window.source.kind == "network" and window.current_run.problem.sizes == (2, 8, 8, 1)
     assert window.controls.config().init is None
+
+
+def test_feature_maps_in_the_window(qtbot, window):
+    """Logistic regression on x1^2, x2^2 draws regions on circles; a bad term is one sentence, nothing lost."""
+    choose(window.dataset_panel.findChild(QComboBox, "presetCombo"), "circles")
+    controls = window.controls
+    choose(controls.modelCombo, "logistic")
+    features = controls.findChild(QLineEdit, "featuresEdit")
+    assert features.isVisibleTo(controls)
+    _type(qtbot, features, "x1^2, x2^2")
+    run = window.current_run
+    assert run.config.features == ("x1^2", "x2^2") and run.parameter_names == ("w1", "w2", "b")
+    _step(qtbot, window)
+    assert window.fit_view.mode() == "regions"
+    _type(qtbot, features, "x1^2,cos(x2)")
+    hint = controls.findChild(QLabel, "networkHintLabel")
+    assert "Unknown feature 'cos(x2)'" in hint.text() and "still x1^2,x2^2" in hint.text()
+    assert window.current_run.config.features == ("x1^2", "x2^2")
