@@ -70,3 +70,17 @@ def test_logistic_on_squares_separates_circles_with_regions():
     middle = REGION_GRID // 2
     assert picture.kind == "regions"
     assert (values[middle, middle] > 0.5) != (values[0, 0] > 0.5)  # inside and outside differ
+
+
+def test_logistic_boundary_lies_on_the_half_way_of_its_regions():
+    """Logistic regression keeps its boundary line, over the same P(class 1) regions a network gets."""
+    run = TrainingRun(load_preset("two-classes"), TrainingConfig(model="logistic", standardize=True,
+                                                                 epochs=20))
+    run.run()
+    picture = run_picture(run, run.params)
+    assert picture.kind == "boundary" and picture.curve is not None
+    regions = picture.extra["regions"]
+    w1, w2, b = run.standardizer.params_to_original(run.params)
+    for i, j in ((3, 5), (30, 30), (55, 12)):
+        x, y = _cell(regions["extent"], i, j)
+        assert abs(regions["values"][i, j] - sigmoid(np.array([w1 * x + w2 * y + b]))[0]) < 1e-12

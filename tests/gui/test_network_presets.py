@@ -127,3 +127,14 @@ def test_feature_maps_in_the_window(qtbot, window):
     hint = controls.findChild(QLabel, "networkHintLabel")
     assert "Unknown feature 'cos(x2)'" in hint.text() and "still x1^2,x2^2" in hint.text()
     assert window.current_run.config.features == ("x1^2", "x2^2")
+
+
+def test_logistic_keeps_its_boundary_line_over_regions(qtbot, window):
+    choose(window.dataset_panel.findChild(QComboBox, "presetCombo"), "two-classes")
+    _step(qtbot, window)
+    view = window.fit_view
+    assert view.mode() == "decision_boundary" and len(view.model_item.getData()[0]) > 0
+    assert view.regions.isVisible() and view.regions.colors.shape[:2] == (60, 60)
+    choose(window.dataset_panel.findChild(QComboBox, "presetCombo"), "lecture-3x-plus-2")
+    _step(qtbot, window)
+    assert view.mode() == "line_fit" and not view.regions.isVisible()
