@@ -1,7 +1,8 @@
 """The fit plot's picture for a run: any model, with or without feature maps.
 
 A linear or logistic model on the data's own features is drawn in the data's
-units (``gdsim.core.fit.fit_picture``: a line, a sigmoid, a boundary line).
+units (``gdsim.core.fit.fit_picture``: a line, a sigmoid, a boundary line;
+the boundary over the same regions a network's has, ``extra["regions"]``).
 Anything else — a network, or any model on feature maps — cannot be mapped
 back to the data's units, so the model is evaluated where it was trained: the
 points of the picture (a curve over the one input, or a grid over the two)
@@ -14,6 +15,8 @@ go through the feature maps and the standardisation, then the model:
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import numpy as np
 
@@ -47,7 +50,7 @@ class ModelPoints:
             lo, hi = _span(raw.X[:, 0], CURVE_POINTS)
             self.xs = np.linspace(lo, hi, CURVE_POINTS)
             points = self.xs[:, None]
-        elif d == 2 and run.problem.loss in ("bce", "ce"):
+        elif d == 2 and (run.problem.loss in ("bce", "ce") or getattr(run.problem, "model", "") == "logistic"):
             (x0, x1), (y0, y1) = _span(raw.X[:, 0], REGION_GRID), _span(raw.X[:, 1], REGION_GRID)
             self.extent = (x0, x1, y0, y1)
             # cell centres; the image's pixel (i, j) is the cell at x index i, y index j
@@ -103,9 +106,13 @@ _points: ModelPoints | None = None  # the last run's (the window draws one run)
 def run_picture(run, params: np.ndarray, optimum_original: np.ndarray | None = None) -> FitPicture:
     """The fit plot's picture of ``run`` at ``params`` (its training parameters)."""
     global _points
-    if isinstance(run.problem, Problem) and not run.config.features:
-        theta = run.standardizer.params_to_original(params) if run.standardizer else params
-        return fit_picture(run.dataset, run.problem, theta, optimum_original)
     if _points is None or _points.run is not run:
         _points = ModelPoints(run)
+    if isinstance(run.problem, Problem) and not run.config.features:
+        theta = run.standardizer.params_to_original(params) if run.standardizer else params
+        picture = fit_picture(run.dataset, run.problem, theta, optimum_original)
+        if picture.kind == "boundary" and _points.extent is not None:
+            regions = _points.picture(np.asarray(params, dtype=np.float64)).extra
+            picture = replace(picture, extra={"regions": regions})
+        return picture
     return _points.picture(np.asarray(params, dtype=np.float64))

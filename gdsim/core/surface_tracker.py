@@ -22,7 +22,6 @@ from typing import Callable
 import numpy as np
 
 from .landscape import PCA_PATH_POINTS, WINDOW_PLANES, PlaneSurface, plane_surface
-from .network import NetworkProblem
 from .problem import Problem
 from .surface import LossSurface, default_window, least_squares_optimum, loss_surface
 
@@ -30,7 +29,6 @@ PLANES = ("params",) + WINDOW_PLANES
 PLANE_TITLES = {"pca": "on the PCA plane", "random": "on a random plane"}
 
 QUADRATIC_GRID = 160  # grid side when the surface costs O(grid)
-NETWORK_GRID = 61  # grid side of a network's surface over two parameters
 # A pca/random plane while the run moves: 41×41, as `gdsim landscape --grid 41` (its thread
 # shares the cores with the training: on 2 busy cores a 61×61 plane of a 2-8-8-1 net took
 # 0.15-0.94 s and the window fell from 1550 to 1145 it/s); once it stops, 61×61.
@@ -42,6 +40,13 @@ DIRECT_GRID = 128  # grid side of a direct (BCE, MAE, logistic MSE) surface: O(g
 # exactly off the GUI thread (``take_job``).
 PREVIEW_ELEMENTS = 1_000_000
 PREVIEW_MIN_GRID = 24
+NETWORK_GRID = 64  # a network's exact grid: each point is a forward pass over every row
+
+
+def _row_cost(run) -> float:
+    """A row's cost in a surface, in linear-model evaluations (a network's: its parameters / 3)."""
+    problem = run.problem
+    return max(1.0, problem.n_params() / 3.0) if getattr(problem, "sizes", None) else 1.0
 MAX_GROWTH = 8.0  # the window never grows past this multiple of its first size
 # With three or more parameters the surface is a slice at the current values
 # of the others; it is recomputed once one of them has moved by this fraction
@@ -256,11 +261,7 @@ class SurfaceTracker:
         if getattr(run, "function", None) is not None or (
                 run.problem.model == "linear" and run.problem.loss == "mse"):
             return QUADRATIC_GRID
-        return NETWORK_GRID if isinstance(run.problem, NetworkProblem) else DIRECT_GRID
-
-    def _cost_per_row(self) -> int:
-        """A grid point × row of a network costs about this many of a linear model's."""
-        return max(1, self._params.size // 16) if isinstance(self._run.problem, NetworkProblem) else 1
+        return NETWORK_GRID if _row_cost(run) > 1 else DIRECT_GRID
 
     def take_job(self) -> SurfaceJob | None:
         """The exact surface still to compute behind the current preview (once), or None."""
@@ -305,8 +306,8 @@ class SurfaceTracker:
             self._surface = LossSurface(values, xs, ys, 0, 1)
             return self._surface
         stats = run.quadratic_stats  # (None for a table wider than it is long)
-        n_rows = run.X.shape[0] * self._cost_per_row()
-        if stats is not None or n * n * n_rows <= PREVIEW_ELEMENTS:
+        n_rows = run.X.shape[0]
+        if stats is not None or n * n * n_rows * _row_cost(run) <= PREVIEW_ELEMENTS:
             self._surface = loss_surface(run.problem, run.X, run.y, self._params, i, j, xs, ys, stats)
             return self._surface
         self._job = SurfaceJob(self._generation, run.problem, run.X, run.y, self._params.copy(),
@@ -316,13 +317,13 @@ class SurfaceTracker:
 
     def _preview(self, run, i: int, j: int, x0: float, x1: float, y0: float, y1: float) -> LossSurface:
         """A coarse grid over a fixed sample of the rows: about PREVIEW_ELEMENTS evaluations."""
-        n_rows, cost = run.X.shape[0], self._cost_per_row()
-        side = int(np.clip(np.sqrt(PREVIEW_ELEMENTS / (n_rows * cost)), PREVIEW_MIN_GRID, DIRECT_GRID))
-        sample = min(n_rows, max(1, PREVIEW_ELEMENTS // (side * side * cost)))
+        n_rows = run.X.shape[0]
+        budget = PREVIEW_ELEMENTS / _row_cost(run)
+        side = int(np.clip(np.sqrt(budget / n_rows), PREVIEW_MIN_GRID, DIRECT_GRID))
+        sample = min(n_rows, max(1, int(budget // (side * side))))
         rows = np.sort(np.random.default_rng(0).choice(n_rows, size=sample, replace=False))
         xs, ys = np.linspace(x0, x1, side), np.linspace(y0, y1, side)
-        job = SurfaceJob(0, run.problem, run.X[rows], run.y[rows], self._params, i, j, xs, ys)
-        s = job.compute()
+        s = loss_surface(run.problem, run.X[rows], run.y[rows], self._params, i, j, xs, ys)
         return LossSurface(s.values, s.xs, s.ys, s.i, s.j, preview=True)
 
     # --- pca and random planes ----------------------------------------------------------------

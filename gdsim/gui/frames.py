@@ -221,7 +221,7 @@ class FrameDrawing:
                               y_label=picture.y_label, **picture.extra)
         elif picture.kind == "boundary":
             view.show_decision_boundary(picture.x, picture.y, picture.labels, picture.curve,
-                                        picture.x_label, picture.y_label)
+                                        picture.x_label, picture.y_label, picture.extra.get("regions"))
         else:
             view.show_predicted_vs_actual(picture.x, picture.y, run.dataset.target)
         if run.mode != "batch" and self._last_frame is not None:

@@ -42,6 +42,7 @@ def test_start_pause_step_reset_and_speed(qtbot, net):
     w = net
     _steps(qtbot, w, 3)
     assert "accuracy" in w.status_label.text()
+    w.controls.epochsSpin.setValue(100_000)  # (100 epochs at full speed may end before the pause)
     choose(w.controls.speedCombo, 0.0)
     w.start()
     qtbot.waitUntil(lambda: w.current_run.iteration > 10, timeout=10000)
@@ -134,3 +135,15 @@ def test_session_of_a_network_reopens(qtbot, net, window):
     apply_session(w, session)
     assert w.controls.config() == config
     assert w.current_run.problem.activation == "relu" and w.source.kind == "network"
+
+
+def test_step_explainer_and_equivalent_code_say_what_they_do_not_show_yet(qtbot, net):
+    w = net
+    _action(w, "actionStepExplainer").trigger()
+    _steps(qtbot, w, 1)
+    dock = w.findChild(QDockWidget, "stepExplainer")
+    qtbot.waitUntil(lambda: "not yet of a network" in dock.browser.toPlainText(), timeout=5000)
+    _action(w, "actionEquivalentCode").trigger()
+    dialog = w.equivalent_code.dialog if hasattr(w, "equivalent_code") else None
+    texts = [label.text() for label in (dialog or w).findChildren(QLabel)]
+    assert any("not yet networks" in t for t in texts)

@@ -99,3 +99,42 @@ def test_softmax_and_a_chosen_start_point(qtbot, window):
     _type(qtbot, line, ", ".join(["0.5"] * 9))
     assert window.current_run.config.init == (0.5,) * 9
     np.testing.assert_array_equal(window.current_run.history.params[0], np.full(9, 0.5))
+
+
+def test_a_test_function_and_back_keeps_the_network(qtbot, window):
+    choose(window.dataset_panel.findChild(QComboBox, "presetCombo"), "moons")
+    window.set_function("rosenbrock")
+    assert window.source.kind == "function" and window.current_run.parameter_names == ("x", "y")
+    assert not window.findChild(QLabel, "startNoteLabel").isVisibleTo(window.controls)
+    window.set_function(None)
+    assert window.source.kind == "network" and window.current_run.problem.sizes == (2, 8, 8, 1)
+    assert window.controls.config().init is None
+
+
+def test_feature_maps_in_the_window(qtbot, window):
+    """Logistic regression on x1^2, x2^2 draws regions on circles; a bad term is one sentence, nothing lost."""
+    choose(window.dataset_panel.findChild(QComboBox, "presetCombo"), "circles")
+    controls = window.controls
+    choose(controls.modelCombo, "logistic")
+    features = controls.findChild(QLineEdit, "featuresEdit")
+    assert features.isVisibleTo(controls)
+    _type(qtbot, features, "x1^2, x2^2")
+    run = window.current_run
+    assert run.config.features == ("x1^2", "x2^2") and run.parameter_names == ("w1", "w2", "b")
+    _step(qtbot, window)
+    assert window.fit_view.mode() == "regions"
+    _type(qtbot, features, "x1^2,cos(x2)")
+    hint = controls.findChild(QLabel, "networkHintLabel")
+    assert "Unknown feature 'cos(x2)'" in hint.text() and "still x1^2,x2^2" in hint.text()
+    assert window.current_run.config.features == ("x1^2", "x2^2")
+
+
+def test_logistic_keeps_its_boundary_line_over_regions(qtbot, window):
+    choose(window.dataset_panel.findChild(QComboBox, "presetCombo"), "two-classes")
+    _step(qtbot, window)
+    view = window.fit_view
+    assert view.mode() == "decision_boundary" and len(view.model_item.getData()[0]) > 0
+    assert view.regions.isVisible() and view.regions.colors.shape[:2] == (60, 60)
+    choose(window.dataset_panel.findChild(QComboBox, "presetCombo"), "lecture-3x-plus-2")
+    _step(qtbot, window)
+    assert view.mode() == "line_fit" and not view.regions.isVisible()

@@ -422,8 +422,9 @@ class FitView(pg.PlotWidget):
         self._place_legend()
 
     def show_decision_boundary(self, x1, x2, labels, boundary=None, x_label: str = "x1",
-                               y_label: str = "x2") -> None:
-        """Points coloured by class (0 blue circles, 1 orange triangles) + boundary line."""
+                               y_label: str = "x2", regions: dict | None = None) -> None:
+        """Points coloured by class (0 blue circles, 1 orange triangles) + boundary line, over
+        the model's regions when given (``show_regions``' values, extent, classes, probability)."""
         entries = [(self.class_items[0], "class 0"), (self.class_items[1], "class 1"),
                    (self.model_item, "decision boundary")]
         entered = self._enter("decision_boundary", entries)
@@ -446,6 +447,11 @@ class FitView(pg.PlotWidget):
             self._show_model(boundary[0], boundary[1], "decision boundary")
         else:
             self._show_model([], [], "decision boundary")
+        if regions is not None:
+            self.regions.set_regions(regions["values"], tuple(float(v) for v in regions["extent"]),
+                                     regions["classes"], regions["probability"])
+        else:
+            self.regions.clear_regions()
         style.label_axes(self, x_label, y_label)
         self._place_legend()
 
