@@ -11,6 +11,9 @@ measurement); prints one line of JSON.
   million iterations, growing by a few hundred iterations per frame (as at
   full speed): the time from handing a frame to the window until it is
   painted, hence redraws per second.
+* ``network``: ``full-speed`` on ``spiral`` (200 rows) with a 2-8-8-1 tanh MLP and
+  full-batch Adam, the fit view drawing decision regions; also reports the
+  median cost of the regions (the model over the grid, and the image set).
 """
 
 from __future__ import annotations
@@ -57,11 +60,13 @@ def headless_rate(run_factory, seconds: float) -> float:
     return done / (time.perf_counter() - t0)
 
 
-def full_speed(preset: str, seconds: float) -> dict:
+def full_speed(preset: str, seconds: float, configure=None) -> dict:
     from PySide6.QtCore import QTimer
 
     app, window = _window(preset)
     controls = window.controls
+    if configure is not None:
+        configure(window)
     controls.epochsSpin.setValue(controls.epochsSpin.maximum())
     controls.speedCombo.setCurrentIndex(controls.speedCombo.findData(0.0))  # full speed
     frames: list[float] = []
@@ -113,6 +118,50 @@ def full_speed(preset: str, seconds: float) -> dict:
     }
 
 
+def _network(window) -> None:
+    """A 2-8-8-1 tanh MLP, full-batch Adam (the preset's model), timing the fit view's regions."""
+    from ..core import fit_model
+    from ..gui.plots.fit_view import FitView
+
+    controls = window.controls
+    assert controls.config().model == "mlp" and controls.config().hidden == (8, 8)
+    controls.optimizerCombo.setCurrentIndex(controls.optimizerCombo.findData("adam"))
+    window.fit_costs = {"picture": [], "regions": []}
+    picture, show = fit_model.run_picture, FitView.show_regions
+
+    def timed_picture(*args, **kwargs):
+        t = time.perf_counter()
+        out = picture(*args, **kwargs)
+        window.fit_costs["picture"].append(time.perf_counter() - t)
+        return out
+
+    def timed_show(view, *args, **kwargs):
+        t = time.perf_counter()
+        show(view, *args, **kwargs)
+        window.fit_costs["regions"].append(time.perf_counter() - t)
+
+    import gdsim.gui.frames as frames
+
+    frames.run_picture = timed_picture
+    window.fit_view.show_regions = timed_show.__get__(window.fit_view)
+    window.reset()
+
+
+def network(seconds: float) -> dict:
+    captured = {}
+
+    def configure(window) -> None:
+        _network(window)
+        captured["window"] = window
+
+    out = full_speed("spiral", seconds, configure)
+    costs = captured["window"].fit_costs
+    out["fit_view_mode"] = captured["window"].fit_view.mode()
+    out["regions_model_ms_median"] = statistics.median(costs["picture"]) * 1000
+    out["regions_image_ms_median"] = statistics.median(costs["regions"]) * 1000
+    return out
+
+
 def long_path(preset: str, iterations: int, per_frame: int, frames: int) -> dict:
     """Redraw cost with a history of ``iterations`` rows, growing by ``per_frame`` a frame."""
     from PySide6.QtCore import QTimer
@@ -161,7 +210,7 @@ def long_path(preset: str, iterations: int, per_frame: int, frames: int) -> dict
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m gdsim.bench.gui_probe")
-    parser.add_argument("mode", choices=("full-speed", "long-path"))
+    parser.add_argument("mode", choices=("full-speed", "long-path", "network"))
     parser.add_argument("--preset", default="insurance")
     parser.add_argument("--seconds", type=float, default=4.0)
     parser.add_argument("--iterations", type=int, default=1_000_000)
@@ -170,6 +219,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.mode == "full-speed":
         out = full_speed(args.preset, args.seconds)
+    elif args.mode == "network":
+        out = network(args.seconds)
     else:
         out = long_path(args.preset, args.iterations, args.per_frame, args.frames)
     print(json.dumps(out), flush=True)

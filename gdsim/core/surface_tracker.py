@@ -24,6 +24,13 @@ DIRECT_GRID = 128  # grid side of a direct (BCE, MAE, logistic MSE) surface: O(g
 # exactly off the GUI thread (``take_job``).
 PREVIEW_ELEMENTS = 1_000_000
 PREVIEW_MIN_GRID = 24
+NETWORK_GRID = 64  # a network's exact grid: each point is a forward pass over every row
+
+
+def _row_cost(run) -> float:
+    """A row's cost in a surface, in linear-model evaluations (a network's: its parameters / 3)."""
+    problem = run.problem
+    return max(1.0, problem.n_params() / 3.0) if getattr(problem, "sizes", None) else 1.0
 MAX_GROWTH = 8.0  # the window never grows past this multiple of its first size
 # With three or more parameters the surface is a slice at the current values
 # of the others; it is recomputed once one of them has moved by this fraction
@@ -173,7 +180,7 @@ class SurfaceTracker:
         if getattr(run, "function", None) is not None or (
                 run.problem.model == "linear" and run.problem.loss == "mse"):
             return QUADRATIC_GRID
-        return DIRECT_GRID
+        return NETWORK_GRID if _row_cost(run) > 1 else DIRECT_GRID
 
     def take_job(self) -> SurfaceJob | None:
         """The exact surface still to compute behind the current preview (once), or None."""
@@ -210,7 +217,7 @@ class SurfaceTracker:
             return self._surface
         stats = run.quadratic_stats  # (None for a table wider than it is long)
         n_rows = run.X.shape[0]
-        if stats is not None or n * n * n_rows <= PREVIEW_ELEMENTS:
+        if stats is not None or n * n * n_rows * _row_cost(run) <= PREVIEW_ELEMENTS:
             self._surface = loss_surface(run.problem, run.X, run.y, self._params, i, j, xs, ys, stats)
             return self._surface
         self._job = SurfaceJob(self._generation, run.problem, run.X, run.y, self._params.copy(),
@@ -221,8 +228,9 @@ class SurfaceTracker:
     def _preview(self, run, i: int, j: int, x0: float, x1: float, y0: float, y1: float) -> LossSurface:
         """A coarse grid over a fixed sample of the rows: about PREVIEW_ELEMENTS evaluations."""
         n_rows = run.X.shape[0]
-        side = int(np.clip(np.sqrt(PREVIEW_ELEMENTS / n_rows), PREVIEW_MIN_GRID, DIRECT_GRID))
-        sample = min(n_rows, max(1, PREVIEW_ELEMENTS // (side * side)))
+        budget = PREVIEW_ELEMENTS / _row_cost(run)
+        side = int(np.clip(np.sqrt(budget / n_rows), PREVIEW_MIN_GRID, DIRECT_GRID))
+        sample = min(n_rows, max(1, int(budget // (side * side))))
         rows = np.sort(np.random.default_rng(0).choice(n_rows, size=sample, replace=False))
         xs, ys = np.linspace(x0, x1, side), np.linspace(y0, y1, side)
         s = loss_surface(run.problem, run.X[rows], run.y[rows], self._params, i, j, xs, ys)

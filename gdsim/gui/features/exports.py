@@ -95,7 +95,8 @@ def plot_bytes(plot_widget, fmt: str) -> bytes:
 
 def history_csv_text(epoch, full_loss, params, parameter_names) -> str:
     """The text History.to_csv writes, from arrays (rows drawn so far)."""
-    lines = [",".join(["epoch", "iteration", "loss", *parameter_names])]
+    names = [f'"{n}"' if "," in n else n for n in parameter_names]  # 0.weight[0,1] quoted, as History.to_csv
+    lines = [",".join(["epoch", "iteration", "loss", *names])]
     for k in range(len(params)):
         cells = [str(int(epoch[k])), str(k), repr(float(full_loss[k]))]
         cells += [repr(float(v)) for v in params[k]]

@@ -351,6 +351,11 @@ class StepExplainer(QDockWidget):
             self._interval = max(1.0 / MAX_UPDATES_PER_SECOND, cost / BUSY_FRACTION)
 
     def _show(self, run, key: tuple) -> None:
+        if run.source.applies.network:  # (the layer-by-layer explanation is another module's work)
+            self._key, self.explanation = key, None
+            self._show_message("The step explainer shows the arithmetic of linear and logistic models "
+                               "and test functions, not yet of a network's layers.")
+            return
         explanation = explain_last_step(run, max_rows=MAX_TABLE_ROWS)
         if explanation is None:
             self._key, self.explanation = key, None
