@@ -172,7 +172,7 @@ def _short(v: float) -> str:
 def _matrix(m, equation: bool = True) -> str:
     """Symbol = equation (shape), then the first numbers in brackets, … where there are more."""
     head = f"<b>{_e(m.symbol)}</b>" + (f" = {_e(m.equation)}" if equation and m.equation else "")
-    head += f' <span class="note">({_e(m.shape_text)})</span>'
+    head = f'{head} <span class="note">({_e(m.shape_text)})</span>'.replace(" ", "&nbsp;").replace("<span&nbsp;", "<span ")
     rows = m.corner if m.corner.ndim == 2 else m.corner[None, :]
     more_rows = m.corner.ndim == 2 and m.shape[0] > rows.shape[0]
     body = []
@@ -192,7 +192,7 @@ def _network_html(e: StepExplanation) -> str:
     cell = '<td class="cell">'
     out.append('<h3>Forward pass: Zₗ = Aₗ₋₁·Wₗᵀ + bₗ, Aₗ = act(Zₗ)</h3>'
                '<table class="pass" cellspacing="0" cellpadding="0">')
-    out.append(f"<tr>{cell}{_matrix(net.inputs)}</td></tr>")
+    out.append(f"<tr>{cell}<b>input</b></td>{cell}{_matrix(net.inputs)}</td></tr>")
     for L in net.layers:
         act = f" + {L.activation}" if L.activation else " (output, no activation)"
         label = f"<b>layer {L.number}</b><br>nn.Linear({L.n_in}, {L.n_out}){_e(act)}"
@@ -351,11 +351,6 @@ class StepExplainer(QDockWidget):
             self._interval = max(1.0 / MAX_UPDATES_PER_SECOND, cost / BUSY_FRACTION)
 
     def _show(self, run, key: tuple) -> None:
-        if run.source.applies.network:  # (the layer-by-layer explanation is another module's work)
-            self._key, self.explanation = key, None
-            self._show_message("The step explainer shows the arithmetic of linear and logistic models "
-                               "and test functions, not yet of a network's layers.")
-            return
         explanation = explain_last_step(run, max_rows=MAX_TABLE_ROWS)
         if explanation is None:
             self._key, self.explanation = key, None
