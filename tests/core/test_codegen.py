@@ -455,9 +455,9 @@ def test_a_network_script_builds_the_sequential_from_gdsims_start():
         values = script.split("INITIAL = [", 1)[1].split("]", 1)[0]
         np.testing.assert_array_equal([float(v) for v in values.replace(",", " ").split()], start)
         assert "X[:, 0] * X[:, 1],  # x1*x2" in script
-    torch = scripts["torch"]
-    assert "nn.Linear(3, 5),\n    nn.ReLU(),\n    nn.Linear(5, 4),\n    nn.ReLU(),\n    nn.Linear(4, 3),\n)" in torch
-    assert 'nn.CrossEntropyLoss(reduction="mean")' in torch and "data[:, 2].long()" in torch
+    sequential = scripts["torch"]
+    assert "nn.Linear(3, 5),\n    nn.ReLU(),\n    nn.Linear(5, 4),\n    nn.ReLU(),\n    nn.Linear(4, 3),\n)" in sequential
+    assert 'nn.CrossEntropyLoss(reduction="mean")' in sequential and "data[:, 2].long()" in sequential
     keras = scripts["keras"]
     assert 'keras.layers.Dense(5, activation="relu")' in keras and "keras.layers.Dense(3)," in keras
     assert "SparseCategoricalCrossentropy(from_logits=True)" in keras and "layer.set_weights([W.T, b])" in keras

@@ -296,7 +296,7 @@ def _by_hand(problem, theta, X, y):
     dact = {"tanh": lambda a: 1 - a * a, "relu": lambda a: (a > 0) * 1.0, "sigmoid": lambda a: a * (1 - a)}
     Ws = [theta[l.weight].reshape(l.n_out, l.n_in) for l in problem.layers]
     bs = [theta[l.bias] for l in problem.layers]
-    A, Zs, As = [X], [], []
+    A, Zs = [X], []
     for i, (W, b) in enumerate(zip(Ws, bs)):
         Z = A[-1] @ W.T + b
         Zs.append(Z)
