@@ -19,6 +19,8 @@ from typing import Any, Callable
 
 import numpy as np
 
+from .explain_network import NetworkStep, network_pass
+from .network import NetworkProblem
 from .problem import CHUNK_ROWS, LOSS_TITLES, TORCH_LOSS, Problem, sigmoid
 
 __all__ = [
@@ -165,6 +167,7 @@ class StepExplanation:
     params_after: np.ndarray
     matches_run: bool  # the recomputed θ equals run.params bit for bit
     number_note: str = NUMBER_NOTE
+    network: NetworkStep | None = None  # a network's pass, layer by layer (its updates: a few parameters)
 
     @property
     def rows_shown(self) -> int:
@@ -482,6 +485,10 @@ def explain_last_step(run: Any, max_rows: int | None = None) -> StepExplanation 
     y_s = np.array(y_b[:k], dtype=np.float64)
     X_original = np.asarray(dataset.X[indices], dtype=np.float64) if run.standardizer is not None \
         else X_s.copy()
+    if isinstance(problem, NetworkProblem):
+        return _network_explanation(run, iteration, rows, indices, X_s, X_original, y_s, theta, loss, grad,
+                                    trace, prev_state, new, lr, same_iteration and np.array_equal(new, current),
+                                    batch_in_epoch, completed)
     logits = problem.logits(theta, X_s)
     pred = sigmoid(logits) if problem.model == "logistic" else logits.copy()
     residual = pred - y_s
@@ -542,4 +549,41 @@ def _explain_function_step(run: Any, iteration: int) -> StepExplanation:
         state_terms=_state_terms(opt, trace, prev_state, t, names),
         updates=_updates(opt, trace, grad, lr, theta, new, names),
         params_after=new, matches_run=same_iteration and np.array_equal(new, current),
+    )
+
+
+def _network_explanation(run: Any, iteration: int, rows: Any, indices: np.ndarray, X_s: np.ndarray,
+                         X_original: np.ndarray, y_s: np.ndarray, theta: np.ndarray, loss: float,
+                         grad: np.ndarray, trace: dict, prev_state: Any, new: np.ndarray, lr: float,
+                         matches: bool, batch_in_epoch: int, completed: int) -> StepExplanation:
+    """A network's step: the pass layer by layer; the update of each layer's first weight and bias."""
+    problem, opt = run.problem, run.optimizer
+    grad = np.asarray(grad, dtype=np.float64)
+    step = network_pass(problem, theta, run.X[rows], run.y[rows], grad)
+    names = tuple(run.parameter_names)
+    shown = set(step.shown)
+    t = int(getattr(prev_state, "step", iteration - 1)) + 1
+    picked = [names[j] for j in step.shown]
+    states = []
+    for term in _state_terms(opt, trace, prev_state, t, names):
+        value = term.value[list(step.shown)] if term.per_parameter else term.value
+        details = tuple(line for line in term.details if not term.per_parameter
+                        or any(f"[{p}]" in line for p in picked))
+        states.append(StateTerm(term.key, term.symbol, term.equation, value, term.per_parameter, details))
+    updates = tuple(u for j, u in enumerate(_updates(opt, trace, grad, lr, theta, new, names)) if j in shown)
+    empty = np.empty(0)
+    in_epoch = batch_in_epoch if batch_in_epoch else run.iterations_per_epoch
+    n = int(np.asarray(run.y[rows]).shape[0])
+    return StepExplanation(
+        iteration=iteration, epoch=completed + (1 if batch_in_epoch else 0), iteration_in_epoch=in_epoch,
+        iterations_per_epoch=int(run.iterations_per_epoch), mode=str(run.mode), batch_size=n,
+        indices=indices, row_numbers=indices + 1, feature_names=tuple(run.dataset.feature_names),
+        target_name=str(run.dataset.target), parameter_names=tuple(picked),
+        standardized=run.standardizer is not None, X_b=X_s, X_b_original=X_original, y_b=y_s,
+        logits=empty, predictions=empty, residuals=empty, model=problem.model, loss_name=problem.loss,
+        loss_title=LOSS_TITLES[problem.loss], torch_loss=TORCH_LOSS[problem.loss], reduction=problem.reduction,
+        loss=float(loss), loss_formula=step.loss_formula, params_before=theta[list(step.shown)],
+        gradient=grad, gradient_terms=(), optimizer_name=opt.name, torch_optimizer=opt.torch_name,
+        hyper=opt.hyper(), lr=lr, state_terms=tuple(states), updates=updates, params_after=new,
+        matches_run=matches, network=step,
     )

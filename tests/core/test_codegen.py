@@ -432,3 +432,40 @@ def test_cli_code_refuses_in_one_line(capsys):
         assert cli_main(["code", *args]) == 2
         err = capsys.readouterr().err
         assert err.startswith("gdsim: error: ") and err.count("\n") == 1 and ".tmp" not in err, err
+
+
+# --- networks and feature maps ------------------------------------------------------------
+def _network_scripts(**options):
+    from gdsim.core.options import build_config, load_data, split_options
+
+    data_options, run_options = split_options(options)
+    dataset, config = load_data(**data_options), build_config(**run_options)
+    return {fw: generate(fw, dataset, config) for fw in ("torch", "keras")}
+
+
+def test_a_network_script_builds_the_sequential_from_gdsims_start():
+    from gdsim.api import train
+
+    options = dict(preset="spiral3", model="mlp", hidden="5,4", activation="relu", features="x1,x2,x1*x2",
+                   epochs=2)
+    scripts = _network_scripts(**options)
+    start = train(**options).initial_params
+    for script in scripts.values():
+        compile(script, "script.py", "exec")
+        values = script.split("INITIAL = [", 1)[1].split("]", 1)[0]
+        np.testing.assert_array_equal([float(v) for v in values.replace(",", " ").split()], start)
+        assert "X[:, 0] * X[:, 1],  # x1*x2" in script
+    sequential = scripts["torch"]
+    assert "nn.Linear(3, 5),\n    nn.ReLU(),\n    nn.Linear(5, 4),\n    nn.ReLU(),\n    nn.Linear(4, 3),\n)" in sequential
+    assert 'nn.CrossEntropyLoss(reduction="mean")' in sequential and "data[:, 2].long()" in sequential
+    keras = scripts["keras"]
+    assert 'keras.layers.Dense(5, activation="relu")' in keras and "keras.layers.Dense(3)," in keras
+    assert "SparseCategoricalCrossentropy(from_logits=True)" in keras and "layer.set_weights([W.T, b])" in keras
+
+
+def test_the_code_command_writes_a_network(capsys):
+    from gdsim.cli import main
+
+    assert main(["code", "--preset", "spiral", "--model", "mlp", "--framework", "keras"]) == 0
+    out = capsys.readouterr().out
+    assert "BinaryCrossentropy(from_logits=True)" in out and 'Dense(8, activation="tanh")' in out

@@ -69,6 +69,27 @@ CASES = {
     "sgd-tolerance-converges": dict(preset="lecture-3x-plus-2", lr=0.02, momentum=0.5, epochs=5000,
                                     tolerance=1e-3, standardize=True),
 }
+# Networks (nn.Sequential / keras.Sequential of Dense) and feature maps: each activation,
+# each loss (ce on spiral3), softmax, shuffled mini-batches, Adam and SGD momentum.
+NETWORK_CASES = {
+    "mlp-tanh-bce-sgd-full": dict(preset="spiral", model="mlp", hidden="8,8", lr=0.5, epochs=30),
+    "mlp-relu-ce-adam-shuffled": dict(preset="spiral3", model="mlp", activation="relu", hidden="8",
+                                      optimizer="adam", lr=0.02, batch_size=32, epochs=3),
+    "mlp-sigmoid-mse-momentum-shuffled": dict(preset="sine", model="mlp", activation="sigmoid", hidden="6,4",
+                                              lr=0.1, momentum=0.9, batch_size=20, standardize=True,
+                                              epochs=6),
+    "mlp-tanh-mae-nesterov-step-lr": dict(preset="sine", model="mlp", loss="mae", hidden="5", lr=0.05,
+                                          momentum=0.8, nesterov=True, schedule="step", step_size=10,
+                                          gamma=0.5, epochs=30),
+    "mlp-features-nadam-wd-sum": dict(preset="circles", model="mlp", hidden="4", features="x1,x2,x1*x2,sin(x1)",
+                                      optimizer="nadam", lr=0.002, weight_decay=0.01, reduction="sum",
+                                      batch_size=50, shuffle=False, epochs=8),
+    "softmax-ce-spiral3-wd": dict(preset="spiral3", model="softmax", lr=0.5, weight_decay=0.01, epochs=30),
+    "logistic-features-circles": dict(preset="circles", model="logistic", features="x1^2,x2^2", lr=0.5,
+                                      standardize=True, epochs=30),
+}
+CASES.update(NETWORK_CASES)
+TOLERANCE_NETWORK = {"torch": 1e-10, "keras": 1e-6}  # of the largest |parameter| (float32 products in Keras)
 # Where the Keras script prints that it differs, and the bound it gives (None: no bound)
 KERAS_SAYS_DIFFERS = {
     "sgd-tolerance-converges": None,  # train_on_batch shows no gradient norm to stop on
@@ -79,6 +100,7 @@ KERAS_SAYS_DIFFERS = {
     "adam-full-batch-shuffle-on": 1e-4,
     "adam-mae-shuffled": 1e-4,
     "adamw-cosine-shuffled": 1e-4,
+    "mlp-relu-ce-adam-shuffled": 1e-3,
 }
 
 # One fresh interpreter per framework runs all of that framework's scripts (importing
@@ -105,6 +127,13 @@ def relative_difference(got, expected) -> float:
     got, expected = np.asarray(got, dtype=float), np.asarray(expected, dtype=float)
     assert got.shape == expected.shape
     return float(np.max(np.abs(got - expected) / np.maximum(np.abs(expected), 1e-12)))
+
+
+def scaled_difference(got, expected) -> float:
+    """max |Δθ| / max |θ|: a network's weights pass near 0, where float32 Keras has no relative accuracy."""
+    got, expected = np.asarray(got, dtype=float), np.asarray(expected, dtype=float)
+    assert got.shape == expected.shape
+    return float(np.max(np.abs(got - expected)) / np.max(np.abs(expected)))
 
 
 @pytest.fixture(scope="module")
@@ -146,7 +175,14 @@ def test_script_prints_gdsims_final_parameters(framework, case, printed, expecte
         # Keras 3 on torch: float64 weights, float32 products, and the script says so
         assert got["weights"] == "float64" and got["precision"] == "float32"
         assert "weights in float64, x·w in float32" in run["stderr"]
-    tolerance = TOLERANCE[framework]
+    network = case in NETWORK_CASES
+    tolerance = TOLERANCE_NETWORK[framework] if network else TOLERANCE[framework]
+    if network:  # torch: every parameter to 1e-10 relative; Keras: to 1e-6 of the largest
+        difference = relative_difference if framework == "torch" else scaled_difference
+        NETWORK_TABLE[framework, case] = (relative_difference(got["params"], result.params),
+                                          scaled_difference(got["params"], result.params))
+    else:
+        difference = relative_difference
     if framework == "keras" and case in KERAS_SAYS_DIFFERS:
         assert "differs" in run["stderr"]
         tolerance = KERAS_SAYS_DIFFERS[case]
@@ -154,10 +190,34 @@ def test_script_prints_gdsims_final_parameters(framework, case, printed, expecte
             return
     else:
         assert "differs" not in run["stderr"]
-    assert relative_difference(got["params"], result.params) <= tolerance
+    assert difference(got["params"], result.params) <= tolerance
     assert got["loss"] == pytest.approx(result.loss, rel=tolerance * 10, abs=1e-12)
-    if CASES[case].get("standardize"):
+    if CASES[case].get("model") in ("mlp", "softmax") and result.accuracy is not None:
+        assert got["accuracy"] == result.accuracy
+    if CASES[case].get("standardize") and not network:
         assert relative_difference(got["params_original"], result.params_original) <= tolerance
+
+
+NETWORK_TABLE: dict = {}
+
+
+def test_network_differences_table(printed, expected, capsys):
+    """The table of max relative (and max-scaled) differences, printed with -s."""
+    with capsys.disabled():
+        print("\nnetwork case: framework, max |Δ|/|θ| per parameter, max |Δ| / max |θ|")
+        for (framework, case), (rel, scaled) in sorted(NETWORK_TABLE.items()):
+            print(f"  {case:38s} {framework:6s} {rel:9.2e} {scaled:9.2e}")
+
+
+def test_the_network_cases_cover_the_issue():
+    options = list(NETWORK_CASES.values())
+    assert {o.get("activation", "tanh") for o in options if o.get("model") == "mlp"} == {"tanh", "relu", "sigmoid"}
+    losses = {o.get("loss") or {"sine": "mse", "spiral3": "ce"}.get(o["preset"], "bce") for o in options}
+    assert losses == {"mse", "mae", "bce", "ce"}
+    assert any(o["model"] == "softmax" for o in options) and any(o.get("features") for o in options)
+    assert {"adam", "sgd"} <= {o.get("optimizer", "sgd") for o in options}
+    assert any(o.get("momentum") for o in options)
+    assert any(o.get("batch_size") and o.get("shuffle", True) for o in options)
 
 
 def test_the_table_covers_the_issue():

@@ -278,3 +278,86 @@ def test_max_rows_limits_the_per_row_arrays_not_the_sums(monkeypatch):
             assert gs.text == gf.text
         assert short.matches_run and np.array_equal(short.params_after, run.params)
         assert [u.text for u in short.updates] == [u.text for u in full.updates]
+
+
+# --- networks: the pass layer by layer ---------------------------------------------------
+NETWORK_RUNS = [
+    dict(preset="spiral", model="mlp", hidden="8,8", batch_size=16, optimizer="adam", lr=0.05),
+    dict(preset="spiral3", model="mlp", activation="relu", hidden="6", batch_size=20, momentum=0.9, lr=0.1),
+    dict(preset="sine", model="mlp", activation="sigmoid", hidden="5,4,3", loss="mae", reduction="sum"),
+    dict(preset="sine", model="mlp", hidden="4", standardize=True),
+    dict(preset="spiral3", model="softmax", lr=0.5),
+]
+
+
+def _by_hand(problem, theta, X, y):
+    """An independent row-major forward and backward pass: ([Z], [A], [δ], [dW], [db])."""
+    act = {"tanh": np.tanh, "relu": lambda z: np.maximum(z, 0), "sigmoid": lambda z: 1 / (1 + np.exp(-z))}
+    dact = {"tanh": lambda a: 1 - a * a, "relu": lambda a: (a > 0) * 1.0, "sigmoid": lambda a: a * (1 - a)}
+    Ws = [theta[l.weight].reshape(l.n_out, l.n_in) for l in problem.layers]
+    bs = [theta[l.bias] for l in problem.layers]
+    A, Zs = [X], []
+    for i, (W, b) in enumerate(zip(Ws, bs)):
+        Z = A[-1] @ W.T + b
+        Zs.append(Z)
+        A.append(Z if i == len(Ws) - 1 else act[problem.activation](Z))
+    out, n = A[-1], len(y)
+    scale = 1 / n if problem.reduction == "mean" else 1.0
+    if problem.loss == "ce":
+        p = np.exp(out - out.max(axis=1, keepdims=True))
+        p /= p.sum(axis=1, keepdims=True)
+        p[np.arange(n), y.astype(int)] -= 1
+        delta = p * scale
+    elif problem.loss == "bce":
+        delta = (1 / (1 + np.exp(-out)) - y[:, None]) * scale
+    elif problem.loss == "mse":
+        delta = 2 * (out - y[:, None]) * scale
+    else:
+        delta = np.sign(out - y[:, None]) * scale
+    deltas, dWs, dbs = [None] * len(Ws), [None] * len(Ws), [None] * len(Ws)
+    for i in range(len(Ws) - 1, -1, -1):
+        deltas[i], dWs[i], dbs[i] = delta, delta.T @ A[i], delta.sum(axis=0)
+        if i:
+            delta = (delta @ Ws[i]) * dact[problem.activation](A[i])
+    return Zs, A[1:], deltas, dWs, dbs
+
+
+@pytest.mark.parametrize("options", NETWORK_RUNS, ids=lambda o: f"{o['model']}-{o.get('activation', 'tanh')}-{o['preset']}")
+def test_a_network_step_shows_the_numbers_the_step_used_layer_by_layer(options):
+    from gdsim.core.explain_network import CORNER_COLS, CORNER_ROWS
+    from gdsim.core.options import build_config, load_data, split_options
+
+    data, run_options = split_options(dict(options, epochs=5))
+    run = TrainingRun(load_data(**data), build_config(**run_options))
+    run.advance(3)
+    e = explain_last_step(run, max_rows=12)
+    assert e.matches_run and e.network is not None
+    rows = run._last_rows
+    theta, X, y = run._prev_params, run.X[rows], run.y[rows]
+    loss, grad = run.problem.loss_and_grad(theta, X, y)
+    assert e.loss == loss
+    np.testing.assert_array_equal(e.gradient, grad)
+    Zs, As, deltas, dWs, dbs = _by_hand(run.problem, theta, X, y)
+    n = len(y)
+    assert e.network.inputs.shape == X.shape
+    np.testing.assert_array_equal(e.network.inputs.corner, X[:CORNER_ROWS, :CORNER_COLS])
+    corner = (slice(0, CORNER_ROWS), slice(0, CORNER_COLS))
+    for layer, Z, A, delta, dW, db, spec in zip(e.network.layers, Zs, As, deltas, dWs, dbs, run.problem.layers):
+        assert layer.z.shape == (n, spec.n_out) == layer.delta.shape
+        assert layer.grad_weight.shape == (spec.n_out, spec.n_in) and layer.grad_bias.shape == (spec.n_out,)
+        np.testing.assert_allclose(layer.z.corner, Z[corner], rtol=1e-12, atol=1e-15)
+        if layer.a is not None:
+            np.testing.assert_allclose(layer.a.corner, A[corner], rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(layer.delta.corner, delta[corner], rtol=1e-9, atol=1e-15)
+        # ∂L/∂W and ∂L/∂b are the gradient the step used, and equal δᵀ·A and Σ δ by hand
+        np.testing.assert_array_equal(layer.grad_weight.corner, grad[spec.weight].reshape(spec.n_out, spec.n_in)[corner])
+        np.testing.assert_array_equal(layer.grad_bias.corner, grad[spec.bias][:CORNER_COLS])
+        np.testing.assert_allclose(layer.grad_weight.corner, dW[corner], rtol=1e-9, atol=1e-15)
+        np.testing.assert_allclose(layer.grad_bias.corner, db[:CORNER_COLS], rtol=1e-9, atol=1e-15)
+    names = run.parameter_names
+    assert [u.name for u in e.updates] == [names[j] for j in e.network.shown]
+    assert e.updates[0].name == "0.weight[0,0]" and e.updates[1].name == "0.bias[0]"
+    for u, j in zip(e.updates, e.network.shown):
+        assert u.new == run.params[j] and u.gradient == grad[j]
+    for term in e.state_terms:
+        assert not term.per_parameter or len(term.value) == len(e.network.shown)

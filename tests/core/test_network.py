@@ -235,8 +235,6 @@ def test_bench_network_rows_run():
 
 
 @pytest.mark.parametrize("argv,message", [
-    (["code", "--preset", "spiral", "--model", "mlp"], "not yet networks or feature maps"),
-    (["code", "--preset", "circles", "--model", "logistic", "--features", "x1^2"], "not yet networks or feature maps"),
     (["animate", "--preset", "spiral", "--model", "mlp", "--out", "x.gif"], "for a network use gdsim landscape"),
 ])
 def test_commands_without_networks_say_so(capsys, argv, message):

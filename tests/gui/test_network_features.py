@@ -137,13 +137,16 @@ def test_session_of_a_network_reopens(qtbot, net, window):
     assert w.current_run.problem.activation == "relu" and w.source.kind == "network"
 
 
-def test_step_explainer_and_equivalent_code_say_what_they_do_not_show_yet(qtbot, net):
+def test_step_explainer_and_equivalent_code_show_the_network(qtbot, net):
     w = net
     _action(w, "actionStepExplainer").trigger()
     _steps(qtbot, w, 1)
     dock = w.findChild(QDockWidget, "stepExplainer")
-    qtbot.waitUntil(lambda: "not yet of a network" in dock.browser.toPlainText(), timeout=5000)
+    qtbot.waitUntil(lambda: "Forward pass" in dock.browser.toPlainText(), timeout=5000)
+    text = dock.browser.toPlainText()
+    assert "nn.Linear(2, 8)" in text and "∂L/∂W₃" in text and "0.weight[0,0] = " in text
     _action(w, "actionEquivalentCode").trigger()
-    dialog = w.equivalent_code.dialog if hasattr(w, "equivalent_code") else None
-    texts = [label.text() for label in (dialog or w).findChildren(QLabel)]
-    assert any("not yet networks" in t for t in texts)
+    scripts = w.equivalent_code.dialog
+    assert scripts is not None
+    assert scripts.error_label.isHidden() and "nn.Sequential(" in scripts.edits["torch"].toPlainText()
+    assert 'keras.layers.Dense(8, activation="tanh")' in scripts.edits["keras"].toPlainText()

@@ -224,3 +224,30 @@ def test_one_click_gives_the_lecture_start_on_raw_insurance(qtbot, window):
     click(qtbot, window, "stepButton")
     qtbot.waitUntil(lambda: shown_iteration(window) == 1)
     assert "Parameters before the step: w1 = 1, w2 = 1, b = 0" in shown_text(window)
+
+
+def test_a_network_step_renders_layer_by_layer_with_shapes_and_first_numbers(qtbot):
+    from gdsim.core.explain import explain_last_step
+    from gdsim.core.options import build_config, load_data
+    from gdsim.core.training import TrainingRun
+    from gdsim.gui.features.step_explainer import STYLE, render_html
+
+    run = TrainingRun(load_data(preset="spiral3"),
+                      build_config(model="mlp", hidden="8,5", batch_size=16, optimizer="adam", epochs=2))
+    run.advance(2)
+    browser = QTextBrowser()
+    qtbot.addWidget(browser)
+    browser.document().setDefaultStyleSheet(STYLE)
+    browser.setHtml(render_html(explain_last_step(run, max_rows=12)))
+    text = browser.toPlainText()
+    for line in ("Forward pass", "nn.Linear(2, 8) + tanh", "nn.Linear(5, 3) (output, no activation)",
+                 "Z₁ = A₀·W₁ᵀ + b₁ (16 × 8)", "A₂ = tanh(Z₂) (16 × 5)", "∂L/∂W₃ = δ₃ᵀ·A₂ (3 × 5)",
+                 "∂L/∂b₁ = Σ_rows δ₁ (8)", "δ₂ = (δ₃·W₃) ⊙ tanh′(Z₂) (16 × 5)", "CrossEntropyLoss"):
+        assert line in text.replace("\u00a0", " "), line
+    # the first numbers of the weight gradient, 4 significant digits, are the step's gradient's
+    g = run.loss_and_grad(run._prev_params, run._last_rows)[1]
+    first = f"{g[0]:.4g}".replace("-", MINUS)
+    assert first in text
+    # a few updates with torch's names, not all 91 parameters
+    updates = re.findall(r"^(\d\.(?:weight|bias)\[[\d,]+\]) = ", text, flags=re.M)
+    assert updates == ["0.weight[0,0]", "0.bias[0]", "2.weight[0,0]", "2.bias[0]", "4.weight[0,0]", "4.bias[0]"]

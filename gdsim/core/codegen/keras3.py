@@ -18,8 +18,10 @@ from .plan import (
     EMBED_MAX_ROWS, TORCH_SCHEDULER_CLASS, Plan, batch_loop_lines, call, csv_reader_lines, docstring,
     embedded_lines, literal, result_lines, wrap_comment,
 )
+from .network import feature_map_lines, keras_model_lines, keras_result_lines
 
-KERAS_LOSS_CLASS = {"mse": "MeanSquaredError", "mae": "MeanAbsoluteError", "bce": "BinaryCrossentropy"}
+KERAS_LOSS_CLASS = {"mse": "MeanSquaredError", "mae": "MeanAbsoluteError", "bce": "BinaryCrossentropy",
+                    "ce": "SparseCategoricalCrossentropy"}
 KERAS_OPTIMIZER_CLASS = {"sgd": "SGD", "adagrad": "Adagrad", "rmsprop": "RMSprop", "adadelta": "Adadelta",
                          "adam": "Adam", "adamw": "AdamW", "nadam": "Nadam"}
 
@@ -102,11 +104,11 @@ def keras_script(dataset: Dataset, config: TrainingConfig, *, data_path: str | N
                  max_rows: int = EMBED_MAX_ROWS, origin: Sequence[str] = ()) -> str:
     """A Keras 3 script for ``config`` on ``dataset``: gdsim's numbers to about 1e-7."""
     plan = Plan(dataset, config, data_path, max_rows)
-    d, script, h = plan.d, "train_keras.py", plan.hyper
+    d, script, h = plan.d_data, "train_keras.py", plan.hyper
     differs: list[str] = []
     cls, opt_args, opt_notes, custom = keras_optimizer(plan, differs)
     promise = (
-        'It prints the final parameters as JSON, {"params": [w1, ..., wd, b], ...}, trained on\n'
+        f'It prints the final parameters as JSON, {{"params": {plan.params_words()}, ...}}, trained on\n'
         "gdsim's mini-batches with torch's algorithm: gdsim's numbers to about 1e-7 (Keras\n"
         "rounds its products to float32 off TensorFlow). It runs on any Keras 3 backend\n"
         "(KERAS_BACKEND=torch, jax or tensorflow) and says on stderr which float precision\n"
@@ -134,7 +136,12 @@ def keras_script(dataset: Dataset, config: TrainingConfig, *, data_path: str | N
         "# --- the data",
     ]
     out += embedded_lines(plan, "np.array") if plan.embed else csv_reader_lines(plan, "np.array", script)
-    out += [f"X = data[:, :{d}]  # features, one row per example", f"y = data[:, {d}:]  # target as a column (n, 1)"]
+    out += [f"X = data[:, :{d}]  # features, one row per example"]
+    if plan.loss == "ce":
+        out += [f"y = data[:, {d}].astype(np.int64)  # class labels 0..k-1, as SparseCategoricalCrossentropy takes them"]
+    else:
+        out += [f"y = data[:, {d}:]  # target as a column (n, 1)"]
+    out += feature_map_lines(plan, "np")
     if config.standardize:
         out += [
             "",
@@ -148,22 +155,27 @@ def keras_script(dataset: Dataset, config: TrainingConfig, *, data_path: str | N
         out += ["", "", *custom.strip("\n").splitlines()]
     wd = float(h.get("weight_decay", 0.0))
     regularize = wd != 0.0 and config.optimizer != "adamw"
-    logits = plan.loss == "bce"
-    activation = '"sigmoid"' if plan.model == "logistic" and not logits else "None"
-    dense_args = ["1", f"activation={activation}", 'kernel_initializer="zeros"', 'bias_initializer="zeros"']
+    logits = plan.loss in ("bce", "ce")
+    regularizers = []
     if regularize:
         c = literal(wd / 2)
-        dense_args += [f"kernel_regularizer=keras.regularizers.L2({c})", f"bias_regularizer=keras.regularizers.L2({c})"]
-    what = ("the logit z = x·w + b (the loss applies the sigmoid)" if logits else
-            "σ(x·w + b), the probability of class 1" if plan.model == "logistic" else "x·w + b")
-    out += ["", "", f"# --- the model: one Dense unit computing {what}",
-            "model = keras.Sequential([", f"    keras.Input(shape=({d},)),",
-            call("keras.layers.Dense", dense_args, indent="    ") + ",", "])"]
+        regularizers = [f"kernel_regularizer=keras.regularizers.L2({c})", f"bias_regularizer=keras.regularizers.L2({c})"]
+    if plan.network:
+        out += keras_model_lines(plan, regularizers)
+    else:
+        activation = '"sigmoid"' if plan.model == "logistic" and not logits else "None"
+        dense_args = ["1", f"activation={activation}", 'kernel_initializer="zeros"', 'bias_initializer="zeros"',
+                      *regularizers]
+        what = ("the logit z = x·w + b (the loss applies the sigmoid)" if logits else
+                "σ(x·w + b), the probability of class 1" if plan.model == "logistic" else "x·w + b")
+        out += ["", "", f"# --- the model: one Dense unit computing {what}",
+                "model = keras.Sequential([", f"    keras.Input(shape=({plan.d},)),",
+                call("keras.layers.Dense", dense_args, indent="    ") + ",", "])"]
     if regularize:
         out += wrap_comment(f"torch's weight_decay={literal(wd)} adds λ·w to the gradient (an L2 penalty): here "
                             f"the layer's L2({literal(wd / 2)}) regularizers, since L2(c) adds 2c·w. (Keras's own "
                             "weight_decay= argument is decoupled, AdamW-style, not the same.)")
-    if not plan.zero_init:
+    if not plan.zero_init and not plan.network:
         kernel = ", ".join(f"[{literal(v)}]" for v in plan.init[:-1])
         out += ["# start where gdsim starts: kernel (d, 1), bias (1,)",
                 f"model.layers[0].set_weights([np.array([{kernel}]), np.array([{literal(plan.init[-1])}])])"]
@@ -172,7 +184,8 @@ def keras_script(dataset: Dataset, config: TrainingConfig, *, data_path: str | N
         loss_args.append('reduction="sum"')
     out += [""]
     if logits:
-        out += ["# from_logits=True: torch's BCEWithLogitsLoss, on z, without clipping a probability"]
+        torch_loss = "CrossEntropyLoss, on the logits" if plan.loss == "ce" else "BCEWithLogitsLoss, on z"
+        out += [f"# from_logits=True: torch's {torch_loss}, without clipping a probability"]
     out += [f"loss_fn = keras.losses.{KERAS_LOSS_CLASS[plan.loss]}({', '.join(loss_args)})"]
     for note in opt_notes:
         out += wrap_comment(note)
@@ -230,6 +243,8 @@ def keras_script(dataset: Dataset, config: TrainingConfig, *, data_path: str | N
             "          \"sign(ŷ - y) jumps; there a rounding of 1e-16, which Keras and torch do differently, \"",
             "          \"picks the side, and the parameters can part by percents.\", file=sys.stderr)",
         ]
+    if plan.network:
+        return "\n".join(out + keras_result_lines(plan))
     out += [
         "",
         "# --- the result, in gdsim's order w1..wd, b",

@@ -7,6 +7,8 @@ import textwrap
 from typing import Any, Sequence
 
 from ..dataset import Dataset, format_number
+from ..feature_maps import apply_features
+from ..network import NetworkProblem
 from ..optim import hyperparams, make_optimizer, torch_class_name
 from ..problem import LOSS_TITLES
 from ..schedules import make_schedule
@@ -61,20 +63,21 @@ class Plan:
 
     def __init__(self, dataset: Dataset, config: TrainingConfig, data_path: str | None,
                  max_rows: int) -> None:
-        if config.model in ("mlp", "softmax") or config.features:
-            raise ValueError("gdsim code writes linear and logistic models on the data's own features, "
-                             "not yet networks or feature maps.")
         config.check(dataset)
+        mapped = apply_features(dataset, config.features)  # the columns the model sees
         if config.standardize:
-            Standardizer.fit(dataset.X, dataset.feature_names)  # same refusal as a run
+            Standardizer.fit(mapped.X, mapped.feature_names)  # same refusal as a run
         self.dataset = dataset
         self.config = config
-        self.problem = config.problem()
+        self.problem = config.problem(mapped)
+        self.network = isinstance(self.problem, NetworkProblem)
         self.model = self.problem.model
         self.loss = self.problem.loss
         self.reduction = self.problem.reduction
         self.n = dataset.n_rows
-        self.d = dataset.n_features
+        self.d_data = dataset.n_features  # feature columns in the data
+        self.d = mapped.n_features  # inputs of the model (after any feature maps)
+        self.feature_terms = tuple(mapped.feature_names) if config.features else ()
         self.features = list(dataset.feature_names)
         self.target = dataset.target
         self.columns = self.features + [self.target]
@@ -93,8 +96,12 @@ class Plan:
             self.iterations = self.n // self.batch_size
         else:
             self.iterations = math.ceil(self.n / self.batch_size)
-        p = self.d + 1
-        self.init = tuple(float(v) for v in config.init) if config.init is not None else (0.0,) * p
+        if config.init is not None:
+            self.init = tuple(float(v) for v in config.init)
+        elif self.network:  # gdsim's seeded draw from torch's nn.Linear distribution
+            self.init = tuple(float(v) for v in self.problem.init_params(config.seed))
+        else:
+            self.init = (0.0,) * (self.d + 1)
         self.zero_init = all(v == 0 for v in self.init)
         self.epochs = int(config.epochs)
 
@@ -102,9 +109,21 @@ class Plan:
     def data_words(self) -> str:
         name = self.dataset.name or "the current dataset"
         feats = ", ".join(self.features)
-        return f"{name}: {self.n:,} rows, feature{'s' if self.d > 1 else ''} {feats} -> target {self.target}"
+        text = f"{name}: {self.n:,} rows, feature{'s' if self.d_data > 1 else ''} {feats} -> target {self.target}"
+        if self.feature_terms:
+            text += f"; the model's inputs are the feature maps {', '.join(self.feature_terms)}"
+        return text
+
+    def params_words(self) -> str:
+        """``[w1, ..., wd, b]``, or a network's first and last names in torch's parameters() order."""
+        if not self.network:
+            return "[w1, ..., wd, b]"
+        names = self.problem.parameter_names()
+        return f"[{names[0]}, {names[1]}, ..., {names[-1]}]"
 
     def model_words(self) -> str:
+        if self.network:
+            return f"{self.problem.describe()} ({self.reduction} over the batch)"
         kind = "linear regression" if self.model == "linear" else "logistic regression"
         loss = LOSS_TITLES[self.loss]
         if self.model == "logistic" and self.loss == "mse":

@@ -11,17 +11,19 @@ from .plan import (
     EMBED_MAX_ROWS, TORCH_SCHEDULER_CLASS, Plan, batch_loop_lines, call, csv_reader_lines, docstring,
     embedded_lines, literal, result_lines,
 )
+from .network import feature_map_lines, torch_model_lines, torch_result_lines
 
-TORCH_LOSS_CLASS = {"mse": "MSELoss", "mae": "L1Loss", "bce": "BCEWithLogitsLoss"}
+TORCH_LOSS_CLASS = {"mse": "MSELoss", "mae": "L1Loss", "bce": "BCEWithLogitsLoss", "ce": "CrossEntropyLoss"}
 
 
 def torch_script(dataset: Dataset, config: TrainingConfig, *, data_path: str | None = None,
                  max_rows: int = EMBED_MAX_ROWS, origin: Sequence[str] = ()) -> str:
     """A runnable PyTorch script training ``config`` on ``dataset`` like gdsim does."""
     plan = Plan(dataset, config, data_path, max_rows)
-    d, script = plan.d, "train_torch.py"
+    d, script = plan.d_data, "train_torch.py"
+    order = plan.params_words()
     promise = (
-        'It prints the final parameters as JSON, {"params": [w1, ..., wd, b], ...}:\n'
+        f'It prints the final parameters as JSON, {{"params": {order}, ...}}:\n'
         "the same numbers as `gdsim train` (float64, the same updates on the same batches).\n"
         "They agree to about 1e-12; a run that passes a kink (MAE where a residual is exactly 0)\n"
         "can part further, since a rounding of 1e-16 there picks a side."
@@ -45,10 +47,12 @@ def torch_script(dataset: Dataset, config: TrainingConfig, *, data_path: str | N
         "# --- the data",
     ]
     out += embedded_lines(plan, "torch.tensor") if plan.embed else csv_reader_lines(plan, "torch.tensor", script)
-    out += [
-        f"X = data[:, :{d}]  # features, one row per example",
-        f"y = data[:, {d}:]  # target as a column (n, 1), the shape of the model's output",
-    ]
+    out += [f"X = data[:, :{d}]  # features, one row per example"]
+    if plan.loss == "ce":
+        out += [f"y = data[:, {d}].long()  # class labels 0..k-1, as CrossEntropyLoss takes them"]
+    else:
+        out += [f"y = data[:, {d}:]  # target as a column (n, 1), the shape of the model's output"]
+    out += feature_map_lines(plan, "torch")
     if config.standardize:
         out += [
             "",
@@ -58,20 +62,10 @@ def torch_script(dataset: Dataset, config: TrainingConfig, *, data_path: str | N
             "std = X.std(dim=0, correction=0)",
             "X = (X - mean) / std",
         ]
-    out += ["", "# --- the model: z = x·w + b, one weight per feature and a bias", f"model = nn.Linear({d}, 1)"]
-    if plan.zero_init:
-        out += [
-            "with torch.no_grad():  # start from zeros as gdsim does (torch's default is random)",
-            "    model.weight.zero_()",
-            "    model.bias.zero_()",
-        ]
+    if plan.network:
+        out += torch_model_lines(plan)
     else:
-        w = ", ".join(literal(v) for v in plan.init[:-1])
-        out += [
-            "with torch.no_grad():  # start where gdsim starts (torch's default is random)",
-            f"    model.weight.copy_(torch.tensor([[{w}]]))",
-            f"    model.bias.fill_({literal(plan.init[-1])})",
-        ]
+        out += linear_model_lines(plan)
     out += [""]
     loss_note = "  # applies the sigmoid itself, stably" if plan.loss == "bce" else ""
     out += [f'loss_fn = nn.{TORCH_LOSS_CLASS[plan.loss]}(reduction="{plan.reduction}"){loss_note}']
@@ -101,11 +95,11 @@ def torch_script(dataset: Dataset, config: TrainingConfig, *, data_path: str | N
     out += [
         f"{i}optimizer.zero_grad()  # forget the previous gradient",
         f"{i}loss = loss_fn({forward}({xb}), {yb})  # forward pass",
-        f"{i}loss.backward()  # gradients ∂L/∂w and ∂L/∂b land in .grad",
+        f"{i}loss.backward()  # gradients {'of every parameter' if plan.network else '∂L/∂w and ∂L/∂b'} land in .grad",
     ]
     if tol is not None:
         out += [f"{i}grad_norm = torch.cat([p.grad.reshape(-1) for p in model.parameters()]).norm()"]
-    out += [f"{i}optimizer.step()  # one update of w and b"]
+    out += [f"{i}optimizer.step()  # one update of {'every parameter' if plan.network else 'w and b'}"]
     if tol is not None:
         out += [
             f"{i}if grad_norm < {literal(float(tol))}:  # gdsim's tolerance: stop as converged",
@@ -116,8 +110,10 @@ def torch_script(dataset: Dataset, config: TrainingConfig, *, data_path: str | N
             out += ["    if converged:", "        break"]
     if config.schedule != "constant":
         out += ["    scheduler.step()"]
+    out += ["# (gdsim also stops early when the loss explodes; this loop would keep going.)"]
+    if plan.network:
+        return "\n".join(out + torch_result_lines(plan))
     out += [
-        "# (gdsim also stops early when the loss explodes; this loop would keep going.)",
         "",
         "# --- the result, in gdsim's order w1..wd, b",
         "w = model.weight.detach().reshape(-1)",
@@ -127,3 +123,20 @@ def torch_script(dataset: Dataset, config: TrainingConfig, *, data_path: str | N
         'result = {"params": w.tolist() + b.tolist(), "loss": full_loss}',
     ]
     return "\n".join(out + result_lines(plan))
+
+
+def linear_model_lines(plan: Plan) -> list[str]:
+    """nn.Linear(d, 1) at gdsim's start (zeros or --init)."""
+    out = ["", "# --- the model: z = x·w + b, one weight per feature and a bias", f"model = nn.Linear({plan.d}, 1)"]
+    if plan.zero_init:
+        return out + [
+            "with torch.no_grad():  # start from zeros as gdsim does (torch's default is random)",
+            "    model.weight.zero_()",
+            "    model.bias.zero_()",
+        ]
+    w = ", ".join(literal(v) for v in plan.init[:-1])
+    return out + [
+        "with torch.no_grad():  # start where gdsim starts (torch's default is random)",
+        f"    model.weight.copy_(torch.tensor([[{w}]]))",
+        f"    model.bias.fill_({literal(plan.init[-1])})",
+    ]

@@ -48,7 +48,12 @@ th {{ background-color: #e8eef7; font-weight: bold; }}
 .upd {{ font-family: {MONO}; font-weight: bold; }}
 .note {{ color: #555555; font-size: 11pt; }}
 .warn {{ color: #b00020; }}
+.mat td {{ font-family: {MONO}; font-size: 11pt; padding: 0px 4px; text-align: right; }}
+.mat {{ border-left: 1px solid #7a8aa6; border-right: 1px solid #7a8aa6; }}
+.pass td.cell {{ padding: 2px 10px 6px 0px; vertical-align: top; }}
+.pass th {{ text-align: left; }}
 """
+MATRIX_DIGITS = 4  # a matrix's first numbers, compactly
 
 
 # gdsim.core.explain is imported when the dock first explains a step, not with the
@@ -93,6 +98,10 @@ def render_html(e: StepExplanation) -> str:
         parts.append(
             f"<p><b>Iteration {e.iteration}</b> &nbsp;·&nbsp; epoch {e.epoch}, iteration "
             f"{e.iteration_in_epoch} of {e.iterations_per_epoch} in this epoch &nbsp;·&nbsp; {_e(where)}</p>")
+    if e.network is not None:
+        parts.append(_network_html(e))
+        parts.append("</body></html>")
+        return "".join(parts)
     before = ", ".join(f"{_e(n)} = {_num(v)}" for n, v in zip(e.parameter_names, e.params_before))
     parts.append(f"<p>Parameters before the step: {before}</p>")
 
@@ -153,6 +162,71 @@ def _batch_table(e: StepExplanation) -> str:
         out.append(f'<tr><td colspan="{len(head)}">… and {n - shown} more rows '
                    f"(the sums use all {n})</td></tr>")
     out.append("</table>")
+    return "".join(out)
+
+
+def _short(v: float) -> str:
+    return "0" if v == 0 else f"{v:.{MATRIX_DIGITS}g}".replace("-", "\u2212")
+
+
+def _matrix(m, equation: bool = True) -> str:
+    """Symbol = equation (shape), then the first numbers in brackets, … where there are more."""
+    head = f"<b>{_e(m.symbol)}</b>" + (f" = {_e(m.equation)}" if equation and m.equation else "")
+    head = f'{head} <span class="note">({_e(m.shape_text)})</span>'.replace(" ", "&nbsp;").replace("<span&nbsp;", "<span ")
+    rows = m.corner if m.corner.ndim == 2 else m.corner[None, :]
+    more_rows = m.corner.ndim == 2 and m.shape[0] > rows.shape[0]
+    body = []
+    for r in rows:
+        cells = "".join(f"<td>{_short(v)}</td>" for v in r) + ("<td>…</td>" if m.more_cols else "")
+        body.append(f"<tr>{cells}</tr>")
+    if more_rows:
+        body.append(f'<tr><td colspan="{rows.shape[1] + m.more_cols}" style="text-align: center;">⋮</td></tr>')
+    return f'{head}<table class="mat" cellspacing="0">{"".join(body)}</table>'
+
+
+def _network_html(e: StepExplanation) -> str:
+    """A network's step: the forward pass, the loss, the backward pass, a few updates."""
+    net = e.network
+    out = [f"<p>{_e(net.description)} &nbsp;·&nbsp; each matrix: its shape and first numbers, "
+           f"rows = the batch's rows, columns = units</p>"]
+    cell = '<td class="cell">'
+    out.append('<h3>Forward pass: Zₗ = Aₗ₋₁·Wₗᵀ + bₗ, Aₗ = act(Zₗ)</h3>'
+               '<table class="pass" cellspacing="0" cellpadding="0">')
+    out.append(f"<tr>{cell}<b>input</b></td>{cell}{_matrix(net.inputs)}</td></tr>")
+    for L in net.layers:
+        act = f" + {L.activation}" if L.activation else " (output, no activation)"
+        label = f"<b>layer {L.number}</b><br>nn.Linear({L.n_in}, {L.n_out}){_e(act)}"
+        cells = [label, _matrix(L.weight), _matrix(L.bias), _matrix(L.z)]
+        if L.a is not None:
+            cells.append(_matrix(L.a))
+        out.append("<tr>" + "".join(f"{cell}{c}</td>" for c in cells) + "</tr>")
+    out.append("</table>")
+    reduction = "mean over the n rows" if e.reduction == "mean" else "sum over the rows (no 1/n)"
+    out.append(f"<h3>Loss: {_e(e.loss_title)} ({_e(e.torch_loss)}), {reduction}</h3>")
+    out.append(f'<div class="eq">{_e(e.loss_formula)} = {_e(format_number(e.loss))}'
+               f'&nbsp;&nbsp;(n = {e.batch_size})</div>')
+    out.append(f"<h3>Backward pass: ∂L/∂Wₗ = δₗᵀ·Aₗ₋₁, ∂L/∂bₗ = Σ δₗ</h3>"
+               f'<div class="eq">{_e(net.output_delta)}'
+               + (f";&nbsp;&nbsp;{_e(net.backprop_rule)}" if net.backprop_rule else "") + "</div>"
+               '<table class="pass" cellspacing="0" cellpadding="0">')
+    for L in reversed(net.layers):
+        cells = [f"<b>layer {L.number}</b>", _matrix(L.delta), _matrix(L.grad_weight), _matrix(L.grad_bias)]
+        out.append("<tr>" + "".join(f"{cell}{c}</td>" for c in cells) + "</tr>")
+    out.append("</table>")
+    if net.rows_computed < net.batch_rows:
+        out.append(f'<p class="note">Z, A and δ of the first {net.rows_computed:,} rows; the gradient '
+                   f"sums all {net.batch_rows:,}.</p>")
+    out.append('<table width="100%" cellspacing="0" cellpadding="0"><tr><td valign="top" width="50%">')
+    out.append("<h3>Update of each layer's first weight and bias (torch's names)</h3>")
+    out += [f'<div class="upd">{_e(u.text)}</div>' for u in e.updates]
+    out.append('</td><td valign="top" width="50%" style="padding-left: 24px;">')
+    out.append(f"<h3>Optimizer: {_e(e.optimizer_text())}</h3>")
+    out.append(_state_html(e))
+    out.append("</td></tr></table>")
+    notes = [e.number_note, f"Matrices to {MATRIX_DIGITS} significant digits."]
+    if e.standardized:
+        notes.append("X is standardised: (x − mean) / standard deviation.")
+    out.append(f'<p class="note">{_e(" ".join(notes))}</p>')
     return "".join(out)
 
 
@@ -277,11 +351,6 @@ class StepExplainer(QDockWidget):
             self._interval = max(1.0 / MAX_UPDATES_PER_SECOND, cost / BUSY_FRACTION)
 
     def _show(self, run, key: tuple) -> None:
-        if run.source.applies.network:  # (the layer-by-layer explanation is another module's work)
-            self._key, self.explanation = key, None
-            self._show_message("The step explainer shows the arithmetic of linear and logistic models "
-                               "and test functions, not yet of a network's layers.")
-            return
         explanation = explain_last_step(run, max_rows=MAX_TABLE_ROWS)
         if explanation is None:
             self._key, self.explanation = key, None
