@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtCore import QEvent, QLineF, QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QHelpEvent
 from PySide6.QtWidgets import QApplication, QDockWidget, QToolTip
 
@@ -36,9 +36,9 @@ def n_params(sizes):
 
 def point_on(view, edge):
     """A point of ``edge`` where the pointer hovers that edge alone (edges cross in places)."""
-    a, b = view._layout()[2][edge].reshape(2, 2)
+    line = view.edge_line(edge)
     for t in np.linspace(0.2, 0.8, 25):
-        p = QPointF(QPointF(*(a + t * (b - a))).toPoint())  # a pixel, as a mouse gives
+        p = QPointF(line.pointAt(t).toPoint())  # a pixel, as a mouse gives
         if view.item_at(p) == ("edge", edge):
             return p
     raise AssertionError(f"edge {edge} is hidden everywhere")
@@ -97,6 +97,8 @@ def test_hovering_an_edge_shows_its_torch_name_and_value(qtbot):
     theta[7] = -0.412  # 0.weight[3,1]: row 3 (hidden unit 3), column 1 (input x2)
     view = make_view(qtbot, sizes, theta)
     edge = view.edge_parameters().tolist().index(7)
+    # the line from input x2 (node 1) to hidden unit 3 (node 2 + 3)
+    assert view.edge_line(edge) == QLineF(view.node_position(1), view.node_position(2 + 3))
     p = point_on(view, edge)
     assert view.tooltip_at(p) == "0.weight[3,1] = −0.412"
     QApplication.sendEvent(view, QHelpEvent(QEvent.ToolTip, p.toPoint(), view.mapToGlobal(p.toPoint())))
@@ -151,6 +153,12 @@ def spiral_run(hidden=(8, 8)):
     return TrainingRun(load_preset("spiral"), TrainingConfig(model="mlp", hidden=hidden))
 
 
+def settled(window, qtbot):
+    """Wait for the window's first frame, so no frame of its own run comes after the ones a test sends."""
+    qtbot.waitUntil(lambda: window._last_frame is not None, timeout=5000)
+    qtbot.wait(50)
+
+
 def frame(params):
     return SimpleNamespace(snapshot=SimpleNamespace(params=np.asarray(params)))
 
@@ -161,7 +169,8 @@ def test_the_window_draws_its_linear_model_and_a_network_run_opens_the_dock(wind
     assert dock is not None and view is dock.widget() and not dock.isVisible()
     d = window.current_run.dataset.n_features
     assert (view.n_nodes, view.n_edges) == (d + 1, d)
-    assert view.tooltip_at(view.node_position(d)) == "b = 0"
+    assert window.surface_model.axes == (0, d)  # w1 and b: outlined, and the tooltip says so
+    assert view.tooltip_at(view.node_position(d)) == "b = 0 (a surface axis)"
     window.run_changed.emit(spiral_run())
     assert dock.isVisible()  # the first network run opens it
     assert (view.n_nodes, view.n_edges) == (19, 88) and view._input_names == ("x1", "x2")
@@ -177,6 +186,7 @@ def test_the_window_draws_its_linear_model_and_a_network_run_opens_the_dock(wind
 
 def test_frames_update_the_view_at_most_every_interval_and_the_last_one_is_drawn(window, qtbot):
     dock = window.network_view_dock
+    settled(window, qtbot)
     run = spiral_run()
     window.run_changed.emit(run)
     view = dock.view
@@ -199,6 +209,7 @@ def test_frames_update_the_view_at_most_every_interval_and_the_last_one_is_drawn
 
 def test_a_hidden_dock_draws_the_newest_frame_when_shown(window, qtbot):
     dock = window.network_view_dock
+    settled(window, qtbot)
     window.run_changed.emit(spiral_run())
     dock.hide()
     params = np.full(window.network_view_dock.view.n_edges + 17, 0.7)
@@ -217,6 +228,24 @@ def test_clicking_a_weight_picks_it_as_a_surface_axis(window, qtbot):
     edge = view.edge_parameters().tolist().index(5)
     qtbot.mouseClick(view, Qt.LeftButton, pos=point_on(view, edge).toPoint())
     assert picked == [5]
+
+
+def test_the_surface_axes_are_outlined_and_follow_the_axis_combos(qtbot):
+    from gdsim.gui.main_window import MainWindow
+
+    window = MainWindow(preset="two-classes")  # logistic regression: w1, w2, b
+    window.ask_before_discarding = False
+    qtbot.addWidget(window)
+    view = window.network_view_dock.view
+    view.resize(420, 360)
+    assert window.current_run.parameter_names == ("w1", "w2", "b")
+    assert view._marked == window.surface_model.axes == (0, 1)
+    window.surface_y_combo.setCurrentIndex(2)
+    assert window.surface_model.axes == (0, 2) and view._marked == (0, 2)
+    assert view.tooltip_at(view.node_position(2)).endswith("(a surface axis)")  # b
+    assert view.tooltip_at(point_on(view, 1)) == "w2 = 0"
+    assert view.tooltip_at(point_on(view, 0)) == "w1 = 0 (a surface axis)"
+    window.shutdown()
 
 
 def test_a_test_function_gets_one_sentence(window, qtbot):

@@ -30,6 +30,7 @@ NO_RUN_TEXT = "No network to draw: the settings are invalid (the status line say
 MIN_INTERVAL_S = 1 / 30
 MAX_INTERVAL_S = 0.5  # one slow paint (the first, on a busy machine) delays the next only this long
 PAINT_SHARE = 0.1
+HEIGHT_SHARE, MIN_HEIGHT = 0.45, 260  # the dock's height when first shown, beside other docks
 
 
 def network_of(run) -> dict | None:
@@ -66,6 +67,7 @@ class NetworkViewDock(QDockWidget):
         self._timer.timeout.connect(self._draw_pending)
         self._was_network = is_network(window.current_run)
         self._opened_once = False
+        self._sized = False
         self.visibilityChanged.connect(self._on_visibility)
 
     # --- window signals -----------------------------------------------------------------
@@ -86,9 +88,17 @@ class NetworkViewDock(QDockWidget):
             self._opened_once = True
             self.show()
         self._was_network = is_network(run)
+        self.sync_marks()
+
+    def sync_marks(self) -> None:
+        """Outline the two parameters the loss surface is drawn over."""
+        run = self._window.current_run
+        axes = getattr(getattr(self._window, "surface_model", None), "axes", ())
+        self.view.set_marked(axes if run is not None and run.source.kind == "data" else ())
 
     def on_frame_drawn(self, frame) -> None:
         self._pending = frame.snapshot.params
+        self.sync_marks()
         if self.isVisible() and not self._timer.isActive():
             wait = self.interval() - (time.perf_counter() - self._last_drawn)
             if wait <= 0:
@@ -108,6 +118,10 @@ class NetworkViewDock(QDockWidget):
 
     def _on_visibility(self, visible: bool) -> None:
         if visible:
+            if not self._sized and not self.isFloating():
+                self._sized = True  # the first time: a good share of its column, not a strip
+                self._window.resizeDocks([self], [max(MIN_HEIGHT, int(HEIGHT_SHARE * self._window.height()))],
+                                         Qt.Vertical)
             self._draw_pending()  # what came while it was hidden
 
     def _on_parameter_clicked(self, index: int) -> None:
@@ -127,5 +141,8 @@ def install(window) -> None:
     window.menu("&Teach").addAction(action)
     window.run_changed.connect(dock.on_run_changed)
     window.frame_drawn.connect(dock.on_frame_drawn)
+    for combo in (getattr(window, "surface_x_combo", None), getattr(window, "surface_y_combo", None)):
+        if combo is not None:  # connected after the window's own slot: the tracker has the new axes
+            combo.currentIndexChanged.connect(dock.sync_marks)
     dock.on_run_changed(window.current_run)
     window.network_view_dock = dock

@@ -50,6 +50,12 @@ def _largest(values: np.ndarray) -> float:
     return largest if largest > 0 else 1.0
 
 
+def _dashed(width: float) -> QPen:
+    pen = QPen(QColor(HOVER_OUTLINE), width, Qt.DashLine)
+    pen.setCapStyle(Qt.FlatCap)
+    return pen
+
+
 def signed_text(value: float) -> str:
     """A value as the tooltip shows it, with a true minus sign: −0.412."""
     text = style.format_value(value)
@@ -84,6 +90,7 @@ class NetworkView(QWidget):
         self._bias_scale = 1.0  # the net's largest |w| or |b|: a tiny bias is drawn pale
         self._geometry = None  # (node centres, radius, edge segments, QLineFs, label font), for the size
         self._hover: tuple[str, int] | None = None  # ("edge" | "node", index)
+        self._marked: tuple[int, ...] = ()  # parameters outlined (the loss surface's axes)
         self.last_paint_seconds = 0.0
 
     # --- model --------------------------------------------------------------------------
@@ -133,6 +140,13 @@ class NetworkView(QWidget):
             self._geometry = None
             self._hover = None
         self.update()
+
+    def set_marked(self, indices) -> None:
+        """Outline these parameters (dashed), e.g. the two the loss surface is drawn over."""
+        marked = tuple(int(i) for i in indices)
+        if marked != self._marked:
+            self._marked = marked
+            self.update()
 
     @property
     def message(self) -> str:
@@ -225,9 +239,9 @@ class NetworkView(QWidget):
     def node_position(self, node: int) -> QPointF:
         return QPointF(*self._layout()[0][node])
 
-    def edge_midpoint(self, edge: int) -> QPointF:
-        s = self._layout()[2][edge]
-        return QPointF((s[0] + s[2]) / 2, (s[1] + s[3]) / 2)
+    def edge_line(self, edge: int) -> QLineF:
+        """Where ``edge`` is drawn: from its input unit to its output unit."""
+        return QLineF(self._layout()[3][edge])
 
     def item_at(self, pos: QPointF) -> tuple[str, int] | None:
         """("node", i) for a node under ``pos``, else ("edge", k) for the nearest edge within reach, else None."""
@@ -263,9 +277,8 @@ class NetworkView(QWidget):
             return f"input {self._input_names[k]}"
         index = int(self._edge_param[k]) if kind == "edge" else int(self._node_bias[k])
         name = self._param_names[index] if index < len(self._param_names) else f"θ[{index}]"
-        if self._theta is None:
-            return name
-        return f"{name} = {signed_text(self._theta[index])}"
+        text = name if self._theta is None else f"{name} = {signed_text(self._theta[index])}"
+        return text + (" (a surface axis)" if index in self._marked else "")
 
     def tooltip_at(self, pos: QPointF) -> str:
         """What hovering ``pos`` shows: "0.weight[3,1] = −0.412", or "" over nothing."""
@@ -343,6 +356,12 @@ class NetworkView(QWidget):
             pen.setCapStyle(Qt.FlatCap)
             p.setPen(pen)
             p.drawLines([lines[i] for i in group.tolist()])
+        if self._marked:
+            for k in np.flatnonzero(np.isin(self._edge_param, self._marked)).tolist():
+                p.setPen(_dashed(widths[k] + 4 * style.SCALES.lines))
+                p.drawLine(lines[k])
+                p.setPen(QPen(colors[int(negative[k])], widths[k]))
+                p.drawLine(lines[k])
         if self._hover is not None and self._hover[0] == "edge":
             k = self._hover[1]
             p.setPen(QPen(QColor(HOVER_OUTLINE), widths[k] + 3))
@@ -362,6 +381,10 @@ class NetworkView(QWidget):
             p.drawEllipse(QPointF(x, y), radius, radius)
             if i == hovered:
                 p.setPen(outline)
+        p.setBrush(Qt.NoBrush)
+        for i in np.flatnonzero(np.isin(self._node_bias, self._marked)).tolist() if self._marked else ():
+            p.setPen(_dashed(1.5 * style.SCALES.lines))
+            p.drawEllipse(QPointF(*centres[i]), radius + 3, radius + 3)
 
     def _paint_text(self, p: QPainter) -> None:
         centres, radius, _segments, _lines, xs, bottom = self._layout()
