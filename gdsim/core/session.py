@@ -37,6 +37,9 @@ from .atomic import ReadError, atomic_write_text, read_regular
 from .dataset import DataError, Dataset
 from .optim import OPTIMIZERS, hyperparams, make_optimizer
 from .schedules import SCHEDULES, make_schedule, schedule_params
+from .feature_maps import parse_features
+from .network import ACTIVATIONS, DEFAULT_HIDDEN, NETWORK_LOSSES, NETWORK_MODELS, check_hidden
+from .source import source_for
 from .training import TrainingConfig
 
 FORMAT = "gdsim-session"
@@ -342,6 +345,13 @@ def config_from_dict(d: Any, where: str = "the settings") -> TrainingConfig:
         init = tuple(float(_within(_real(v, "a start value"), "a start value",
                                    -limits.INIT_RANGE, limits.INIT_RANGE)) for v in init)
     tolerance = _optional(d.get("tolerance"), _real, "the tolerance")
+    # the network's shape and the feature maps (absent from files written before networks)
+    hidden = tuple(_int(h, "a hidden layer size") for h in _list(d.get("hidden", list(DEFAULT_HIDDEN)),
+                                                                  "the hidden layers"))
+    activation = _text(d.get("activation", "tanh"), "the activation")
+    features = _optional(d.get("features"), _list, "the feature maps")
+    if features is not None:
+        features = tuple(_text(f, "a feature map") for f in features) or None
     config = TrainingConfig(
         model=_text(_get(d, "model", where), "the model"),
         loss=_optional(d.get("loss"), _text, "the loss"),
@@ -359,9 +369,21 @@ def config_from_dict(d: Any, where: str = "the settings") -> TrainingConfig:
         init=init,
         standardize=_bool(d.get("standardize", False), "standardize"),
         tolerance=None if tolerance is None else float(tolerance),
+        hidden=hidden,
+        activation=activation,
+        features=features,
     )
     try:
-        config.problem()
+        if config.model in NETWORK_MODELS:  # (its size depends on the data: checked with it)
+            if config.loss is not None and config.loss not in NETWORK_LOSSES[config.model]:
+                raise ValueError(f"the {config.model} model cannot be trained with {config.loss}")
+            check_hidden(config.hidden)
+            if config.activation not in ACTIVATIONS:
+                raise ValueError(f"unknown activation '{_short(config.activation)}'")
+        else:
+            config.problem()
+        if config.features is not None:
+            parse_features(config.features)
         make_optimizer(config.optimizer, **config.hyper)
         make_schedule(config.schedule, **config.schedule_params)
     except (ValueError, TypeError) as exc:
@@ -520,9 +542,12 @@ def _session_from_dict(d: Any, pin_factory) -> Session:
     if config.batch_size is not None and config.batch_size > dataset.n_rows:
         raise _Bad(f"its batch size is {limits.shown(config.batch_size)} but the data has "
                    f"{dataset.n_rows} rows")
-    if config.init is not None and len(config.init) != dataset.n_features + 1:
-        raise _Bad(f"its start point has {len(config.init)} values but the data needs "
-                   f"{dataset.n_features + 1}")
+    source = source_for(dataset, config)  # the parameters of its model on its data
+    if source.error:
+        raise _Bad(f"its settings do not fit its data ({source.error.rstrip('.')})")
+    p = source.n_parameters
+    if config.init is not None and len(config.init) != p:
+        raise _Bad(f"its start point has {len(config.init)} values but the model needs {p}")
     speed = float(_real(d.get("speed", 0.0), "the speed"))
     if speed < 0:
         raise _Bad(f"its speed is {speed!r} (must not be negative)")
@@ -532,7 +557,6 @@ def _session_from_dict(d: Any, pin_factory) -> Session:
         if len(axes) != 2:
             raise _Bad("its surface axes should be two parameter numbers")
         i, j = (_int(a, "a surface axis") for a in axes)
-        p = dataset.n_features + 1
         if not (0 <= i < p and 0 <= j < p and i != j):
             raise _Bad(f"its surface axes {limits.shown(i)}, {limits.shown(j)} are not two different "
                        f"parameters of {p}")

@@ -125,6 +125,8 @@ def _column(X: np.ndarray, k: int) -> np.ndarray:
 def _direct_grid(problem: Problem, X: np.ndarray, y: np.ndarray, theta: np.ndarray,
                  i: int, j: int, xs: np.ndarray, ys: np.ndarray,
                  should_stop: Callable[[], bool] | None = None) -> np.ndarray | None:
+    if hasattr(problem, "losses"):  # a network: the grid's parameter vectors in batches, a row of ys at a time
+        return _network_grid(problem, X, y, theta, i, j, xs, ys, should_stop)
     base = np.array(theta, dtype=np.float64)
     base[i] = base[j] = 0.0
     z0 = problem.logits(base, X)  # logits without θ_i, θ_j
@@ -148,6 +150,18 @@ def _direct_grid(problem: Problem, X: np.ndarray, y: np.ndarray, theta: np.ndarr
                 out[r] += partial
     if problem.reduction == "mean":
         out /= n
+    return out
+
+
+def _network_grid(problem, X, y, theta, i, j, xs, ys, should_stop) -> np.ndarray | None:
+    out = np.empty((len(ys), len(xs)))
+    thetas = np.repeat(np.asarray(theta, dtype=np.float64)[None, :], len(xs), axis=0)
+    thetas[:, i] = xs
+    for r, bval in enumerate(ys):
+        if should_stop is not None and should_stop():
+            return None
+        thetas[:, j] = bval
+        out[r] = problem.losses(thetas, X, y)
     return out
 
 

@@ -23,7 +23,7 @@ from .limits import check_epochs, check_init, check_seed
 from .optim import make_optimizer
 from .problem import NATURAL_LOSS, SHORT_ROWS, Problem, design_matrix
 from .schedules import make_schedule
-from .source import DataSource
+from .source import source_for
 from .standardize import Standardizer
 from .surface import QuadraticStats
 
@@ -178,7 +178,7 @@ class TrainingRun:
 
     def __init__(self, dataset: Dataset, config: TrainingConfig) -> None:
         config.check(dataset)
-        self.source = DataSource(dataset)
+        self.source = source_for(dataset, config)
         dataset = apply_features(dataset, config.features)
         self.dataset = dataset
         self.config = config

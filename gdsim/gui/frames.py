@@ -10,10 +10,11 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QTimer
 
-from ..core.fit import fit_picture
+from ..core.fit_model import run_picture
 from ..core.surface_tracker import SurfaceTracker
 from .plots import style
 from .run_control import RUN_SHORTCUTS
+from .status_line import accuracy_text
 from .surface_refiner import SurfaceRefiner
 from .worker import Frame
 
@@ -195,15 +196,16 @@ class FrameDrawing:
         run = self._run
         if not self._source.applies.fit_view:
             return  # no data to fit: the fit plot is hidden
-        theta = run.standardizer.params_to_original(params) if run.standardizer else params
-        optimum = self.surface_model.optimum_original
-        picture = fit_picture(run.dataset, run.problem, theta, optimum)
+        picture = run_picture(run, params, self.surface_model.optimum_original)
         view = self.fit_view
         if picture.kind == "line":
             view.show_line_fit(picture.x, picture.y, *picture.curve, picture.x_label, picture.y_label,
                                picture.optimum_curve)
         elif picture.kind == "logistic_1d":
             view.show_logistic_1d(picture.x, picture.y, *picture.curve, picture.x_label, picture.y_label)
+        elif picture.kind == "regions":
+            view.show_regions(picture.x, picture.y, picture.labels, x_label=picture.x_label,
+                              y_label=picture.y_label, **picture.extra)
         elif picture.kind == "boundary":
             view.show_decision_boundary(picture.x, picture.y, picture.labels, picture.curve,
                                         picture.x_label, picture.y_label)
@@ -225,7 +227,8 @@ class FrameDrawing:
         self.progress.setMaximum(maximum)
         self.progress.setValue(value)
         self.progress.setFormat(f"{snap.iteration} / {snap.total_iterations}")
-        text = status_text(snap, self._run.parameter_names, self._source)
+        text = status_text(snap, self._run.parameter_names, self._source,
+                           accuracy_text(self._run, snap.params, self.worker.is_running))
         color = "#1b1b1b"
         if snap.status in ("diverged", "failed"):
             text = f"{snap.message}  ({text})"
@@ -269,7 +272,7 @@ def progress_units(iteration: int, total: int) -> tuple[int, int]:
 STATUS_PARAMETERS = 8
 
 
-def status_text(snap, names, source) -> str:
+def status_text(snap, names, source, accuracy: str = "") -> str:
     """Where the run is, its loss and its parameters, saying which parameters the loss is at.
 
     In full-batch descent the loss at the newest parameters arrives with the
@@ -288,6 +291,8 @@ def status_text(snap, names, source) -> str:
         step = "step"
         parts = [f"step {snap.iteration} of {snap.total_iterations}"]
     loss = f"{source.loss_label} {snap.loss:.6g}"
+    if accuracy:  # (at the newest parameters)
+        shown = f"{accuracy} · {shown}"
     if snap.loss_iteration == snap.iteration:
         parts += [loss, shown]
     elif snap.loss_iteration == snap.iteration - 1:

@@ -9,8 +9,6 @@ window and reacts to the dataset, the controls and the surface.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence
@@ -21,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from ..core.dataset import Dataset
 from ..core.presets import DEFAULT_PRESET, list_presets, load_preset
-from ..core.source import DataSource
+from ..core.source import ProblemSource, source_for
 from ..core.training import TrainingConfig, TrainingRun
 from .controls import ControlsPanel
 from .dataset import DatasetDocument, DatasetPanel
@@ -32,10 +30,7 @@ from .run_control import RunControl
 from .status_line import StatusLine
 
 APP_TITLE = "gdsim — gradient descent simulator"
-# The window offers linear and logistic models only (networks come later): a
-# network preset opens with logistic regression (sine, a regression, with linear).
-PRESETS = {p.id: p if p.model in ("linear", "logistic")
-           else replace(p, model="linear" if p.id == "sine" else "logistic") for p in list_presets()}
+PRESETS = {p.id: p for p in list_presets()}  # each opens with its own model (xor, spiral: an MLP)
 
 
 class MainWindow(RunControl, FrameDrawing, ProblemMenu, QMainWindow):
@@ -72,9 +67,11 @@ class MainWindow(RunControl, FrameDrawing, ProblemMenu, QMainWindow):
         self.resize(1600, 1000)
         self.resizeDocks([self.findChild(QDockWidget, "datasetDock")], [300], Qt.Horizontal)
         self.centralWidget().setSizes([560, 440])
-        self._source = self._data_source = DataSource(dataset)
+        self._source = self._data_source = source_for(dataset, config)
         self.controls.set_n_rows(dataset.n_rows)
+        self.controls.set_model_losses(self._source.model_losses())
         self.controls.set_parameter_names(self._source.parameter_names)
+        self.controls.set_default_init(self._source.default_init, self._source.applies.network)
         self.controls.set_config(config)
         self._speed_changed(self.controls.speed())
         self._reset()
@@ -212,25 +209,27 @@ class MainWindow(RunControl, FrameDrawing, ProblemMenu, QMainWindow):
         """New or edited data: a new dataset starts afresh from the start-point fields; an
         edit pauses the run, which goes on from its current parameters, with every setting kept."""
         was_running = self.worker.is_running
-        source = DataSource(dataset)
+        on_data = self._source.applies.table
+        source = source_for(dataset, self.controls.config())
         new_problem = not source.is_same_problem(self._data_source)
-        run = self._run if self._source.kind == "data" else None
+        run = self._run if on_data else None
         self._data_source = source
         if new_problem:
             self.dataset_panel.clear_message()  # (an import says what it read after this)
-        if self._source.kind != "data":
+        if not on_data:
             self.set_problem(source, reset=False)  # loading data leaves a test function
         self._source = source
+        self.controls.set_model_losses(source.model_losses())
         preset = PRESETS.get(dataset.name)
         if preset and new_problem:
-            # A newly chosen preset brings its model (insurance is a classification table).
+            # A newly chosen preset brings its model (insurance is a classification table,
+            # spiral a network's).
             config = self.controls.config()
             if (config.model, config.standardize) != (preset.model, preset.standardize):
                 self.controls.set_config(config.replace(
                     model=preset.model, loss=None, init=None, standardize=preset.standardize))
         self.controls.set_n_rows(dataset.n_rows)
-        if self.controls.parameter_names() != source.parameter_names:
-            self.controls.set_parameter_names(source.parameter_names)
+        source = self._follow_config(self.controls.config())
         init = None
         if not new_problem and run is not None and run.iteration and run.params.size == source.n_parameters:
             init = tuple(float(v) for v in run.params)
@@ -240,6 +239,18 @@ class MainWindow(RunControl, FrameDrawing, ProblemMenu, QMainWindow):
 
     def _on_config_changed(self, config: TrainingConfig) -> None:
         self._reset()
+
+    def _follow_config(self, config: TrainingConfig) -> ProblemSource:
+        """The source for ``config`` (a dataset's parameters depend on the model: a network's
+        are torch's), made current; the start-point inputs follow its parameters."""
+        source = self._source.for_config(config)
+        self._source = source
+        if source.applies.table:
+            self._data_source = source
+        if self.controls.parameter_names() != source.parameter_names:
+            self.controls.set_parameter_names(source.parameter_names)
+        self.controls.set_default_init(source.default_init, source.applies.network)
+        return source
 
     def _on_surface_clicked(self, x: float, y: float) -> None:
         if self._run is None:

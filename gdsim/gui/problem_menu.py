@@ -9,7 +9,7 @@ from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QDockWidget
 
 from ..core.functions import FUNCTIONS, FunctionSource, make_function
-from ..core.source import DataSource, ProblemSource
+from ..core.source import ProblemSource, source_for
 
 
 class ProblemMenu:
@@ -39,7 +39,7 @@ class ProblemMenu:
     def set_function(self, name: str | None, condition: float | None = None, reset: bool = True) -> None:
         """Descend a classic test function (name from gdsim.core.functions), or the data (None)."""
         if name is None:
-            self.set_problem(DataSource(self.document.dataset), reset)
+            self.set_problem(source_for(self.document.dataset, self.controls.config()), reset)
         else:
             self.set_problem(FunctionSource(make_function(name, condition)), reset)
 
@@ -74,9 +74,9 @@ class ProblemMenu:
         """The start point, lr and epochs of a newly chosen problem: a test function's own; the
         data's as they were when it was left (or zeros)."""
         config = self.controls.config()
-        if previous is not None and previous.kind == "data" and source.kind != "data":
+        if previous is not None and previous.applies.table and not source.applies.table:
             self._data_settings = (config.hyper.get("lr"), config.epochs, self.controls.init())
-        if source.kind == "data" and self._data_settings is not None:
+        if source.applies.table and self._data_settings is not None:
             lr, epochs, init = self._data_settings
             self._data_settings = None
         else:
@@ -114,7 +114,7 @@ class ProblemMenu:
 
     @property
     def source(self) -> ProblemSource:
-        """What the window descends (gdsim.core.source): the data or a test function."""
+        """What the window descends (gdsim.core.source): the data (a linear model or a network) or a test function."""
         return self._source
 
     def _ask_bowl_condition(self) -> None:

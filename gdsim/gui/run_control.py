@@ -120,15 +120,16 @@ class RunControl:
             self._reset_due = (init, notice)
             return
         self._notice = notice
-        source = self._source
+        config = self.controls.config()
+        source = self._follow_config(config)  # (a network's parameters follow its layers)
         config = self.controls.config()
         if init is None:
             # the start-point fields are where the run starts, (0, 0) included
             init = self.controls.init()
             if len(init) != source.n_parameters:
                 init = source.default_init
-            elif not any(init) and source.default_init is None:
-                init = None  # zeros, as the source's own default
+            elif init == (source.default_init or (0.0,) * len(init)):
+                init = None  # the source's own default (zeros, or a network's torch init)
         config = config.replace(init=init)
         try:
             run = source.make_run(config)

@@ -35,6 +35,11 @@ Decisions
   and drop-last outside mini-batch mode, where they have no effect.
 * The start point is one spin box per parameter, or past a few one line of
   comma-separated values (``start_point.StartPointEditor``).
+* Networks (``network_controls``): hidden layers and activation for the MLP,
+  feature maps for every model; the losses each model offers for the data
+  come from the window (``set_model_losses``). A network's default start is
+  torch's initialisation from the seed (``set_default_init``), so the seed
+  stays editable in full-batch mode.
 * ``set_applicable(model, batches)`` hides what a problem has not (a test
   function: no model or loss, no batches; its epochs are its steps).
 * Default speed 30 it/s: the default preset (5 rows, full batch, 100 epochs
@@ -65,18 +70,25 @@ from PySide6.QtWidgets import (
 )
 
 from gdsim.core.batching import iterations_per_epoch
+from gdsim.core.network import NETWORK_LOSSES
 from gdsim.core.problem import ALLOWED_LOSSES, LOSS_TITLES, NATURAL_LOSS, TORCH_LOSS
 from gdsim.core.schedules import SCHEDULES, make_schedule, schedule_params
 from gdsim.core.limits import MAX_EPOCHS, MAX_SEED  # the bounds sessions and the CLI keep too
 from gdsim.core.training import TrainingConfig
 
 from .log_spin import CompactDoubleSpinBox, LogSpinBox, WheelGuard
+from .network_controls import NetworkControls
 from .start_point import StartPointEditor
 from .optimizer_panel import ERROR_STYLE, OptimizerGroup, camel, make_number_editor
 
 __all__ = ["ControlsPanel", "SPEEDS", "DEFAULT_SPEED", "BATCH_MODES"]
 
-MODEL_TITLES = {"linear": "linear regression", "logistic": "logistic regression"}
+MODEL_TITLES = {"linear": "linear regression", "logistic": "logistic regression",
+                "mlp": "neural network (MLP)", "softmax": "softmax regression"}
+#: the losses each model can be trained with, and its loss when the data say nothing
+MODEL_LOSSES = {**{m: (ALLOWED_LOSSES[m], NATURAL_LOSS[m]) for m in ALLOWED_LOSSES},
+                "mlp": (NETWORK_LOSSES["mlp"], "bce"), "softmax": (NETWORK_LOSSES["softmax"], "ce")}
+TORCH_INIT_NOTE = "torch's nn.Linear initialisation, drawn from the seed; edit the values to choose your own"
 BATCH_MODES = (("batch", "batch (all rows)"), ("stochastic", "stochastic (1 row)"), ("mini-batch", "mini-batch"))
 SCHEDULE_TITLES = {
     "constant": "constant",
@@ -139,6 +151,8 @@ class ControlsPanel(QWidget):
         self._mini_batch_chosen = False  # until the user picks one, it follows N
         self._schedule_editors: dict[str, QDoubleSpinBox | QSpinBox] = {}
         self._error = ""
+        self._model_losses = dict(MODEL_LOSSES)
+        self._seed_draws_init = False  # a network: the seed draws the start point
         self.wheel_guard = WheelGuard(self)  # inputs take the wheel only when focused
 
         outer = QVBoxLayout(self)
@@ -201,7 +215,9 @@ class ControlsPanel(QWidget):
         self.modelCombo.setObjectName("modelCombo")
         for name, title in MODEL_TITLES.items():
             self.modelCombo.addItem(title, name)
-        self.modelCombo.setToolTip("ŷ = w·x + b (linear) or σ(w·x + b) (logistic)")
+        self.modelCombo.setToolTip("ŷ = w·x + b (linear), σ(w·x + b) (logistic), a small network "
+                                   "torch.nn.Sequential(Linear, act, …, Linear) (MLP) or one Linear "
+                                   "layer with cross-entropy (softmax)")
         form.addRow("model", self.modelCombo)
 
         self.lossCombo = QComboBox(group)
@@ -223,6 +239,11 @@ class ControlsPanel(QWidget):
             "train on (x − mean) / std; parameters are reported back in the original units"
         )
         form.addRow(self.standardizeCheck)
+        self.network = NetworkControls(form, group, self._emit_config)
+        self.hiddenEdit = self.network.hiddenEdit
+        self.activationCombo = self.network.activationCombo
+        self.featuresEdit = self.network.featuresEdit
+        self.network.set_model("linear")
 
         self.modelCombo.currentIndexChanged.connect(self._on_model_changed)
         self.lossCombo.currentIndexChanged.connect(self._emit_config)
@@ -389,6 +410,12 @@ class ControlsPanel(QWidget):
         self.startGroup.setToolTip("initial parameters θ₀ (or click on the loss surface)")
         layout = QVBoxLayout(self.startGroup)
         layout.setContentsMargins(6, 6, 6, 6)
+        self.startNoteLabel = QLabel(TORCH_INIT_NOTE, self.startGroup)
+        self.startNoteLabel.setObjectName("startNoteLabel")
+        self.startNoteLabel.setWordWrap(True)
+        self.startNoteLabel.setStyleSheet("color: #444;")
+        self.startNoteLabel.hide()
+        layout.addWidget(self.startNoteLabel)
         self.startEditor = StartPointEditor(self.wheel_guard, self.startGroup)
         self.startEditor.edited.connect(self._emit_config)
         layout.addWidget(self.startEditor)
@@ -411,10 +438,13 @@ class ControlsPanel(QWidget):
     def _fill_losses(self, model: str, selected: str | None = None) -> None:
         blocked = self.lossCombo.blockSignals(True)
         self.lossCombo.clear()
-        for loss in ALLOWED_LOSSES[model]:
+        allowed, natural = self._model_losses.get(model, MODEL_LOSSES[model])
+        for loss in allowed:
             self.lossCombo.addItem(LOSS_TITLES[loss], loss)
             self.lossCombo.setItemData(self.lossCombo.count() - 1, f"torch.nn.{TORCH_LOSS[loss]}", Qt.ToolTipRole)
-        index = self.lossCombo.findData(selected or NATURAL_LOSS[model])
+        index = self.lossCombo.findData(selected or natural)
+        if index < 0:
+            index = self.lossCombo.findData(natural)
         self.lossCombo.setCurrentIndex(max(index, 0))
         self.lossCombo.blockSignals(blocked)
 
@@ -445,6 +475,7 @@ class ControlsPanel(QWidget):
         else:
             batch_size = int(self.batchSizeSpin.value())
         init = self.init()
+        hidden, activation, features = self.network.values()
         return TrainingConfig(
             model=self.modelCombo.currentData(),
             loss=self.lossCombo.currentData(),
@@ -458,9 +489,12 @@ class ControlsPanel(QWidget):
             shuffle=self.shuffleCheck.isChecked(),
             drop_last=self.dropLastCheck.isChecked(),
             seed=int(self.seedSpin.value()),
-            init=init if any(v != 0 for v in init) else None,
+            init=None if self.startEditor.is_default() or not any(v != 0 for v in init) else init,
             standardize=self.standardizeCheck.isChecked(),
             tolerance=float(self.toleranceSpin.value()) if self.toleranceCheck.isChecked() else None,
+            hidden=hidden,
+            activation=activation,
+            features=features,
         )
 
     def set_config(self, config: TrainingConfig) -> None:
@@ -468,7 +502,9 @@ class ControlsPanel(QWidget):
         self._loading = True
         try:
             self.modelCombo.setCurrentIndex(self.modelCombo.findData(config.model))
-            self._fill_losses(config.model, config.loss_name)
+            self._fill_losses(config.model, config.loss)
+            self.network.set_values(config.hidden, config.activation, config.features)
+            self.network.set_model(config.model)
             self.reductionCombo.setCurrentIndex(self.reductionCombo.findData(config.reduction))
             self.standardizeCheck.setChecked(bool(config.standardize))
             self.optimizerGroup.set_state(config.optimizer, dict(config.hyper))
@@ -492,7 +528,7 @@ class ControlsPanel(QWidget):
             self.shuffleCheck.setChecked(bool(config.shuffle))
             self.seedSpin.setValue(int(config.seed))
             if config.init is None:
-                self.startEditor.set_values((0.0,) * len(self._names))
+                self.startEditor.set_values(self.startEditor._default_for(len(self._names)))
             else:
                 if len(config.init) != len(self._names):
                     names = tuple(f"w{i + 1}" for i in range(len(config.init) - 1)) + ("b",)
@@ -553,6 +589,25 @@ class ControlsPanel(QWidget):
     def parameter_names(self) -> tuple[str, ...]:
         return self._names
 
+    def set_default_init(self, values: Sequence[float] | None, torch_init: bool = False) -> None:
+        """The start a run takes unless edited (None: zeros); ``torch_init``: it is a network's
+        torch initialisation from the seed, which the start-point group then says (no signal)."""
+        self.startEditor.set_default(values)
+        self.startNoteLabel.setVisible(torch_init)
+        if torch_init != self._seed_draws_init:
+            self._seed_draws_init = torch_init
+            self.seedSpin.setToolTip("random seed of the network's initialisation and of the shuffling: "
+                                     "same seed, same run" if torch_init
+                                     else "random seed of the shuffling: same seed, same run")
+            self._update_enabled()
+
+    def set_model_losses(self, losses: dict[str, tuple[tuple[str, ...], str]]) -> None:
+        """The losses each model offers for the data, and its natural one: {model: (losses, natural)}
+        (models left out keep their usual ones; no signal)."""
+        self._model_losses = {**MODEL_LOSSES, **losses}
+        current = self.lossCombo.currentData()
+        self._fill_losses(self.modelCombo.currentData(), current)
+
     def set_init(self, values: Sequence[float], emit: bool = True) -> None:
         """Show start values (e.g. from a click on the loss surface); emits ``config_changed`` once."""
         values = tuple(float(v) for v in values)
@@ -602,6 +657,7 @@ class ControlsPanel(QWidget):
         if self._loading:
             return
         self._fill_losses(self.modelCombo.currentData())
+        self.network.set_model(self.modelCombo.currentData())
         self._emit_config()
 
     def _on_optimizer_changed(self, _name: str) -> None:
@@ -693,7 +749,8 @@ class ControlsPanel(QWidget):
         self.batchSizeButton.setEnabled(free and mode == "mini-batch" and bool(self.batchSizeMenu.actions()))
         self.dropLastCheck.setEnabled(free and mode == "mini-batch")
         self.shuffleCheck.setEnabled(free and mode != "batch")
-        self.seedSpin.setEnabled(free and mode != "batch")
+        self.seedSpin.setEnabled(free and (mode != "batch" or self._seed_draws_init))
+        self.network.set_enabled(free)
         self.startEditor.setEnabled(free)
         self.toleranceCheck.setEnabled(free)
         self.toleranceSpin.setEnabled(free and self.toleranceCheck.isChecked())

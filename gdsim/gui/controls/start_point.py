@@ -5,6 +5,9 @@ past that, one line of comma-separated values (``initEdit``) with a hint
 (``initHintLabel``), applied on Enter and refused in red, keeping the old
 values, unless it holds one number per parameter. A 10,000-column table built
 10,000 spin boxes, which took minutes; the line takes milliseconds.
+
+A default start (``set_default``: zeros, or a network's torch initialisation)
+is shown until the user edits a value; ``is_default()`` says whether they have.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ class StartPointEditor(QWidget):
         self._hint: QLabel | None = None
         self._line_values: tuple[float, ...] = ()
         self._quiet = False
+        self._default: tuple[float, ...] | None = None  # None: zeros
 
     def names(self) -> tuple[str, ...]:
         return self._names
@@ -50,7 +54,7 @@ class StartPointEditor(QWidget):
         """New inputs for ``names``; the values are kept when the count is unchanged, else zeros."""
         names = tuple(names)
         old = self.values()
-        values = old if len(old) == len(names) else (0.0,) * len(names)
+        values = old if len(old) == len(names) else self._default_for(len(names))
         while self._form.rowCount():
             self._form.removeRow(0)
         self._spins, self._line, self._hint = [], None, None
@@ -70,6 +74,21 @@ class StartPointEditor(QWidget):
                 self._wheel_guard.guard(spin)
                 self._spins.append(spin)
         self.set_values(values)
+
+    def _default_for(self, n: int) -> tuple[float, ...]:
+        return self._default if self._default is not None and len(self._default) == n else (0.0,) * n
+
+    def set_default(self, values: Sequence[float] | None) -> None:
+        """The start a run takes unless the user edits it (None: zeros); shown now if the
+        values shown are the previous default (no signal)."""
+        shown_default = self.is_default()
+        self._default = None if values is None else tuple(float(v) for v in values)
+        if shown_default or not self._names:
+            self.set_values(self._default_for(len(self._names)))
+
+    def is_default(self) -> bool:
+        """True while the values are the default start (not edited)."""
+        return self.values() == self._default_for(len(self._names))
 
     def values(self) -> tuple[float, ...]:
         if self._line is not None:
@@ -114,6 +133,8 @@ class StartPointEditor(QWidget):
             self.edited.emit()
 
     def _on_line(self) -> None:
+        if self._line.text() == ", ".join(f"{v:g}" for v in self._line_values):
+            return  # as shown (rounded to 6 digits): the values are kept exactly
         try:
             values = tuple(float(v) for v in self._line.text().replace(";", ",").split(",") if v.strip())
         except ValueError:

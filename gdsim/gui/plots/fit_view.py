@@ -1,9 +1,10 @@
 """FitView: the data with the current model drawn over it.
 
-Four presentations, switched by whichever ``show_*`` method is called last:
+Five presentations, switched by whichever ``show_*`` method is called last:
 line fit (scatter + fitted line + dashed least-squares line), 1-D logistic
-(0/1 points + sigmoid), decision boundary (two classes + line) and predicted
-vs actual (scatter + y = x).  Items are created once and updated with
+(0/1 points + sigmoid), decision boundary (two classes + line), decision
+regions (a classifier's colours over the plane, ``fit_regions``, with the
+points of k classes on top) and predicted vs actual (scatter + y = x).  Items are created once and updated with
 ``setData``, so calling a ``show_*`` method every frame is cheap.  Model
 lines are added with ``ignoreBounds=True`` (the view follows the data, not a
 diverging model) and clipped to a generous box before reaching Qt; the view
@@ -21,8 +22,9 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QGraphicsItem
 
 from . import placement, style
+from .fit_regions import CLASS_SYMBOLS, RegionImage, class_color
 
-MODES = ("line_fit", "logistic_1d", "decision_boundary", "predicted_vs_actual")
+MODES = ("line_fit", "logistic_1d", "decision_boundary", "regions", "predicted_vs_actual")
 #: the view widens to show the model at most this many data spans past the data on each side
 MODEL_REACH = 3.0
 #: the legend's corner is chosen again at most this often while the model moves (seconds)
@@ -78,21 +80,13 @@ class FitView(pg.PlotWidget):
             pen=None, symbol="o", symbolSize=9, symbolPen=pg.mkPen("w", width=1),
             symbolBrush=pg.mkBrush(style.DATA_COLOR))
         self.data_item.setZValue(5)
-        self.class_items = (
-            pg.PlotDataItem(pen=None, symbol="o", symbolSize=10,
-                            symbolPen=pg.mkPen("w", width=1),
-                            symbolBrush=pg.mkBrush(style.CLASS_COLORS[0])),
-            pg.PlotDataItem(pen=None, symbol="t1", symbolSize=11,
-                            symbolPen=pg.mkPen("k", width=0.8),
-                            symbolBrush=pg.mkBrush(style.CLASS_COLORS[1])),
-        )
-        for it in self.class_items:
-            it.setZValue(5)
+        self.class_items: list[pg.PlotDataItem] = []  # one scatter per class (more made as needed)
+        for k in range(2):
+            self._class_item(k)
         # The points change only with the table: kept as a picture, they are not
         # drawn again, one by one, each time the model line over them moves
         # (200,000 rows at full speed: about 5 ms of every frame).
-        for it in (self.data_item, *self.class_items):
-            it.scatter.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.data_item.scatter.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.model_item = pg.PlotDataItem(pen=style.pen(style.MODEL_COLOR, width=3.0),
                                           connect="finite")
         self.model_item.setZValue(8)
@@ -108,8 +102,12 @@ class FitView(pg.PlotWidget):
         self.highlight_item.setZValue(10)
         self._light_highlight = False
 
-        for it in (self.data_item, *self.class_items):
+        self.plot_item.addItem(self.data_item)
+        for it in self.class_items:
             self.plot_item.addItem(it)
+        self.regions = RegionImage()
+        self.plot_item.addItem(self.regions, ignoreBounds=True)
+        self.regions.setVisible(False)
         for it in (self.model_item, self.optimum_item, self.diagonal_item, self.highlight_item):
             self.plot_item.addItem(it, ignoreBounds=True)
         self.legend = style.make_legend(self)
@@ -129,6 +127,22 @@ class FitView(pg.PlotWidget):
             style.size_axes_for_labels(self)
             self._legend_due = 0.0
 
+    def _class_item(self, k: int) -> pg.PlotDataItem:
+        """The scatter of class k's points (made, and added to the plot, on first use)."""
+        while len(self.class_items) <= k:
+            i = len(self.class_items)
+            item = pg.PlotDataItem(pen=None, symbol=CLASS_SYMBOLS[i % len(CLASS_SYMBOLS)],
+                                   symbolSize=10 if i == 0 else 11,
+                                   symbolPen=pg.mkPen("w", width=1) if i == 0 else pg.mkPen("k", width=0.8),
+                                   symbolBrush=pg.mkBrush(class_color(i)))
+            item.setZValue(5)
+            # the points change only with the table: kept as a picture (see data_item)
+            item.scatter.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+            if hasattr(self, "plot_item") and i >= 2:
+                self.plot_item.addItem(item)
+            self.class_items.append(item)
+        return self.class_items[k]
+
     # ------------------------------------------------------------------ helpers
 
     def mode(self) -> str | None:
@@ -145,6 +159,8 @@ class FitView(pg.PlotWidget):
         self.vb.enableAutoRange()
         self._set_model_box(None)
         self._show_note("")
+        if mode != "regions":
+            self.regions.clear_regions()
         used = {id(item) for item, _ in entries}
         for item in (self.data_item, *self.class_items, self.model_item, self.optimum_item,
                      self.diagonal_item):
@@ -430,6 +446,35 @@ class FitView(pg.PlotWidget):
             self._show_model(boundary[0], boundary[1], "decision boundary")
         else:
             self._show_model([], [], "decision boundary")
+        style.label_axes(self, x_label, y_label)
+        self._place_legend()
+
+    def show_regions(self, x1, x2, labels, values, extent, classes: int, probability: bool,
+                     x_label: str = "x1", y_label: str = "x2") -> None:
+        """The classifier's regions (``fit_regions.RegionImage``) with each class's points on top.
+
+        ``values`` [x index, y index] over ``extent`` (x0, x1, y0, y1): P(class 1) when
+        ``probability``, else the predicted class of ``classes``."""
+        changed = False
+        if not self._same_arrays(x1, x2, labels):
+            a, b, lab = _f(x1), _f(x2), _f(labels)
+            n = min(len(a), len(b), len(lab))
+            a, b, lab = a[:n], b[:n], lab[:n]
+            labels_changed = not np.array_equal(lab, self._labels, equal_nan=True)
+            changed = self._set_rows(a, b) or labels_changed
+            if changed:
+                self._labels = lab
+        lab = self._labels
+        finite = lab[np.isfinite(lab)]
+        k = max(int(classes), int(finite.max()) + 1 if finite.size else 0, 2)
+        if self._mode == "regions" and len(self._entries) != k:
+            self._mode = None  # another number of classes: other legend entries
+        entered = self._enter("regions", [(self._class_item(c), f"class {c}") for c in range(k)])
+        if changed or entered:
+            ok = np.isfinite(lab)
+            for c in range(k):
+                self.class_items[c].setData(*self._drawn_rows(ok & (np.round(lab) == c)))
+        self.regions.set_regions(values, tuple(float(v) for v in extent), k, probability)
         style.label_axes(self, x_label, y_label)
         self._place_legend()
 
