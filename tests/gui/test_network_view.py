@@ -184,6 +184,28 @@ def test_the_window_draws_its_linear_model_and_a_network_run_opens_the_dock(wind
     assert not dock.isVisible()
 
 
+def test_a_window_opening_on_a_network_preset_shows_the_dock_and_reset_hides_it(qtbot):
+    from helpers import projector_window
+
+    window = projector_window(qtbot)
+    assert not window.network_view_dock.isVisible()  # the default preset is linear
+    window.shutdown()
+    from gdsim.gui.main_window import MainWindow
+
+    window = MainWindow(preset="spiral")
+    window.ask_before_discarding = False
+    qtbot.addWidget(window)
+    window.resize(1280, 690)
+    window.show()
+    qtbot.waitExposed(window)
+    dock, view = window.network_view_dock, window.network_view_dock.view
+    assert dock.isVisible() and view.n_edges == 88
+    qtbot.waitUntil(lambda: view.height() >= 200 and view.width() >= 220, timeout=2000)  # room for 8 units
+    window.default_layout.reset()
+    assert not dock.isVisible()
+    window.shutdown()
+
+
 def test_frames_update_the_view_at_most_every_interval_and_the_last_one_is_drawn(window, qtbot):
     dock = window.network_view_dock
     settled(window, qtbot)
@@ -246,6 +268,30 @@ def test_the_surface_axes_are_outlined_and_follow_the_axis_combos(qtbot):
     assert view.tooltip_at(point_on(view, 1)) == "w2 = 0"
     assert view.tooltip_at(point_on(view, 0)) == "w1 = 0 (a surface axis)"
     window.shutdown()
+
+
+def test_training_a_chosen_network_ends_with_its_final_weights_drawn(window, qtbot):
+    from PySide6.QtWidgets import QComboBox, QPushButton
+
+    from helpers import choose
+
+    dock = window.network_view_dock
+    choose(window.dataset_panel.findChild(QComboBox, "presetCombo"), "spiral")
+    assert dock.isVisible() and dock.view.n_edges == 88  # a network preset: its network, shown
+    window.controls.epochsSpin.setValue(40)
+    speed = window.findChild(QComboBox, "speedCombo")
+    speed.setCurrentIndex(speed.findData(0.0))
+    qtbot.mouseClick(window.findChild(QPushButton, "startButton"), Qt.LeftButton)
+    qtbot.waitUntil(lambda: window.current_run.done, timeout=20000)
+    run = window.current_run
+    assert run.iteration == 40
+    qtbot.waitUntil(lambda: dock.view._theta is not None and np.array_equal(dock.view._theta, run.params),
+                    timeout=3000)
+    choose(window.dataset_panel.findChild(QComboBox, "presetCombo"), "spiral3")
+    choose(window.controls.modelCombo, "softmax")
+    view = dock.view
+    assert (view.n_nodes, view.n_edges) == (5, 6) and view._output_names == ("class 0", "class 1", "class 2")
+    assert view.tooltip_at(view.node_position(4)).startswith("0.bias[2] = ")
 
 
 def test_a_test_function_gets_one_sentence(window, qtbot):

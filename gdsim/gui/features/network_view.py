@@ -5,10 +5,10 @@ as one layer of k outputs, and linear and logistic regression as one Linear
 layer (inputs → one output; w1..wd are its weight, b its bias, in the same
 flat order).  A test function has no network, and the dock says so.
 
-The dock opens by itself once per window, when the run first becomes a network
-(an MLP or softmax model, chosen or opened); closing it or View ▸ Reset layout
-hides it for good, and the window never opens with it unless the user's saved
-layout has it.  Frames are drawn at most every ``MIN_INTERVAL_S`` and never
+The dock opens by itself once per window, when the run first is a network (an
+MLP or softmax model: a network preset at start, or chosen or opened later);
+closed, or hidden by View ▸ Reset layout, it stays closed until the user shows
+it again (View or Teach ▸ Network view).  Frames are drawn at most every ``MIN_INTERVAL_S`` and never
 more often than leaves painting the view ``PAINT_SHARE`` of the time (a
 2-16-16-16-16-3 net paints in about 5 ms: 20 drawings a second), but at least
 every ``MAX_INTERVAL_S``; the newest parameters are always drawn in the end.  Clicking an edge or a node picks that weight or bias as a
@@ -35,7 +35,7 @@ HEIGHT_SHARE, MIN_HEIGHT = 0.45, 260  # the dock's height when first shown, besi
 
 def network_of(run) -> dict | None:
     """What ``NetworkView.set_network`` needs to draw ``run``'s model, or None for a test function."""
-    if run.source.kind != "data":
+    if run.source.kind == "function":
         return None
     problem = run.problem
     inputs = run.dataset.feature_names
@@ -65,7 +65,7 @@ class NetworkViewDock(QDockWidget):
         self._last_drawn = -1e9
         self._timer = QTimer(self, singleShot=True)
         self._timer.timeout.connect(self._draw_pending)
-        self._was_network = is_network(window.current_run)
+        self._was_network = False
         self._opened_once = False
         self._sized = False
         self.visibilityChanged.connect(self._on_visibility)
@@ -94,7 +94,7 @@ class NetworkViewDock(QDockWidget):
         """Outline the two parameters the loss surface is drawn over."""
         run = self._window.current_run
         axes = getattr(getattr(self._window, "surface_model", None), "axes", ())
-        self.view.set_marked(axes if run is not None and run.source.kind == "data" else ())
+        self.view.set_marked(axes if run is not None and run.source.kind != "function" else ())
 
     def on_frame_drawn(self, frame) -> None:
         self._pending = frame.snapshot.params

@@ -4,15 +4,18 @@ As TensorFlow Playground draws it: the inputs on the left (labelled with the
 input names), the hidden layers, the outputs on the right.  An edge's width is
 |w| over the net's largest |w|, its colour the sign (Okabe–Ito blue for
 positive, vermillion for negative: told apart with any colour vision); a node's
-fill is its bias on the same scale.  Hovering an edge or node shows the
+fill is its bias, |b| over the net's largest |b|, in the same colours (the key
+under the network says so, with both scales).  The loss surface's two
+parameters are drawn dashed (``set_marked``).  Hovering an edge or node shows the
 parameter's torch name and value; clicking it emits ``parameter_clicked`` with
 its index in the flat parameter vector (``gdsim.core.network.layout``: torch
 order, each weight row-major out × in, then the bias).
 
 It is a plain QWidget that paints itself, not a scene of items: ``set_params``
 only computes widths and colours with numpy and asks for a repaint, and the
-paint draws the edges in a few batches of one pen each (about 25 pen changes
-however many edges).  Hit tests are vectorised distances to every segment.
+paint draws the edges in batches of one pen each (widths rounded to
+WIDTH_STEP_PX: at most about 70 pen changes however many edges).  Hit tests
+are vectorised distances to every segment.
 """
 
 from __future__ import annotations
@@ -37,10 +40,11 @@ MAX_EDGE_PX = 6.0  # the width of the net's largest |w|
 WIDTH_STEP_PX = 0.25  # edges are drawn in batches of widths this far apart
 MAX_NODE_RADIUS = 11.0
 MAX_UNITS_DRAWN = 64  # a layer with more units gets a message instead
-HIT_SLACK_PX = 3.0
+HIT_SLACK_PX = 3.0  # how far from an edge's line the pointer still hovers it
 _POSITIVE_RGB = np.array(QColor(POSITIVE_COLOR).getRgb()[:3])
 _NEGATIVE_RGB = np.array(QColor(NEGATIVE_COLOR).getRgb()[:3])
-KEY_TEXT = "width ∝ |w| (widest {}), fill: bias"  # how far from an edge's line the pointer still hovers it
+WIDTH_TEXT = "width ∝ |w| (widest {}),"
+FILL_TEXT = "fill ∝ b (darkest {})"
 
 
 def _largest(values: np.ndarray) -> float:
@@ -51,7 +55,8 @@ def _largest(values: np.ndarray) -> float:
 
 
 def _dashed(width: float) -> QPen:
-    pen = QPen(QColor(HOVER_OUTLINE), width, Qt.DashLine)
+    pen = QPen(QColor(HOVER_OUTLINE), width, Qt.CustomDashLine)
+    pen.setDashPattern([3, 3])
     pen.setCapStyle(Qt.FlatCap)
     return pen
 
@@ -87,7 +92,7 @@ class NetworkView(QWidget):
         self._weights = np.empty(0)
         self._biases = np.empty(0)
         self._scale = 1.0  # the net's largest |w|
-        self._bias_scale = 1.0  # the net's largest |w| or |b|: a tiny bias is drawn pale
+        self._bias_scale = 1.0  # the net's largest |b|
         self._geometry = None  # (node centres, radius, edge segments, QLineFs, label font), for the size
         self._hover: tuple[str, int] | None = None  # ("edge" | "node", index)
         self._marked: tuple[int, ...] = ()  # parameters outlined (the loss surface's axes)
@@ -161,7 +166,7 @@ class NetworkView(QWidget):
         self._weights = theta[self._edge_param]
         self._biases = np.where(self._node_bias >= 0, theta[np.maximum(self._node_bias, 0)], 0.0)
         self._scale = _largest(self._weights)
-        self._bias_scale = _largest(np.concatenate([self._weights, self._biases]))
+        self._bias_scale = _largest(self._biases)
         if self._hover is not None and QToolTip.isVisible():
             QToolTip.showText(QCursor.pos(), self._hover_text(self._hover), self)  # the live value
         self.update()
@@ -188,8 +193,8 @@ class NetworkView(QWidget):
         return [NEGATIVE_COLOR if w < 0 else POSITIVE_COLOR for w in self._weights]
 
     def node_fill(self, node: int) -> QColor:
-        """A node's fill: white mixed with its bias's sign colour by |b| over the net's largest |w|
-        or |b| (an input: grey)."""
+        """A node's fill: white mixed with its bias's sign colour by |b| over the net's largest |b|
+        (an input: grey)."""
         return QColor.fromRgb(int(self._node_fills()[node]))
 
     def _node_fills(self) -> np.ndarray:
@@ -323,7 +328,7 @@ class NetworkView(QWidget):
 
     # --- painting -----------------------------------------------------------------------
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt name)
-        start = time.perf_counter()
+        start = time.thread_time()  # the GUI thread's own time (not waits for the trainer's GIL)
         p = QPainter(self)
         p.fillRect(self.rect(), QColor("white"))
         p.setRenderHint(QPainter.Antialiasing)
@@ -337,7 +342,7 @@ class NetworkView(QWidget):
         self._paint_nodes(p)
         self._paint_text(p)
         p.end()
-        self.last_paint_seconds = time.perf_counter() - start
+        self.last_paint_seconds = time.thread_time() - start
 
     def _paint_edges(self, p: QPainter) -> None:
         lines = self._layout()[3]
@@ -356,12 +361,9 @@ class NetworkView(QWidget):
             pen.setCapStyle(Qt.FlatCap)
             p.setPen(pen)
             p.drawLines([lines[i] for i in group.tolist()])
-        if self._marked:
-            for k in np.flatnonzero(np.isin(self._edge_param, self._marked)).tolist():
-                p.setPen(_dashed(widths[k] + 4 * style.SCALES.lines))
-                p.drawLine(lines[k])
-                p.setPen(QPen(colors[int(negative[k])], widths[k]))
-                p.drawLine(lines[k])
+        for k in np.flatnonzero(np.isin(self._edge_param, self._marked)).tolist() if self._marked else ():
+            p.setPen(_dashed(1.5 * style.SCALES.lines))  # a dashed line along the edge
+            p.drawLine(lines[k])
         if self._hover is not None and self._hover[0] == "edge":
             k = self._hover[1]
             p.setPen(QPen(QColor(HOVER_OUTLINE), widths[k] + 3))
@@ -392,7 +394,8 @@ class NetworkView(QWidget):
         line = fm.height()
         p.setPen(QColor(style.FOREGROUND))
         if self._title:
-            p.drawText(QRectF(0, 4, self.width(), line), Qt.AlignHCenter, self._title)
+            p.drawText(QRectF(0, 4, self.width(), line), Qt.AlignHCenter,
+                       fm.elidedText(self._title, Qt.ElideRight, self.width() - 8))
         for name, (x, y) in zip(self._input_names, centres[:self._sizes[0]].tolist()):
             p.drawText(QRectF(0, y - line / 2, x - radius - 6, line), Qt.AlignRight | Qt.AlignVCenter, name)
         for name, (x, y) in zip(self._output_names, centres[-self._sizes[-1]:].tolist()):
@@ -402,20 +405,27 @@ class NetworkView(QWidget):
         labels = ["inputs"] + [f"hidden {i}" for i in range(1, n - 1)] + ["outputs" if self._sizes[-1] > 1
                                                                            else "output"]
         spacing = (xs[1] - xs[0]) if n > 1 else self.width()
+        if max(fm.horizontalAdvance(t) for t in labels) > spacing - 4:  # columns too close: short names
+            labels = ["in"] + [f"h{i}" for i in range(1, n - 1)] + ["out"]
         p.setPen(QColor("#505050"))
         for x, label in zip(xs.tolist(), labels):
             p.drawText(QRectF(x - spacing / 2, bottom + 2, spacing, line), Qt.AlignHCenter, label)
         self._paint_key(p, bottom + 4 + line, line, fm)
 
     def _key_rows(self, fm: QFontMetricsF) -> list[list[tuple[str | None, str]]]:
-        """The key (which colour is which sign, what width and fill mean), in one row or, when
-        the view is too narrow for that, two."""
-        signs = [(POSITIVE_COLOR, "w > 0"), (NEGATIVE_COLOR, "w < 0")]
-        meaning = [(None, KEY_TEXT.format(signed_text(self._scale)))]
-        widest = [(None, KEY_TEXT.format("−8.888e+88"))]  # the decision holds for any value
-        if self._row_width(signs + widest, fm) <= self.width() - 12:
-            return [signs + meaning]
-        return [signs, meaning]
+        """The key (which colour is which sign, what width and fill mean), wrapped to the view's
+        width: the rows are chosen for the longest numbers, so they do not jump as values change."""
+        parts = [(POSITIVE_COLOR, "w > 0"), (NEGATIVE_COLOR, "w < 0"),
+                 (None, WIDTH_TEXT.format(signed_text(self._scale))),
+                 (None, FILL_TEXT.format(signed_text(self._bias_scale)))]
+        longest = parts[:2] + [(None, WIDTH_TEXT.format("8.888e+88")), (None, FILL_TEXT.format("8.888e+88"))]
+        rows, row = [], []
+        for i in range(len(parts)):
+            if row and self._row_width([longest[j] for j in row + [i]], fm) > self.width() - 12:
+                rows.append(row)
+                row = []
+            row.append(i)
+        return [[parts[i] for i in r] for r in rows + [row]]
 
     @staticmethod
     def _row_width(parts, fm: QFontMetricsF) -> float:
