@@ -243,13 +243,19 @@ def test_a_hidden_dock_draws_the_newest_frame_when_shown(window, qtbot):
 
 def test_clicking_a_weight_picks_it_as_a_surface_axis(window, qtbot):
     picked = []
-    window.pick_surface_parameter = picked.append
+
+    def pick(index):  # as the window's: the parameter becomes the surface's x axis
+        picked.append(index)
+        window.surface_model.axes = (index, 1)
+
+    window.pick_surface_parameter = pick
     window.run_changed.emit(spiral_run())
     view = window.network_view_dock.view
     qtbot.waitExposed(view)
     edge = view.edge_parameters().tolist().index(5)
     qtbot.mouseClick(view, Qt.LeftButton, pos=point_on(view, edge).toPoint())
     assert picked == [5]
+    assert view._marked == (5, 1)  # outlined at once
 
 
 def test_the_surface_axes_are_outlined_and_follow_the_axis_combos(qtbot):

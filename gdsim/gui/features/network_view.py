@@ -91,9 +91,10 @@ class NetworkViewDock(QDockWidget):
         self.sync_marks()
 
     def sync_marks(self) -> None:
-        """Outline the two parameters the loss surface is drawn over."""
+        """Outline the two parameters the loss surface is drawn over (none on a pca or random plane)."""
         run = self._window.current_run
-        axes = getattr(getattr(self._window, "surface_model", None), "axes", ())
+        tracker = getattr(self._window, "surface_model", None)
+        axes = () if tracker is None or getattr(tracker, "on_plane", False) else tracker.axes
         self.view.set_marked(axes if run is not None and run.source.kind != "function" else ())
 
     def on_frame_drawn(self, frame) -> None:
@@ -128,6 +129,7 @@ class NetworkViewDock(QDockWidget):
         pick = getattr(self._window, "pick_surface_parameter", None)
         if callable(pick):
             pick(index)
+            self.sync_marks()
 
 
 def install(window) -> None:
@@ -141,7 +143,8 @@ def install(window) -> None:
     window.menu("&Teach").addAction(action)
     window.run_changed.connect(dock.on_run_changed)
     window.frame_drawn.connect(dock.on_frame_drawn)
-    for combo in (getattr(window, "surface_x_combo", None), getattr(window, "surface_y_combo", None)):
+    for name in ("surface_x_combo", "surface_y_combo", "surface_plane_combo"):
+        combo = getattr(window, name, None)
         if combo is not None:  # connected after the window's own slot: the tracker has the new axes
             combo.currentIndexChanged.connect(dock.sync_marks)
     dock.on_run_changed(window.current_run)
