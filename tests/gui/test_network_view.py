@@ -109,6 +109,20 @@ def test_hovering_an_edge_shows_its_torch_name_and_value(qtbot):
     QToolTip.hideText()
 
 
+def test_a_shown_tooltip_follows_the_training(qtbot):
+    sizes = (2, 3, 1)
+    theta = np.zeros(n_params(sizes))
+    view = make_view(qtbot, sizes, theta)
+    p = view.node_position(2).toPoint()  # hidden unit 0: 0.bias[0], index 6
+    qtbot.mouseMove(view, p)
+    QApplication.sendEvent(view, QHelpEvent(QEvent.ToolTip, p, view.mapToGlobal(p)))
+    assert QToolTip.text() == "0.bias[0] = 0"
+    theta[6] = 1.5
+    view.set_params(theta)
+    assert QToolTip.text() == "0.bias[0] = 1.5"
+    QToolTip.hideText()
+
+
 def test_clicking_an_edge_or_a_node_emits_its_parameter_index(qtbot):
     sizes = (2, 8, 8, 1)
     view = make_view(qtbot, sizes, np.random.default_rng(2).uniform(-1, 1, n_params(sizes)))
@@ -298,6 +312,21 @@ def test_training_a_chosen_network_ends_with_its_final_weights_drawn(window, qtb
     view = dock.view
     assert (view.n_nodes, view.n_edges) == (5, 6) and view._output_names == ("class 0", "class 1", "class 2")
     assert view.tooltip_at(view.node_position(4)).startswith("0.bias[2] = ")
+
+
+def test_presentation_mode_draws_bigger_nodes_and_text(window, qtbot):
+    view = window.network_view_dock.view
+    window.network_view_dock.show()
+    radius, points = view.node_radius(), view.font().pointSizeF()
+    window.presentation.set_presentation(True)
+    assert view.font().pointSizeF() == pytest.approx(1.5 * points)
+    assert view.node_radius() == pytest.approx(1.5 * radius)
+    window.presentation.set_presentation(False)
+    assert view.node_radius() == pytest.approx(radius)
+    left = view.node_position(0).x()
+    window.presentation.set_zoom(2.0)  # text alone: the input names take more room
+    assert view.node_position(0).x() > left
+    window.presentation.set_zoom(1.0)
 
 
 def test_a_test_function_gets_one_sentence(window, qtbot):

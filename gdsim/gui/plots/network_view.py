@@ -241,6 +241,9 @@ class NetworkView(QWidget):
             self._geometry = None
         super().changeEvent(event)
 
+    def node_radius(self) -> float:
+        return float(self._layout()[1])
+
     def node_position(self, node: int) -> QPointF:
         return QPointF(*self._layout()[0][node])
 
