@@ -151,6 +151,9 @@ def test_a_linear_model_is_one_layer_named_w_and_b(qtbot):
 
 def test_a_message_replaces_the_network(qtbot):
     view = make_view(qtbot, (2, 4, 1), np.ones(17))
+    assert view.key_text() == "w > 0 w < 0 width ∝ |w| (widest 1), fill ∝ b (darkest 1)"
+    view.set_params(np.zeros(17))
+    assert view.key_text() == "w > 0 w < 0 width ∝ |w| (widest 0), fill ∝ b (darkest 0)"
     view.set_message("Nothing to draw.")
     assert view.message == "Nothing to draw." and view.n_edges == 0
     assert view.item_at(QPointF(view.width() / 2, view.height() / 2)) is None
@@ -182,7 +185,7 @@ def test_the_window_draws_its_linear_model_and_a_network_run_opens_the_dock(wind
     view = window.findChild(NetworkView, "networkView")
     assert dock is not None and view is dock.widget() and not dock.isVisible()
     d = window.current_run.dataset.n_features
-    assert (view.n_nodes, view.n_edges) == (d + 1, d)
+    assert (view.n_nodes, view.n_edges) == (d + 1, d) and view._title == "linear regression, MSE"
     assert window.surface_model.axes == (0, d)  # w1 and b: outlined, and the tooltip says so
     assert view.tooltip_at(view.node_position(d)) == "b = 0 (a surface axis)"
     window.run_changed.emit(spiral_run())

@@ -8,11 +8,14 @@ flat order).  A test function has no network, and the dock says so.
 The dock opens by itself once per window, when the run first is a network (an
 MLP or softmax model: a network preset at start, or chosen or opened later);
 closed, or hidden by View ▸ Reset layout, it stays closed until the user shows
-it again (View or Teach ▸ Network view).  Frames are drawn at most every ``MIN_INTERVAL_S`` and never
-more often than leaves painting the view ``PAINT_SHARE`` of the time (a
-2-16-16-16-16-3 net paints in about 5 ms: 20 drawings a second), but at least
-every ``MAX_INTERVAL_S``; the newest parameters are always drawn in the end.  Clicking an edge or a node picks that weight or bias as a
-surface axis (``window.pick_surface_parameter``).
+it again (View or Teach ▸ Network view).
+
+Frames are drawn at most every ``MIN_INTERVAL_S``, and never more often than
+leaves painting the view ``PAINT_SHARE`` of the GUI thread's time (a
+2-16-16-16-16-3 net paints in 5-8 ms: 12-20 drawings a second), but at least
+every ``MAX_INTERVAL_S``; the newest parameters are always drawn in the end.
+Clicking an edge or a node picks that weight or bias as a surface axis
+(``window.pick_surface_parameter``); the surface's two parameters are outlined.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QDockWidget
 
 from ...core.network import NetworkProblem
+from ...core.problem import LOSS_TITLES
 from ..plots.network_view import NetworkView
 
 FUNCTION_TEXT = "The network view shows a model's weights; a test function has none."
@@ -42,7 +46,7 @@ def network_of(run) -> dict | None:
     if isinstance(problem, NetworkProblem):
         sizes, title = problem.sizes, problem.describe()
     else:  # linear or logistic regression: one Linear(d, 1), weight w1..wd then bias b
-        sizes, title = (len(inputs), 1), f"{problem.model} regression"
+        sizes, title = (len(inputs), 1), f"{problem.model} regression, {LOSS_TITLES[problem.loss]}"
     outputs = (run.dataset.target,) if sizes[-1] == 1 else tuple(f"class {k}" for k in range(sizes[-1]))
     return dict(sizes=sizes, input_names=inputs, output_names=outputs,
                 parameter_names=run.parameter_names, title=title)

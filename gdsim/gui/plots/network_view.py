@@ -24,7 +24,7 @@ import time
 
 import numpy as np
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QCursor, QFontMetricsF, QPainter, QPen
+from PySide6.QtGui import QColor, QCursor, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from ...core.network import layout
@@ -48,10 +48,9 @@ FILL_TEXT = "fill ∝ b (darkest {})"
 
 
 def _largest(values: np.ndarray) -> float:
-    """The largest finite |value| (1 when there is none), the scale widths and fills are drawn to."""
+    """The largest finite |value| (0 when there is none)."""
     finite = np.abs(values[np.isfinite(values)])
-    largest = float(finite.max()) if finite.size else 0.0
-    return largest if largest > 0 else 1.0
+    return float(finite.max()) if finite.size else 0.0
 
 
 def _dashed(width: float) -> QPen:
@@ -91,8 +90,8 @@ class NetworkView(QWidget):
         self._theta: np.ndarray | None = None
         self._weights = np.empty(0)
         self._biases = np.empty(0)
-        self._scale = 1.0  # the net's largest |w|
-        self._bias_scale = 1.0  # the net's largest |b|
+        self._scale = 0.0  # the net's largest |w|
+        self._bias_scale = 0.0  # the net's largest |b|
         self._geometry = None  # (node centres, radius, edge segments, QLineFs, label font), for the size
         self._hover: tuple[str, int] | None = None  # ("edge" | "node", index)
         self._marked: tuple[int, ...] = ()  # parameters outlined (the loss surface's axes)
@@ -185,7 +184,7 @@ class NetworkView(QWidget):
 
     def edge_widths(self) -> np.ndarray:
         """Every edge's width in pixels (before presentation mode's scale): |w| over the net's largest."""
-        ratio = np.abs(np.nan_to_num(self._weights)) / self._scale
+        ratio = np.abs(np.nan_to_num(self._weights)) / (self._scale or 1.0)
         return MIN_EDGE_PX + (MAX_EDGE_PX - MIN_EDGE_PX) * np.clip(ratio, 0.0, 1.0)
 
     def edge_colors(self) -> list[str]:
@@ -200,7 +199,7 @@ class NetworkView(QWidget):
     def _node_fills(self) -> np.ndarray:
         """Every node's fill as 0xRRGGBB (see ``node_fill``)."""
         b = np.nan_to_num(self._biases)
-        share = np.minimum(np.abs(b) / self._bias_scale, 1.0)[:, None]
+        share = np.minimum(np.abs(b) / (self._bias_scale or 1.0), 1.0)[:, None]
         rgb = np.where((b < 0)[:, None], _NEGATIVE_RGB, _POSITIVE_RGB)
         rgb = np.rint(255 + (rgb - 255) * share).astype(np.int64)
         fills = (rgb[:, 0] << 16) | (rgb[:, 1] << 8) | rgb[:, 2]
@@ -429,6 +428,10 @@ class NetworkView(QWidget):
                 row = []
             row.append(i)
         return [[parts[i] for i in r] for r in rows + [row]]
+
+    def key_text(self) -> str:
+        """The key's words, in one line."""
+        return " ".join(text for row in self._key_rows(QFontMetricsF(self.font())) for _c, text in row)
 
     @staticmethod
     def _row_width(parts, fm: QFontMetricsF) -> float:
