@@ -15,6 +15,7 @@ FEATURES: tuple[str, ...] = (
     "step_explainer",
     "equivalent_code",
     "pinned_runs", "optimum_distance", "loss_annotations",
+    "network_view",
     "layout",  # before sessions restores the saved layout: it keeps the default one
     "presentation", "help",
     "sessions", "exports", "lessons",
