@@ -20,7 +20,7 @@ from .feature_maps import apply_features, parse_features
 from .history import History
 from .network import DEFAULT_HIDDEN, NETWORK_MODELS, NetworkProblem, network_problem
 from .limits import check_epochs, check_init, check_seed
-from .optim import make_optimizer
+from .optim import make_optimizer, use_arrays
 from .problem import NATURAL_LOSS, SHORT_ROWS, Problem, design_matrix
 from .schedules import make_schedule
 from .source import source_for
@@ -385,7 +385,7 @@ class TrainingRun:
         theta = self.params
         rows = self._all_rows if self.full_batch else self._next_rows()
         loss, gradient = self.loss_and_grad(theta, rows)
-        grad = gradient.tolist()  # the optimizer computes on Python floats (see gdsim.core.optim.base)
+        grad = gradient.tolist()
         k = self.iteration
         if self._loss_pending and isfinite(loss):  # the full loss at theta: this batch's
             self._record_full_loss(k, loss)
@@ -395,8 +395,15 @@ class TrainingRun:
             self._diverge(k + 1, "the loss became infinite")
             return
         lr = self.lr
-        new_params, new_state = self.optimizer.update(grad, self.state, theta.tolist(), lr)
-        if not _all_finite(new_params, hypot(*new_params)):
+        # the optimizer computes on Python floats or, for many parameters, numpy vectors
+        # (gdsim.core.optim.base); hand it the form it uses, not one to convert
+        if use_arrays(grad):
+            new_params, new_state = self.optimizer.update(gradient, self.state, theta, lr)
+            new_norm = float(np.dot(new_params, new_params))
+        else:
+            new_params, new_state = self.optimizer.update(grad, self.state, theta.tolist(), lr)
+            new_norm = hypot(*new_params)
+        if not _all_finite(new_params, new_norm):
             self._diverge(k + 1, "a parameter became infinite")
             return
         new_theta = np.array(new_params)
@@ -454,9 +461,9 @@ class TrainingRun:
         )
 
 
-def _all_finite(values: list[float], norm: float) -> bool:
-    """Every value is finite, given their norm: it is finite exactly when they all are,
-    unless it overflowed (then each is looked at)."""
+def _all_finite(values: list[float] | np.ndarray, norm: float) -> bool:
+    """Every value is finite, given their norm (or its square): it is finite exactly when
+    they all are, unless it overflowed (then each is looked at)."""
     return isfinite(norm) or all(map(isfinite, values))
 
 

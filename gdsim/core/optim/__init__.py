@@ -2,8 +2,8 @@
 
 Each optimizer is a frozen dataclass of hyperparameters (torch's names) with
 pure ``init(params) -> state`` and ``update(grad, state, params, lr, trace=None)
--> (new_params, new_state)``, computing on lists of Python floats; see
-:mod:`gdsim.core.optim.base`.
+-> (new_params, new_state)``, computing on lists of Python floats, or on numpy
+vectors from ``ARRAY_PARAMS`` parameters on (``use_arrays``); see :mod:`gdsim.core.optim.base`.
 
     >>> opt = make_optimizer("adam", lr=0.1, betas=(0.9, 0.99))
     >>> state = opt.init(params)
@@ -19,7 +19,7 @@ from .adadelta import Adadelta, AdadeltaState
 from .adagrad import Adagrad, AdagradState
 from .adam import Adam, AdamState
 from .adamw import AdamW
-from .base import HyperParam, Optimizer, lerp
+from .base import ARRAY_PARAMS, HyperParam, Optimizer, lerp, use_arrays
 from .nadam import NAdam, NAdamState
 from .rmsprop import RMSprop, RMSpropState
 from .sgd import SGD, SGDState
@@ -32,6 +32,8 @@ __all__ = [
     "hyperparams",
     "torch_class_name",
     "lerp",
+    "use_arrays",
+    "ARRAY_PARAMS",
     "SGD",
     "Adagrad",
     "RMSprop",

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from math import sqrt
 from typing import NamedTuple
 
-from .base import HyperParam, Optimizer, Vector, as_params, floats, record, weight_decayed
+import numpy as np
+
+from .base import HyperParam, Optimizer, Vector, array, as_params, filled, floats, record, use_arrays, weight_decayed
 
 
 class AdadeltaState(NamedTuple):
@@ -60,28 +62,40 @@ class Adadelta(Optimizer):
         self._check("weight_decay", "Invalid weight_decay value: {}", lambda x: 0.0 <= x)
 
     def init(self, params) -> AdadeltaState:
-        p = as_params(params)
-        return AdadeltaState(step=0, square_avg=[0.0] * len(p), acc_delta=[0.0] * len(p))
+        n = len(as_params(params))
+        return AdadeltaState(step=0, square_avg=filled(n), acc_delta=filled(n))
 
     def update(self, grad, state: AdadeltaState, params, lr: float, trace: dict | None = None):
         # torch.optim.adadelta._single_tensor_adadelta
         rho, eps = self.rho, self.eps
-        params = floats(params)
-        grad = weight_decayed(floats(grad), params, self.weight_decay)
-        new_params, square_avg, acc_delta, traced = [], [], [], []
-        for p, g, v, a in zip(params, grad, state.square_avg, state.acc_delta):
-            v = v * rho + (1 - rho) * g * g  # square_avg.mul_(rho).addcmul_(grad, grad, value=1 - rho)
-            std = sqrt(v + eps)  # square_avg.add(eps).sqrt_()
-            delta = sqrt(a + eps) / std * g  # acc_delta.add(eps).sqrt_().div_(std).mul_(grad)
-            a = a * rho + (1 - rho) * delta * delta  # acc_delta.mul_(rho).addcmul_(delta, delta, value=1 - rho)
-            u = (-lr) * delta  # param.add_(delta, alpha=-lr)
-            new_params.append(p + u)
-            square_avg.append(v)
-            acc_delta.append(a)
+        vectors = use_arrays(grad)
+        params = array(params) if vectors else floats(params)
+        grad = weight_decayed(array(grad) if vectors else floats(grad), params, self.weight_decay)
+        if vectors:  # the loop's formulas below, on whole vectors
+            square_avg = array(state.square_avg) * rho + (1 - rho) * grad * grad
+            std = np.sqrt(square_avg + eps)
+            delta = np.sqrt(array(state.acc_delta) + eps)
+            delta /= std
+            delta *= grad
+            acc_delta = array(state.acc_delta) * rho + (1 - rho) * delta * delta
+            update = (-lr) * delta
+            new_params = params + update
+        else:
+            new_params, square_avg, acc_delta, traced = [], [], [], []
+            for p, g, v, a in zip(params, grad, state.square_avg, state.acc_delta):
+                v = v * rho + (1 - rho) * g * g  # square_avg.mul_(rho).addcmul_(grad, grad, value=1 - rho)
+                std = sqrt(v + eps)  # square_avg.add(eps).sqrt_()
+                delta = sqrt(a + eps) / std * g  # acc_delta.add(eps).sqrt_().div_(std).mul_(grad)
+                a = a * rho + (1 - rho) * delta * delta  # acc_delta.mul_(rho).addcmul_(delta, delta, value=1 - rho)
+                u = (-lr) * delta  # param.add_(delta, alpha=-lr)
+                new_params.append(p + u)
+                square_avg.append(v)
+                acc_delta.append(a)
+                if trace is not None:
+                    traced.append((std, delta, u))
             if trace is not None:
-                traced.append((std, delta, u))
+                std, delta, update = zip(*traced)
         if trace is not None:
-            std, delta, update = zip(*traced)
             record(trace, lr=lr, grad=grad, square_avg=square_avg, std=std, delta=delta,
                    acc_delta=acc_delta, update=update, params=new_params)
         return new_params, AdadeltaState(state.step + 1, square_avg, acc_delta)

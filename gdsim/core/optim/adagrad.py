@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from math import sqrt
 from typing import NamedTuple
 
-from .base import HyperParam, Optimizer, Vector, as_params, floats, record, weight_decayed
+import numpy as np
+
+from .base import HyperParam, Optimizer, Vector, array, as_params, filled, floats, record, use_arrays, weight_decayed
 
 
 class AdagradState(NamedTuple):
@@ -64,26 +66,35 @@ class Adagrad(Optimizer):
         self._check_eps()
 
     def init(self, params) -> AdagradState:
-        p = as_params(params)
-        return AdagradState(step=0, sum=[self.initial_accumulator_value] * len(p))
+        return AdagradState(step=0, sum=filled(len(as_params(params)), self.initial_accumulator_value))
 
     def update(self, grad, state: AdagradState, params, lr: float, trace: dict | None = None):
         # torch.optim.adagrad._single_tensor_adagrad
         eps = self.eps
         step = state.step + 1
-        params = floats(params)
-        grad = weight_decayed(floats(grad), params, self.weight_decay)
+        vectors = use_arrays(grad)
+        params = array(params) if vectors else floats(params)
+        grad = weight_decayed(array(grad) if vectors else floats(grad), params, self.weight_decay)
         clr = lr / (1 + (step - 1) * self.lr_decay)
-        new_params, state_sum, traced = [], [], []
-        for p, g, s in zip(params, grad, state.sum):
-            s = s + g * g  # state_sum.addcmul_(grad, grad, value=1)
-            d = sqrt(s) + eps  # state_sum.sqrt().add_(eps)
-            u = (-clr) * g / d  # param.addcdiv_(grad, std, value=-clr)
-            new_params.append(p + u)
-            state_sum.append(s)
+        if vectors:  # the loop's formulas below, on whole vectors
+            state_sum = array(state.sum) + grad * grad
+            std = np.sqrt(state_sum)
+            std += eps
+            update = (-clr) * grad
+            update /= std
+            new_params = params + update
+        else:
+            new_params, state_sum, traced = [], [], []
+            for p, g, s in zip(params, grad, state.sum):
+                s = s + g * g  # state_sum.addcmul_(grad, grad, value=1)
+                d = sqrt(s) + eps  # state_sum.sqrt().add_(eps)
+                u = (-clr) * g / d  # param.addcdiv_(grad, std, value=-clr)
+                new_params.append(p + u)
+                state_sum.append(s)
+                if trace is not None:
+                    traced.append((d, u))
             if trace is not None:
-                traced.append((d, u))
+                std, update = zip(*traced)
         if trace is not None:
-            std, update = zip(*traced)
             record(trace, lr=lr, grad=grad, clr=clr, sum=state_sum, std=std, update=update, params=new_params)
         return new_params, AdagradState(step, state_sum)

@@ -7,7 +7,10 @@ from itertools import repeat
 from math import sqrt
 from typing import ClassVar, NamedTuple
 
-from .base import HyperParam, Optimizer, Vector, as_params, floats, lerp, record, weight_decayed
+import numpy as np
+
+from .base import (HyperParam, Optimizer, Vector, array, array_or_zeros, as_params, filled, floats, lerp, record, use_arrays,
+                   weight_decayed)
 
 
 class AdamState(NamedTuple):
@@ -82,18 +85,21 @@ class Adam(Optimizer):
         self._check_bool("amsgrad")
 
     def init(self, params) -> AdamState:
-        zeros = [0.0] * len(as_params(params))
-        return AdamState(step=0, exp_avg=zeros, exp_avg_sq=zeros, max_exp_avg_sq=zeros if self.amsgrad else None)
+        n = len(as_params(params))
+        return AdamState(step=0, exp_avg=filled(n), exp_avg_sq=filled(n),
+                         max_exp_avg_sq=filled(n) if self.amsgrad else None)
 
     def update(self, grad, state: AdamState, params, lr: float, trace: dict | None = None):
         # torch.optim.adam._single_tensor_adam (capturable=False, differentiable=False)
         beta1, beta2 = self.betas
         weight_decay, eps, amsgrad = self.weight_decay, self.eps, self.amsgrad
         decoupled = weight_decay != 0 and self.decoupled_weight_decay
-        params, grad = floats(params), floats(grad)
+        vectors = use_arrays(grad)
+        params, grad = (array(params), array(grad)) if vectors else (floats(params), floats(grad))
         if decoupled:
             decay_factor = 1 - lr * weight_decay
-            params = [p * decay_factor for p in params]  # param.mul_(1 - lr * weight_decay)
+            # param.mul_(1 - lr * weight_decay)
+            params = params * decay_factor if vectors else [p * decay_factor for p in params]
         elif weight_decay != 0:
             grad = weight_decayed(grad, params, weight_decay)
         step = state.step + 1
@@ -101,24 +107,37 @@ class Adam(Optimizer):
         bias_correction2 = 1 - beta2**step
         step_size = lr / bias_correction1
         bias_correction2_sqrt = bias_correction2**0.5
-        new_params, exp_avg, exp_avg_sq, max_exp_avg_sq, traced = [], [], [], [], []
-        for p, g, m, v, v_max in zip(params, grad, state.exp_avg, state.exp_avg_sq,
-                                     state.max_exp_avg_sq or repeat(0.0)):
-            m = lerp(m, g, 1 - beta1)  # exp_avg.lerp_(grad, 1 - beta1)
-            v = v * beta2 + (1 - beta2) * g * g  # exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
-            v_hat = v
-            if amsgrad:
-                v_hat = v_max = max(v_max, v)  # torch.maximum(max_exp_avg_sqs[i], exp_avg_sq, out=max_exp_avg_sqs[i])
-                max_exp_avg_sq.append(v_max)
-            d = sqrt(v_hat) / bias_correction2_sqrt + eps  # (exp_avg_sq.sqrt() / bias_correction2_sqrt).add_(eps)
-            u = (-step_size) * m / d  # param.addcdiv_(exp_avg, denom, value=-step_size)
-            new_params.append(p + u)
-            exp_avg.append(m)
-            exp_avg_sq.append(v)
+        if vectors:  # the loop's formulas below, on whole vectors
+            exp_avg = lerp(array(state.exp_avg), grad, 1 - beta1)
+            exp_avg_sq = array(state.exp_avg_sq) * beta2 + (1 - beta2) * grad * grad
+            max_exp_avg_sq = np.maximum(array_or_zeros(state.max_exp_avg_sq, len(grad)), exp_avg_sq) \
+                if amsgrad else None
+            denom = np.sqrt(max_exp_avg_sq if amsgrad else exp_avg_sq)
+            denom /= bias_correction2_sqrt
+            denom += eps
+            update = (-step_size) * exp_avg
+            update /= denom
+            new_params = params + update
+        else:
+            new_params, exp_avg, exp_avg_sq, max_exp_avg_sq, traced = [], [], [], [], []
+            for p, g, m, v, v_max in zip(params, grad, state.exp_avg, state.exp_avg_sq,
+                                         state.max_exp_avg_sq or repeat(0.0)):
+                m = lerp(m, g, 1 - beta1)  # exp_avg.lerp_(grad, 1 - beta1)
+                v = v * beta2 + (1 - beta2) * g * g  # exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+                v_hat = v
+                if amsgrad:
+                    v_hat = v_max = max(v_max, v)  # torch.maximum(max_exp_avg_sqs[i], exp_avg_sq, out=max_exp_avg_sqs[i])
+                    max_exp_avg_sq.append(v_max)
+                d = sqrt(v_hat) / bias_correction2_sqrt + eps  # (exp_avg_sq.sqrt() / bias_correction2_sqrt).add_(eps)
+                u = (-step_size) * m / d  # param.addcdiv_(exp_avg, denom, value=-step_size)
+                new_params.append(p + u)
+                exp_avg.append(m)
+                exp_avg_sq.append(v)
+                if trace is not None:
+                    traced.append((d, u))
             if trace is not None:
-                traced.append((d, u))
+                denom, update = zip(*traced)
         if trace is not None:
-            denom, update = zip(*traced)
             record(trace, lr=lr)
             if decoupled:
                 record(trace, decay_factor=decay_factor, decayed_params=params)

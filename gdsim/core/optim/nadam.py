@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from math import sqrt
 from typing import NamedTuple
 
-from .base import HyperParam, Optimizer, Vector, as_params, floats, lerp, record, weight_decayed
+import numpy as np
+
+from .base import HyperParam, Optimizer, Vector, array, as_params, filled, floats, lerp, record, use_arrays, weight_decayed
 
 
 class NAdamState(NamedTuple):
@@ -73,8 +75,8 @@ class NAdam(Optimizer):
         self._check("momentum_decay", "Invalid momentum_decay value: {}", lambda x: 0.0 <= x)
 
     def init(self, params) -> NAdamState:
-        zeros = [0.0] * len(as_params(params))
-        return NAdamState(step=0, mu_product=1.0, exp_avg=zeros, exp_avg_sq=zeros)
+        n = len(as_params(params))
+        return NAdamState(step=0, mu_product=1.0, exp_avg=filled(n), exp_avg_sq=filled(n))
 
     def update(self, grad, state: NAdamState, params, lr: float, trace: dict | None = None):
         # torch.optim.nadam._single_tensor_nadam (decoupled_weight_decay=False, capturable=False)
@@ -88,22 +90,32 @@ class NAdam(Optimizer):
         mu_product_next = mu_product * mu_next
         grad_coef = -lr * (1.0 - mu) / (1.0 - mu_product)
         exp_avg_coef = (-lr * mu_next) / (1.0 - mu_product_next)
-        params = floats(params)
-        grad = weight_decayed(floats(grad), params, self.weight_decay)
-        new_params, exp_avg, exp_avg_sq, traced = [], [], [], []
-        for p, g, m, v in zip(params, grad, state.exp_avg, state.exp_avg_sq):
-            m = lerp(m, g, 1 - beta1)  # exp_avg.lerp_(grad, 1 - beta1)
-            v = v * beta2 + (1 - beta2) * g * g  # exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
-            d = sqrt(v / bias_correction2) + eps  # exp_avg_sq.div(bias_correction2).sqrt().add_(eps)
-            # param.addcdiv_(grad, denom, value=grad_coef).addcdiv_(exp_avg, denom, value=exp_avg_coef)
-            new = p + grad_coef * g / d + exp_avg_coef * m / d
-            new_params.append(new)
-            exp_avg.append(m)
-            exp_avg_sq.append(v)
+        vectors = use_arrays(grad)
+        params = array(params) if vectors else floats(params)
+        grad = weight_decayed(array(grad) if vectors else floats(grad), params, self.weight_decay)
+        if vectors:  # the loop's formulas below, on whole vectors
+            exp_avg = lerp(array(state.exp_avg), grad, 1 - beta1)
+            exp_avg_sq = array(state.exp_avg_sq) * beta2 + (1 - beta2) * grad * grad
+            denom = np.sqrt(exp_avg_sq / bias_correction2)
+            denom += eps
+            new_params = params + grad_coef * grad / denom + exp_avg_coef * exp_avg / denom
+            update = new_params - params if trace is not None else None
+        else:
+            new_params, exp_avg, exp_avg_sq, traced = [], [], [], []
+            for p, g, m, v in zip(params, grad, state.exp_avg, state.exp_avg_sq):
+                m = lerp(m, g, 1 - beta1)  # exp_avg.lerp_(grad, 1 - beta1)
+                v = v * beta2 + (1 - beta2) * g * g  # exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+                d = sqrt(v / bias_correction2) + eps  # exp_avg_sq.div(bias_correction2).sqrt().add_(eps)
+                # param.addcdiv_(grad, denom, value=grad_coef).addcdiv_(exp_avg, denom, value=exp_avg_coef)
+                new = p + grad_coef * g / d + exp_avg_coef * m / d
+                new_params.append(new)
+                exp_avg.append(m)
+                exp_avg_sq.append(v)
+                if trace is not None:
+                    traced.append((d, new - p))
             if trace is not None:
-                traced.append((d, new - p))
+                denom, update = zip(*traced)
         if trace is not None:
-            denom, update = zip(*traced)
             record(trace, lr=lr, grad=grad, mu=mu, mu_next=mu_next, mu_product=mu_product,
                    exp_avg=exp_avg, exp_avg_sq=exp_avg_sq, bias_correction2=bias_correction2,
                    denom=denom, grad_coef=grad_coef, exp_avg_coef=exp_avg_coef,

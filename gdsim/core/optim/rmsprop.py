@@ -7,7 +7,10 @@ from itertools import repeat
 from math import sqrt
 from typing import NamedTuple
 
-from .base import HyperParam, Optimizer, Vector, as_params, floats, fma, lerp, record, sqrt_or_nan, weight_decayed
+import numpy as np
+
+from .base import (HyperParam, Optimizer, Vector, array, array_or_zeros, as_params, filled, floats, fma, lerp, record,
+                   sqrt_or_nan, use_arrays, weight_decayed)
 
 
 class RMSpropState(NamedTuple):
@@ -70,46 +73,66 @@ class RMSprop(Optimizer):
         self._check_bool("centered")
 
     def init(self, params) -> RMSpropState:
-        zeros = [0.0] * len(as_params(params))
+        n = len(as_params(params))
         return RMSpropState(
             step=0,
-            square_avg=zeros,
-            momentum_buffer=zeros if self.momentum > 0 else None,
-            grad_avg=zeros if self.centered else None,
+            square_avg=filled(n),
+            momentum_buffer=filled(n) if self.momentum > 0 else None,
+            grad_avg=filled(n) if self.centered else None,
         )
 
     def update(self, grad, state: RMSpropState, params, lr: float, trace: dict | None = None):
         # torch.optim.rmsprop._single_tensor_rmsprop
         alpha, eps, momentum, centered = self.alpha, self.eps, self.momentum, self.centered
-        params = floats(params)
-        grad = weight_decayed(floats(grad), params, self.weight_decay)
-        new_params, square_avg, grad_avg, buf, traced = [], [], [], [], []
-        for p, g, v, m, b in zip(params, grad, state.square_avg,
-                                 state.grad_avg or repeat(0.0), state.momentum_buffer or repeat(0.0)):
-            v = v * alpha + (1 - alpha) * g * g  # square_avg.mul_(alpha).addcmul_(grad, grad, value=1 - alpha)
+        vectors = use_arrays(grad)
+        params = array(params) if vectors else floats(params)
+        grad = weight_decayed(array(grad) if vectors else floats(grad), params, self.weight_decay)
+        if vectors:  # the loop's formulas below, on whole vectors
+            n = len(grad)
+            square_avg = array(state.square_avg) * alpha + (1 - alpha) * grad * grad
+            grad_avg = buf = None
             if centered:
-                m = lerp(m, g, 1 - alpha)  # grad_avg.lerp_(grad, 1 - alpha)
-                grad_avg.append(m)
-                # square_avg.addcmul(grad_avg, grad_avg, value=-1).sqrt_(): torch's CPU kernel
-                # fuses this multiply-add (one rounding); v_t and ḡ_t² nearly cancel when the
-                # gradient is steady, so the fused result is reproduced here (a negative
-                # round-off gives NaN, exactly as in torch).
-                a = sqrt_or_nan(fma(-m, m, v))
+                grad_avg = lerp(array_or_zeros(state.grad_avg, n), grad, 1 - alpha)
+                with np.errstate(all="ignore"):  # fma's splitting; √ of a negative round-off is NaN
+                    avg = np.sqrt(fma(-grad_avg, grad_avg, square_avg))
             else:
-                a = sqrt(v)  # square_avg.sqrt()
-            a = a + eps  # avg.add_(eps)
+                avg = np.sqrt(square_avg)
+            avg += eps
             if momentum > 0:
-                b = b * momentum + g / a  # buf.mul_(momentum).addcdiv_(grad, avg)
-                buf.append(b)
-                u = (-lr) * b  # param.add_(buf, alpha=-lr)
+                buf = array_or_zeros(state.momentum_buffer, n) * momentum + grad / avg
+                update = (-lr) * buf
             else:
-                u = (-lr) * g / a  # param.addcdiv_(grad, avg, value=-lr)
-            new_params.append(p + u)
-            square_avg.append(v)
+                update = (-lr) * grad / avg
+            new_params = params + update
+        else:
+            new_params, square_avg, grad_avg, buf, traced = [], [], [], [], []
+            for p, g, v, m, b in zip(params, grad, state.square_avg,
+                                     state.grad_avg or repeat(0.0), state.momentum_buffer or repeat(0.0)):
+                v = v * alpha + (1 - alpha) * g * g  # square_avg.mul_(alpha).addcmul_(grad, grad, value=1 - alpha)
+                if centered:
+                    m = lerp(m, g, 1 - alpha)  # grad_avg.lerp_(grad, 1 - alpha)
+                    grad_avg.append(m)
+                    # square_avg.addcmul(grad_avg, grad_avg, value=-1).sqrt_(): torch's CPU kernel
+                    # fuses this multiply-add (one rounding); v_t and ḡ_t² nearly cancel when the
+                    # gradient is steady, so the fused result is reproduced here (a negative
+                    # round-off gives NaN, exactly as in torch).
+                    a = sqrt_or_nan(fma(-m, m, v))
+                else:
+                    a = sqrt(v)  # square_avg.sqrt()
+                a = a + eps  # avg.add_(eps)
+                if momentum > 0:
+                    b = b * momentum + g / a  # buf.mul_(momentum).addcdiv_(grad, avg)
+                    buf.append(b)
+                    u = (-lr) * b  # param.add_(buf, alpha=-lr)
+                else:
+                    u = (-lr) * g / a  # param.addcdiv_(grad, avg, value=-lr)
+                new_params.append(p + u)
+                square_avg.append(v)
+                if trace is not None:
+                    traced.append((a, u))
             if trace is not None:
-                traced.append((a, u))
+                avg, update = zip(*traced)
         if trace is not None:
-            avg, update = zip(*traced)
             record(trace, lr=lr, grad=grad, square_avg=square_avg)
             if centered:
                 record(trace, grad_avg=grad_avg)

@@ -7,7 +7,9 @@ from itertools import repeat
 from math import isfinite
 from typing import NamedTuple
 
-from .base import HyperParam, Optimizer, Vector, as_params, floats, fma, record, weight_decayed
+import numpy as np
+
+from .base import HyperParam, Optimizer, Vector, array, as_params, floats, fma, record, use_arrays, weight_decayed
 
 
 class SGDState(NamedTuple):
@@ -72,29 +74,43 @@ class SGD(Optimizer):
     def update(self, grad, state: SGDState, params, lr: float, trace: dict | None = None):
         # torch.optim.sgd._single_tensor_sgd
         momentum, dampening, nesterov = self.momentum, self.dampening, self.nesterov
-        params = floats(params)
-        grad = weight_decayed(floats(grad), params, self.weight_decay)
+        vectors = use_arrays(grad)
+        params = array(params) if vectors else floats(params)
+        grad = weight_decayed(array(grad) if vectors else floats(grad), params, self.weight_decay)
         first = state.momentum_buffer is None
-        new_params, buf, traced = [], [], []
-        for p, g, b in zip(params, grad, state.momentum_buffer or repeat(0.0)):
+        if vectors:  # the loop's formulas below, on whole vectors
+            buf = None
+            direction = grad
             if momentum != 0:
-                # buf = grad.detach().clone() at first, then buf.mul_(momentum).add_(grad, alpha=1 - dampening)
-                b = g if first else b * momentum + (1 - dampening) * g
-                buf.append(b)
-                d = g + momentum * b if nesterov else b
-            else:
-                d = g
-            u = (-lr) * d
-            # param.add_(d_p, alpha=-lr): torch's CPU kernel fuses it into one FMA; rounding
-            # twice here left an ulp that flips an MAE gradient where a residual is exactly 0
-            new = fma(-lr, d, p)
-            if not isfinite(new):  # fma's splitting overflows past about 1e300: round twice then
-                new = p + u
-            new_params.append(new)
+                buf = np.array(grad) if first else array(state.momentum_buffer) * momentum + (1 - dampening) * grad
+                direction = grad + momentum * buf if nesterov else buf
+            update = (-lr) * direction
+            with np.errstate(all="ignore"):
+                new_params = fma(-lr, direction, params)
+            if not np.isfinite(new_params).all():
+                new_params = np.where(np.isfinite(new_params), new_params, params + update)
+        else:
+            new_params, buf, traced = [], [], []
+            for p, g, b in zip(params, grad, state.momentum_buffer or repeat(0.0)):
+                if momentum != 0:
+                    # buf = grad.detach().clone() at first, then buf.mul_(momentum).add_(grad, alpha=1 - dampening)
+                    b = g if first else b * momentum + (1 - dampening) * g
+                    buf.append(b)
+                    d = g + momentum * b if nesterov else b
+                else:
+                    d = g
+                u = (-lr) * d
+                # param.add_(d_p, alpha=-lr): torch's CPU kernel fuses it into one FMA; rounding
+                # twice here left an ulp that flips an MAE gradient where a residual is exactly 0
+                new = fma(-lr, d, p)
+                if not isfinite(new):  # fma's splitting overflows past about 1e300: round twice then
+                    new = p + u
+                new_params.append(new)
+                if trace is not None:
+                    traced.append((d, u))
             if trace is not None:
-                traced.append((d, u))
+                direction, update = zip(*traced)
         if trace is not None:
-            direction, update = zip(*traced)
             record(trace, lr=lr, grad=grad)
             if momentum != 0:
                 record(trace, momentum_buffer=buf)
