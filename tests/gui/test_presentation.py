@@ -168,3 +168,19 @@ def test_a_legend_in_a_narrow_plot_breaks_long_names_before_shrinking_its_text(q
     assert w.surface_view.sceneRect().adjusted(-2, -2, 2, 2).contains(box)
     w.presentation.set_presentation(False)
     w.shutdown()
+
+
+def test_translucent_hairlines_stay_hairlines(qtbot):
+    """Contours and epoch lines (context, not data) keep 1 px in presentation mode: Qt draws
+    1 px on its fast path; 1.5 px antialiased made the surface's contours 12 times slower."""
+    w = _window(qtbot)
+    w.presentation.set_presentation(True)
+    w.step()
+    qtbot.waitUntil(lambda: w._last_frame is not None, timeout=5000)
+    w.surface_view.grab()
+    w.loss_view.grab()
+    assert w.surface_view.contour_item.opts["pen"].widthF() == 1.0
+    assert w.loss_view.epoch_item.opts["pen"].widthF() == 1.0
+    assert w.surface_view.path_item.opts["pen"].widthF() >= 3.0  # the data still grows
+    w.presentation.set_presentation(False)
+    w.shutdown()

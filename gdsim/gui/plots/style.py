@@ -483,13 +483,20 @@ def set_scales(text: float = 1.0, lines: float = 1.0, markers: float = 1.0) -> N
 
 
 def _line_pen(pen, outline: bool = False):
-    """``pen`` widened by SCALES.lines; an opaque line at least SCALES.min_line wide (not translucent
-    decorations: contours, epoch lines)."""
+    """``pen`` widened by SCALES.lines; an opaque line at least SCALES.min_line wide.
+
+    Translucent hairlines (contours, epoch lines: context, not data) stay 1 px: Qt draws
+    those on its fast path, where 1.5 px antialiased took a surface's contours from 2 to 7 ms
+    at each refresh of the surface (presentation mode, full speed).
+    """
     if pen is None or SCALES.lines == 1.0:
+        return pen
+    opaque = pen.color().alpha() >= 200
+    if not opaque and not outline and pen.widthF() <= 1.0:
         return pen
     p = QtGui.QPen(pen)
     width = (p.widthF() or 1.0) * SCALES.lines
-    if not outline and p.style() != Qt.PenStyle.NoPen and p.color().alpha() >= 200:
+    if not outline and p.style() != Qt.PenStyle.NoPen and opaque:
         width = max(width, SCALES.min_line)
     p.setWidthF(width)
     return p
