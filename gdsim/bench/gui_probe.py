@@ -5,8 +5,9 @@ measurement); prints one line of JSON.
 
 * ``full-speed``: the real window on a preset, run at full speed for a few
   seconds, while a 5 ms QTimer records how late the event loop serves it.
-  Reports redraws per second, the lateness percentiles, and the window's steps
-  per second next to the same run's headless steps per second.
+  Reports redraws per second, the lateness percentiles, the GUI thread's CPU
+  time per frame (what other processes on a shared machine do not change), and
+  the window's steps per second next to the same run's headless steps per second.
 * ``long-path``: the window drawing a run whose history already holds a
   million iterations, growing by a few hundred iterations per frame (as at
   full speed): the time from handing a frame to the window until it is
@@ -70,7 +71,13 @@ def full_speed(preset: str, seconds: float, configure=None) -> dict:
     controls.epochsSpin.setValue(controls.epochsSpin.maximum())
     controls.speedCombo.setCurrentIndex(controls.speedCombo.findData(0.0))  # full speed
     frames: list[float] = []
-    window.frame_drawn.connect(lambda _frame: frames.append(time.perf_counter()))
+    cpu: list[float] = []  # the GUI thread's CPU time at each frame (other processes' load aside)
+
+    def drawn(_frame) -> None:
+        frames.append(time.perf_counter())
+        cpu.append(time.thread_time())
+
+    window.frame_drawn.connect(drawn)
     ticks: list[float] = []
     probe = QTimer()
     probe.setTimerType(probe.timerType().PreciseTimer)
@@ -112,6 +119,7 @@ def full_speed(preset: str, seconds: float, configure=None) -> dict:
         "late_p50_ms": _percentile(late, 0.50),
         "late_p99_ms": _percentile(late, 0.99),
         "late_max_ms": max(late) if late else float("nan"),
+        "gui_cpu_ms_per_frame": (cpu[-1] - cpu[0]) * 1000 / (len(cpu) - 1) if len(cpu) > 1 else float("nan"),
         "window_steps_per_second": result["iterations"] / elapsed,
         "headless_steps_per_second": headless,
         "seconds": elapsed,

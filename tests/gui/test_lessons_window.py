@@ -208,3 +208,17 @@ def test_in_presentation_mode_on_a_narrow_screen_the_lesson_is_the_raised_tab(qt
     assert lesson in w.tabifiedDockWidgets(w.findChild(QDockWidget, "controlsDock"))
     assert not lesson.visibleRegion().isEmpty()  # in front: the learner reads it
     w.shutdown()
+
+
+def test_the_lesson_panel_is_built_when_first_needed(window):
+    """Start-up builds no lesson panel; its dock is there (a saved layout restores it by name)
+    and gets the panel when a lesson opens or the dock is shown."""
+    from gdsim.gui.features.lessons import LessonPanel
+
+    dock = window.findChild(QDockWidget, "lessonPanel")
+    assert dock is not None and not dock.isVisible()
+    assert window.findChild(LessonPanel) is None
+    dock.show()  # as View ▸ Lesson or a restored layout would
+    assert isinstance(dock.widget(), LessonPanel)
+    assert dock.findChild(QPushButton, "lessonNextButton") is not None
+    dock.hide()

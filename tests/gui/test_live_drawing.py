@@ -302,3 +302,24 @@ def test_the_window_paints_its_plots_once_when_it_opens(qtbot):
     assert first == 3  # the surface, the loss curve and the fit
     assert paints.count == first, "a plot was laid out and painted again after the first paint"
     window.close()
+
+
+def test_a_frame_of_the_window_run_draws_the_loss_plot_once(qtbot, monkeypatch):
+    """The race asks for the window's curves at every frame; they are shown already, so the
+    loss plot is not composed (and painted) a second time."""
+    from gdsim.gui.main_window import MainWindow
+
+    window = MainWindow()
+    window.ask_before_discarding = False
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    renders = []
+    original = window.loss_view._render
+    monkeypatch.setattr(window.loss_view, "_render", lambda: (renders.append(1), original())[1])
+    drawn = []
+    window.frame_drawn.connect(drawn.append)
+    window.worker.step(5)
+    qtbot.waitUntil(lambda: bool(drawn), timeout=5000)
+    assert len(renders) == 1  # set_series, and nothing else
+    window.shutdown()

@@ -126,3 +126,61 @@ def test_presentation_mode_scales_the_table_once_and_keeps_legends_whole(qtbot):
         widest = max(label.mapRectToScene(label.boundingRect()).width() for _s, label in legend.items)
         assert box.width() >= widest
         assert view.sceneRect().adjusted(-2, -2, 2, 2).contains(box)
+
+
+@pytest.mark.parametrize("on", [False, True])
+def test_the_log_loss_label_fits_beside_a_short_loss_plot(qtbot, on):
+    """At 1280×690 "loss (log scale)" was cut off at the plot's top: pyqtgraph centres a label
+    only when its axis is resized (not when its text grows), and presentation mode's label was
+    longer than the axis."""
+    w = _window(qtbot)
+    w.presentation.set_presentation(on)
+    w.step()
+    qtbot.waitUntil(lambda: w._last_frame is not None, timeout=5000)
+    view = w.loss_view
+    axis = view.getPlotItem().getAxis("left")
+    w.loss_log_check.setChecked(True)  # (as the axis does by itself past 2 decades)
+    assert axis.labelText == "loss (log scale)"
+    view.grab()  # painted: presentation mode's scales apply
+    label = axis.label.mapRectToScene(axis.label.boundingRect())
+    plot = axis.mapRectToScene(axis.boundingRect())
+    assert plot.top() - 1 <= label.top() and label.bottom() <= plot.bottom() + 1, (label, plot)
+    w.presentation.set_presentation(False)
+    w.shutdown()
+
+
+def test_a_legend_in_a_narrow_plot_breaks_long_names_before_shrinking_its_text(qtbot):
+    """At 1280×690 in presentation mode the surface's "least-squares optimum" legend had
+    shrunk to 10.8 pt (smaller than with presentation mode off)."""
+    from gdsim.gui.features.presentation import PRESENTATION_TEXT
+    from gdsim.gui.plots import style
+
+    w = _window(qtbot)
+    w.presentation.set_presentation(True)
+    w.step()
+    qtbot.waitUntil(lambda: w._last_frame is not None, timeout=5000)
+    w.surface_view.grab()
+    legend = w.surface_view.getPlotItem().legend
+    assert [label.text for _s, label in legend.items] == ["least-squares optimum"]
+    size = float(legend.items[0][1].opts["size"].removesuffix("pt"))
+    assert size >= style.LEGEND_PT * PRESENTATION_TEXT - 0.05
+    box = legend.mapRectToScene(legend.boundingRect())
+    assert w.surface_view.sceneRect().adjusted(-2, -2, 2, 2).contains(box)
+    w.presentation.set_presentation(False)
+    w.shutdown()
+
+
+def test_translucent_hairlines_stay_hairlines(qtbot):
+    """Contours and epoch lines (context, not data) keep 1 px in presentation mode: Qt draws
+    1 px on its fast path; 1.5 px antialiased made the surface's contours 12 times slower."""
+    w = _window(qtbot)
+    w.presentation.set_presentation(True)
+    w.step()
+    qtbot.waitUntil(lambda: w._last_frame is not None, timeout=5000)
+    w.surface_view.grab()
+    w.loss_view.grab()
+    assert w.surface_view.contour_item.opts["pen"].widthF() == 1.0
+    assert w.loss_view.epoch_item.opts["pen"].widthF() == 1.0
+    assert w.surface_view.path_item.opts["pen"].widthF() >= 3.0  # the data still grows
+    w.presentation.set_presentation(False)
+    w.shutdown()

@@ -155,11 +155,11 @@ class LessonsController(QObject):
         self._saved = None  # (session, modified, function, open docks) before the first lesson
         self._revealed = False
         self._size = window.size()
-        self.panel = LessonPanel()
+        self._panel: LessonPanel | None = None  # built when first needed (a tenth of start-up's features)
         self.dock = QDockWidget("Lesson", window, objectName="lessonPanel")
-        self.dock.setWidget(self.panel)
         window.add_dock(self.dock, Qt.RightDockWidgetArea, visible=False)
         self.dock.toggleViewAction().toggled.connect(self._on_dock_toggled)
+        self.dock.visibilityChanged.connect(lambda visible: visible and self.panel)  # (View menu, a layout)
 
         self.action = QAction("Lessons", window, objectName="actionLessons")
         self.action.setToolTip("The lecture, step by step: each lesson sets the window up, asks, and explains")
@@ -173,13 +173,21 @@ class LessonsController(QObject):
         file_menu.insertAction(quit_action, self.open_action) if quit_action else file_menu.addAction(
             self.open_action)
 
-        self.panel.back_button.clicked.connect(lambda: self.show(self.index - 1))
-        self.panel.next_button.clicked.connect(lambda: self.show(self.index + 1))
-        self.panel.restart_button.clicked.connect(lambda: self.show(self.index))
-        self.panel.check_button.clicked.connect(self.check_answer)
         window.frame_drawn.connect(self._on_frame_drawn)
 
     # --- public -----------------------------------------------------------------------------
+    @property
+    def panel(self) -> LessonPanel:
+        """The lesson's text, question and buttons in the dock (built the first time it is needed)."""
+        if self._panel is None:
+            self._panel = panel = LessonPanel()
+            panel.back_button.clicked.connect(lambda: self.show(self.index - 1))
+            panel.next_button.clicked.connect(lambda: self.show(self.index + 1))
+            panel.restart_button.clicked.connect(lambda: self.show(self.index))
+            panel.check_button.clicked.connect(self.check_answer)
+            self.dock.setWidget(panel)
+        return self._panel
+
     @property
     def lesson(self):
         return self.lessons[self.index] if self.lessons else None

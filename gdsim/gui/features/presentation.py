@@ -3,7 +3,8 @@
 Presentation mode (Ctrl+Shift+P) draws text PRESENTATION_TEXT times larger
 (the status line at least STATUS_MIN_PX pixels), lines PRESENTATION_LINES
 times wider (data curves, the path and the model line at least 3 px:
-``style.Scales.min_line``) and markers PRESENTATION_MARKERS times larger.
+``style.Scales.min_line``; translucent hairlines, contours and epoch lines, stay
+1 px) and markers PRESENTATION_MARKERS times larger.
 Zoom in / out / reset (Ctrl+= / Ctrl+- / Ctrl+0) scale the text alone, in
 either mode.  The plots are already drawn black on white, the high-contrast
 theme a projector wants, so the colours stay.

@@ -419,6 +419,8 @@ class LossView(LossPointer, pg.PlotWidget):
 
     def set_main_visible(self, visible: bool) -> None:
         """Show or hide the window's own two curves (hidden while a race is drawn instead)."""
+        if bool(visible) == self._main_visible:
+            return  # (the race asks at every frame of the window's run: a second render and paint)
         self._main_visible = bool(visible)
         self._render()
 

@@ -9,6 +9,7 @@ done elsewhere; only antialiasing is switched on globally, on import.
 
 from __future__ import annotations
 
+import math
 import types
 from typing import Iterable
 
@@ -66,11 +67,13 @@ HIGHLIGHT_COLOR = "#000000"
 
 TICK_PT = 11
 LABEL_PT = 13
+LABEL_MIN_PT = 9  # an axis label longer than its axis (times SCALES.text)
 TITLE_PT = 14
 LEGEND_PT = 11
 LEGEND_MIN_PT = 7  # a legend's text in a plot too narrow for LEGEND_PT
 LEGEND_MARGIN_PX = 10  # a legend's distance from the plot's edges (plots.placement.MARGIN_PX)
 TEXT_PT = 11
+LABEL_ROOM_PX = 6  # an axis label's margin at each end of its axis
 
 
 class Scales:
@@ -179,6 +182,43 @@ def set_axis_label(axis: pg.AxisItem, text: str) -> None:
     if axis.labelText == text and axis.label.isVisible():
         return  # unchanged: setting it again would lay the plot out again (every frame)
     axis.setLabel(text, color="#000000", **{"font-size": f"{LABEL_PT * SCALES.text:g}pt"})
+    if not fit_axis_label(axis):
+        axis.resizeEvent(None)  # pyqtgraph centres a label only when its axis is resized
+
+
+def fit_axis_label(axis: pg.AxisItem) -> bool:
+    """The axis label at ``label_points``: as large as SCALES.text asks, or as fits its axis.
+    True if it changed it."""
+    if axis.label.isVisible() and axis.labelText:
+        size = f"{label_points(axis):g}pt"
+        if axis.labelStyle.get("font-size") != size:
+            axis.setLabel(axis.labelText, units=axis.labelUnits or None,
+                          **{**axis.labelStyle, "font-size": size})
+            axis.resizeEvent(None)  # (centred on its axis again)
+            return True
+    return False
+
+
+def label_points(axis: pg.AxisItem) -> float:
+    """An axis label's size: LABEL_PT times SCALES.text, or smaller (down to LABEL_MIN_PT times
+    SCALES.text) when the label is longer than its axis ("loss (log scale)" was cut off beside a
+    short loss plot at 1280×720)."""
+    size = LABEL_PT * SCALES.text
+    length = axis.height() if axis.orientation in ("left", "right") else axis.width()
+    key = (axis.labelText, size, round(length))
+    cached = getattr(axis, "_gdsim_label_fit", None)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    fitted = size
+    if length > 0:
+        font = QtGui.QFont(axis.label.font())
+        font.setPointSizeF(size)
+        wide = QtGui.QFontMetricsF(font).horizontalAdvance(axis.labelText)
+        room = length - 2 * LABEL_ROOM_PX
+        if wide > room:  # in half points, so a pixel more or less does not change it
+            fitted = max(LABEL_MIN_PT * SCALES.text, math.floor(2 * size * max(room, 0) / wide) / 2)
+    axis._gdsim_label_fit = (key, fitted)
+    return fitted
 
 
 def size_axes_for_labels(*plots) -> None:
@@ -193,10 +233,11 @@ def size_axes_for_labels(*plots) -> None:
     try:
         for plot in plots:
             item = _plot_item(plot)
-            item.layout.activate()  # the axes' lengths, which decide their ticks
+            item.layout.activate()  # the axes' lengths, which decide their ticks and labels
             for name in ("left", "bottom", "right", "top"):
                 axis = item.getAxis(name)
                 if axis.isVisible():
+                    fit_axis_label(axis)
                     axis.generateDrawSpecs(painter)
             item.layout.activate()
     finally:
@@ -442,13 +483,20 @@ def set_scales(text: float = 1.0, lines: float = 1.0, markers: float = 1.0) -> N
 
 
 def _line_pen(pen, outline: bool = False):
-    """``pen`` widened by SCALES.lines; an opaque line at least SCALES.min_line wide (not translucent
-    decorations: contours, epoch lines)."""
+    """``pen`` widened by SCALES.lines; an opaque line at least SCALES.min_line wide.
+
+    Translucent hairlines (contours, epoch lines: context, not data) stay 1 px: Qt draws
+    those on its fast path, where 1.5 px antialiased took a surface's contours from 2 to 7 ms
+    at each refresh of the surface (presentation mode, full speed).
+    """
     if pen is None or SCALES.lines == 1.0:
+        return pen
+    opaque = pen.color().alpha() >= 200
+    if not opaque and not outline and pen.widthF() <= 1.0:
         return pen
     p = QtGui.QPen(pen)
     width = (p.widthF() or 1.0) * SCALES.lines
-    if not outline and p.style() != Qt.PenStyle.NoPen and p.color().alpha() >= 200:
+    if not outline and p.style() != Qt.PenStyle.NoPen and opaque:
         width = max(width, SCALES.min_line)
     p.setWidthF(width)
     return p
@@ -518,9 +566,9 @@ def restyle(widget) -> None:
 
 
 def fit_legend(legend: pg.LegendItem) -> None:
-    """Legend text SCALES.text times LEGEND_PT, but no wider than the plot it sits in: a narrow
-    plot (a 1280-px window, presentation mode) gets smaller legend text, down to LEGEND_MIN_PT,
-    rather than a legend whose text is cut off by the plot's edge."""
+    """Legend text SCALES.text times LEGEND_PT, but no wider than the plot it sits in: in a narrow
+    plot (a 1280-px window, presentation mode) a long name first breaks onto two lines, then the
+    text gets smaller, down to LEGEND_MIN_PT, rather than a legend cut off by the plot's edge."""
     parent = legend.parentItem()
     room = parent.width() - 2 * LEGEND_MARGIN_PX if parent is not None else None
     key = (SCALES.text, room, tuple(label.text for _sample, label in legend.items))
@@ -528,16 +576,38 @@ def fit_legend(legend: pg.LegendItem) -> None:
         return
     size = LEGEND_PT * SCALES.text
     while True:
-        text = f"{size:.3g}pt"
-        legend.opts["labelTextSize"] = text
-        for _sample, label in legend.items:
-            if label.opts.get("size") != text:
-                label.setText(label.text, size=text)
-        legend.updateSize()  # the box follows its labels (its corner anchor keeps it inside)
-        if not room or room <= 0 or size <= LEGEND_MIN_PT or legend.width() <= room:
-            break
-        size = max(LEGEND_MIN_PT, size * 0.9)
+        for wrap in (False, True):
+            _size_legend(legend, size, wrap)
+            if not room or room <= 0 or legend.width() <= room:
+                break
+        else:
+            if size > LEGEND_MIN_PT:
+                size = max(LEGEND_MIN_PT, size * 0.9)
+                continue
+        break
     legend._gdsim_fit = key
+
+
+def _size_legend(legend: pg.LegendItem, size: float, wrap: bool) -> None:
+    text = f"{size:.3g}pt"
+    legend.opts["labelTextSize"] = text
+    for _sample, label in legend.items:
+        if label.opts.get("size") != text or getattr(label, "_gdsim_wrapped", False) != wrap:
+            name = label.text
+            label.setText(_two_lines(name) if wrap else name, size=text)
+            label.text = name  # the name the legend lists stays whole
+            label._gdsim_wrapped = wrap
+            label.resize(label.minimumSize())  # (a label only grows by itself: measure this text)
+    legend.updateSize()  # the box follows its labels (its corner anchor keeps it inside)
+
+
+def _two_lines(name: str) -> str:
+    """``name`` broken at the space nearest its middle (as HTML), or as it is without a space."""
+    spaces = [i for i, c in enumerate(name) if c == " "]
+    if not spaces:
+        return name
+    cut = min(spaces, key=lambda i: abs(i - len(name) / 2))
+    return f"{name[:cut]}<br>{name[cut + 1:]}"
 
 
 def _scaled_font(base: QtGui.QFont) -> QtGui.QFont:
@@ -570,8 +640,4 @@ def _restyle_axis(axis: pg.AxisItem) -> None:
         new = _follow(axis, "tickFont", tick, _scaled_font)
         if new != tick:
             axis.setTickFont(new)
-    if axis.label.isVisible() and axis.labelText:
-        size = f"{LABEL_PT * SCALES.text:g}pt"
-        if axis.labelStyle.get("font-size") != size:
-            axis.setLabel(axis.labelText, units=axis.labelUnits or None,
-                          **{**axis.labelStyle, "font-size": size})
+    fit_axis_label(axis)
