@@ -204,7 +204,7 @@ class Stepper:
             self._fail(reply[1] if len(reply) > 1 else f"unexpected reply {reply[0]!r}")
         _, steps, rows, previous_full_loss, state = reply
         if not isnan(previous_full_loss):
-            run.history.set_full_loss(len(run.history) - 1, previous_full_loss)
+            run.history.set_full_loss(run.history.last_iteration, previous_full_loss)
         run.history.extend(rows)
         run.load_state_dict(state)
         self._synced = self._fingerprint(run)
