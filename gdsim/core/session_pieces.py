@@ -16,7 +16,9 @@ parse the whole text the ordinary way, which gives the ordinary message.
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import os
 import re
 from typing import Any, Callable
 
@@ -108,3 +110,55 @@ def _table(rows: list) -> np.ndarray:
     if values.ndim != 2 or not np.isfinite(values).all():
         raise _Fallback
     return values
+
+
+def read_in_child(conn, path: str) -> None:
+    """A child process's body: read the session at ``path`` and send it to the parent.
+
+    Sends ("progress", fraction) at each percent, then ("done", session) or
+    ("error", one sentence). Reading in a process of its own leaves the
+    parent's threads the whole of Python's GIL (a thread parsing JSON holds it).
+    """
+    from .remote import CHILD_NICENESS
+    from .session import SessionError, check_session, load_session
+
+    if hasattr(os, "nice"):
+        os.nice(CHILD_NICENESS)  # below the window, which keeps painting meanwhile
+    sent = [-1]
+
+    def progress(fraction: float) -> None:
+        if int(fraction * 100) != sent[0]:
+            sent[0] = int(fraction * 100)
+            conn.send(("progress", fraction))
+
+    try:
+        session = load_session(path, progress=progress)
+        check_session(session)
+        reply = ("done", session)
+    except SessionError as exc:
+        reply = ("error", str(exc))
+    except MemoryError:
+        reply = ("error", f"Cannot open {os.path.basename(path)}: there is not enough memory to read it.")
+    except Exception as exc:  # noqa: BLE001 - one sentence for the parent, no traceback on stderr
+        reply = ("error", f"Cannot open {os.path.basename(path)}: {type(exc).__name__} ({exc}).")
+    try:
+        conn.send(reply)
+    except (BrokenPipeError, OSError):
+        pass  # the parent cancelled
+
+
+def read_only(value: Any) -> Any:
+    """``value`` with every numpy array in it (dataclass fields, tuples, dicts) made read-only
+    again, as it was before pickling took it through a pipe; returns ``value``."""
+    if isinstance(value, np.ndarray):
+        value.flags.writeable = False
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            read_only(getattr(value, f.name))
+    elif isinstance(value, (tuple, list)):
+        for v in value:
+            read_only(v)
+    elif isinstance(value, dict):
+        for v in value.values():
+            read_only(v)
+    return value
