@@ -33,6 +33,9 @@ class History:
         self.stride = 1
         self.max_rows = None
         self._last_iteration = -1
+        # Called (no arguments) just before thinning drops rows: for a reader that must see every
+        # row while it is there (the race looks for the first iteration under its threshold).
+        self.before_thin = None
         self._alloc(max(capacity, 2))
         if max_rows is not None:
             self.bound(max_rows)
@@ -52,16 +55,12 @@ class History:
         """True once rows have been dropped (row k is then not iteration k)."""
         return self._n != self._last_iteration + 1
 
-    def _thin(self, extra: dict[str, np.ndarray] | None = None) -> None:
-        """Keep (in new arrays) the rows, and ``extra`` rows that follow them, whose iteration is a
-        multiple of the stride, doubling it until at most half of ``max_rows`` remain; and the last."""
+    def _thin(self) -> None:
+        """Keep (in new arrays) the rows whose iteration is a multiple of the stride, doubling it
+        until at most half of ``max_rows`` remain, and the last row."""
+        if self.before_thin is not None:
+            self.before_thin()
         columns = {name: getattr(self, "_" + name)[: self._n] for name in self.COLUMNS_STORED}
-        if extra is not None:
-            m = len(extra["epoch"])
-            start = self._last_iteration + 1
-            columns = {name: np.concatenate([columns[name], extra[name] if name != "iteration"
-                                             else np.arange(start, start + m)])
-                       for name in self.COLUMNS_STORED}
         its = columns["iteration"]
         budget = max(2, self.max_rows // 2)
         while True:
@@ -151,18 +150,20 @@ class History:
 
     def extend(self, rows: dict[str, np.ndarray]) -> None:
         """Append rows given column by column (as ``rows()`` returns them), numbered on from the
-        last iteration; a bounded history thins them with its own rows when they do not fit."""
-        m = len(rows["epoch"])
-        if self.max_rows is not None and self._n + m > self.max_rows:
-            self._thin(rows)
-        else:
-            self._room(m)
+        last iteration (a bounded history thins as they come, as ``append`` would)."""
+        m, done = len(rows["epoch"]), 0
+        while done < m:
+            if self.max_rows is not None and self._n >= self.max_rows:
+                self._thin()
+            take = m - done if self.max_rows is None else min(m - done, self.max_rows - self._n)
+            self._room(take)
             for name in self.COLUMNS:
-                getattr(self, "_" + name)[self._n: self._n + m] = rows[name]
-            self._iteration[self._n: self._n + m] = np.arange(self._last_iteration + 1,
-                                                              self._last_iteration + 1 + m)
-            self._n += m
-        self._last_iteration += m
+                getattr(self, "_" + name)[self._n: self._n + take] = rows[name][done: done + take]
+            first = self._last_iteration + 1
+            self._iteration[self._n: self._n + take] = np.arange(first, first + take)
+            self._n += take
+            self._last_iteration += take
+            done += take
 
     def __len__(self) -> int:
         return self._n
