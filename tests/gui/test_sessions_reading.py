@@ -164,3 +164,22 @@ def test_the_command_line_opens_a_big_session_once_the_window_shows(qtbot, tmp_p
     monkeypatch.setattr(app_module, "application", App)
     assert app_module.main([str(path)]) == 0
     assert seen["shown_before"] and seen["dataset"].equals(wanted) and seen["epochs"] == 11
+
+
+@pytest.mark.parametrize("how", ["no child processes", "a child that cannot start"])
+def test_without_a_child_process_the_thread_reads_the_file_itself(qtbot, window, tmp_path, monkeypatch,
+                                                                   how):
+    from gdsim.core import remote
+
+    if how == "no child processes":
+        monkeypatch.setenv(remote.LOCAL_ENV, "1")
+    else:
+        def refuse(process):
+            raise OSError("no processes here")
+
+        monkeypatch.setattr(remote, "start_child", refuse)
+    path = tmp_path / "big.gdsim"
+    dataset = write(path, 3_000, epochs=5)
+    assert window.sessions.open(path)
+    qtbot.waitUntil(lambda: settled(window), timeout=30000)
+    assert window.document.dataset.equals(dataset) and window.controls.config().epochs == 5

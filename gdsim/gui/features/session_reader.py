@@ -73,9 +73,15 @@ class SessionReader(QObject):
         with self._lock:
             if self._cancelled.is_set():
                 return "cancelled", None
-            remote.start_child(process)
+            try:
+                remote.start_child(process)
+            except (OSError, RuntimeError):
+                process = None
             self._process = process
         sending.close()
+        if process is None:  # no child process here: read in this thread (the window may stutter)
+            receiving.close()
+            return self._read_here()
         try:
             while True:
                 try:
