@@ -133,8 +133,16 @@ def test_closing_the_window_while_reading_stops_the_read(qtbot, tmp_path):
 
 def test_the_command_line_opens_a_big_session_once_the_window_shows(qtbot, tmp_path, monkeypatch):
     from gdsim.gui import app as app_module
-    from gdsim.gui.main_window import MainWindow
+    from gdsim.gui import main_window
 
+    made = []
+
+    class MainWindow(main_window.MainWindow):  # the window main() makes (other tests' may linger)
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            made.append(self)
+
+    monkeypatch.setattr(main_window, "MainWindow", MainWindow)
     path = tmp_path / "launch.gdsim"
     wanted = write(path, 5_000, epochs=11)
     real_application = app_module.application
@@ -150,7 +158,7 @@ def test_the_command_line_opens_a_big_session_once_the_window_shows(qtbot, tmp_p
             return getattr(self._app, name)
 
         def exec(self):
-            window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow))
+            window = made[-1]
             window.ask_before_discarding = False
             seen["shown_before"] = window.isVisible() and window.document.dataset.n_rows != 5_000
             qtbot.waitUntil(lambda: window.document.dataset.n_rows == 5_000 and settled(window),
