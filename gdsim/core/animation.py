@@ -27,25 +27,26 @@ MAX_FRAMES = 1000
 @dataclass(frozen=True)
 class AnimationFrame:
     index: int  # 0-based frame number
-    row: int  # history row shown (= iterations done)
+    row: int  # history row shown
     epoch: int
     loss: float  # last known full-dataset loss at this row (NaN if none)
-
-    @property
-    def iteration(self) -> int:
-        return self.row
+    iteration: int  # iterations done at this row (= row unless the history was thinned)
 
 
-def frame_rows(n_rows: int, n_frames: int) -> np.ndarray:
-    """Up to ``n_frames`` distinct rows in [0, n_rows), evenly spaced, first and last included."""
+def frame_rows(n_rows: int, n_frames: int, iterations: np.ndarray | None = None) -> np.ndarray:
+    """Up to ``n_frames`` distinct rows in [0, n_rows), evenly spaced, first and last included
+    (evenly spaced in ``iterations``, each row's iteration, when given: a thinned history)."""
     if n_rows < 1:
         raise ValueError("There is nothing to animate: the run has no history yet.")
     if n_frames < 1:
         raise ValueError(f"Invalid number of frames: {n_frames} (at least 1).")
     if n_frames == 1:
         return np.array([n_rows - 1])
-    rows = np.unique(np.round(np.linspace(0, n_rows - 1, n_frames)).astype(np.int64))
-    return rows
+    at = np.linspace(0, n_rows - 1, n_frames)
+    if iterations is not None:  # the row nearest each evenly spaced iteration (the same rows unthinned)
+        its = np.asarray(iterations, dtype=np.float64)[:n_rows]
+        at = np.interp(np.linspace(its[0], its[-1], n_frames), its, np.arange(n_rows))
+    return np.unique(np.round(at).astype(np.int64))
 
 
 def last_known(values: np.ndarray) -> np.ndarray:
@@ -82,12 +83,14 @@ class AnimationPlan:
         self.params = params
         self.losses = last_known(full_loss)
         self.batch_loss = np.asarray(h.batch_loss, dtype=np.float64)
-        self.iterations = np.arange(n)
+        its = getattr(h, "iteration", getattr(h, "iterations", None))  # a History, or a window Frame
+        self.iterations = np.arange(n) if its is None else np.asarray(its, dtype=np.int64)[:n]
         self.total_iterations = int(run.total_iterations)
         self.iterations_per_epoch = int(run.iterations_per_epoch)
-        rows = frame_rows(n, min(int(n_frames), MAX_FRAMES))
+        rows = frame_rows(n, min(int(n_frames), MAX_FRAMES), self.iterations)
         self.frames = tuple(
-            AnimationFrame(k, int(r), int(epoch[r]), float(self.losses[r])) for k, r in enumerate(rows)
+            AnimationFrame(k, int(r), int(epoch[r]), float(self.losses[r]), int(self.iterations[r]))
+            for k, r in enumerate(rows)
         )
         quadratic = run.problem.model == "linear" and run.problem.loss == "mse"
         self._stats = run.quadratic_stats if quadratic else None

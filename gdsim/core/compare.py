@@ -112,7 +112,7 @@ def pin_run(run, label: str, rows: int | None = None) -> PinnedRun:
     h = run.history
     n = len(h) if rows is None else max(1, min(int(rows), len(h)))
     return pinned_from_arrays(label, run.parameter_names, h.params[:n], h.full_loss[:n],
-                              run.config, standardizer=run.standardizer,
+                              run.config, standardizer=run.standardizer, iterations=h.iteration[:n],
                               iterations_per_epoch=run.iterations_per_epoch)
 
 

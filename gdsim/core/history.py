@@ -12,18 +12,19 @@ class History:
     (learning rate used), ``batch_loss`` (loss of the mini-batch the update
     was computed on, at the parameters before it), ``full_loss`` (loss on the
     whole dataset at row k's parameters; NaN where it was not computed),
-    ``params``, ``grad`` (gradient used) and ``grad_norm``. The iteration
-    number is the row index, so it is not stored.
+    ``params``, ``grad`` (gradient used), ``grad_norm``, and ``iteration``
+    (the row's iteration number: k, until the history is thinned).
 
     Rows are only appended; a row is never rewritten except to fill in its
-    ``full_loss`` once it is known. Properties return read-only views of the
-    filled rows.
+    ``full_loss`` once it is known, and thinning copies the rows it keeps into
+    new arrays. So the read-only views the properties return stay valid and
+    unchanged (another thread may draw them while this one appends).
 
-    A history given ``max_rows`` (``bound``) keeps its memory bounded instead:
-    when full it keeps every other row and from then on one iteration in
-    ``stride`` (doubled at each thinning), plus always the latest iteration as
-    its last row. ``iteration`` then gives each row's iteration number. A
-    history never thinned (the window's) has row k = iteration k.
+    A history given ``max_rows`` (``bound``) keeps its memory bounded: when it
+    is full it keeps the iterations that are multiples of ``stride`` (doubled as
+    needed until at most half the rows remain) and the latest iteration, then appends
+    every iteration again until it is full. Older iterations are thus evenly
+    spaced and recent ones dense, and the last row is always the latest.
     """
 
     def __init__(self, n_params: int, capacity: int = 1024, max_rows: int | None = None) -> None:
@@ -32,6 +33,9 @@ class History:
         self.stride = 1
         self.max_rows = None
         self._last_iteration = -1
+        # Called (no arguments) just before thinning drops rows: for a reader that must see every
+        # row while it is there (the race looks for the first iteration under its threshold).
+        self.before_thin = None
         self._alloc(max(capacity, 2))
         if max_rows is not None:
             self.bound(max_rows)
@@ -39,25 +43,41 @@ class History:
     def bound(self, max_rows: int) -> None:
         """Keep at most ``max_rows`` rows (at least 4) from now on, thinning as described above."""
         self.max_rows = max(4, int(max_rows))
-        while self._n > self.max_rows:
+        if self._n > self.max_rows:
             self._thin()
 
     @property
     def row_bytes(self) -> int:
-        return 4 + 8 * (4 + 2 * self.n_params)
+        return 4 + 8 * (5 + 2 * self.n_params)
+
+    @property
+    def thinned(self) -> bool:
+        """True once rows have been dropped (row k is then not iteration k)."""
+        return self._n != self._last_iteration + 1
 
     def _thin(self) -> None:
-        """Keep the rows whose iteration is a multiple of twice the stride, and the last row."""
-        keep = np.arange(0, self._n, 2)
-        if keep[-1] != self._n - 1:
-            keep = np.append(keep, self._n - 1)
-        for name in self.COLUMNS:
-            array = getattr(self, "_" + name)
-            array[: len(keep)] = array[keep]
-        self._n = len(keep)
-        self.stride *= 2
+        """Keep (in new arrays) the rows whose iteration is a multiple of the stride, doubling it
+        until at most half of ``max_rows`` remain, and the last row."""
+        if self.before_thin is not None:
+            self.before_thin()
+        columns = {name: getattr(self, "_" + name)[: self._n] for name in self.COLUMNS_STORED}
+        its = columns["iteration"]
+        budget = max(2, self.max_rows // 2)
+        while True:
+            keep = its % self.stride == 0
+            keep[-1] = True
+            if np.count_nonzero(keep) <= budget:
+                break
+            self.stride *= 2
+        self._n = 0
+        self._alloc(self.max_rows)
+        n = int(np.count_nonzero(keep))
+        for name, array in columns.items():
+            getattr(self, "_" + name)[:n] = array[keep]
+        self._n = n
 
     def _alloc(self, capacity: int) -> None:
+        """New arrays (the old ones are left to the views that hold them) with the filled rows."""
         old = getattr(self, "_epoch", None)
         fields = {
             "_epoch": np.zeros(capacity, np.int32),
@@ -67,6 +87,7 @@ class History:
             "_params": np.full((capacity, self.n_params), np.nan),
             "_grad": np.full((capacity, self.n_params), np.nan),
             "_grad_norm": np.full(capacity, np.nan),
+            "_iteration": np.zeros(capacity, np.int64),
         }
         if old is not None:
             for name, new in fields.items():
@@ -75,19 +96,23 @@ class History:
             setattr(self, name, new)
         self.capacity = capacity
 
+    def _room(self, m: int) -> None:
+        """Capacity for ``m`` more rows (growing by doubling, at most to ``max_rows``)."""
+        capacity = self.capacity
+        while self._n + m > capacity:
+            capacity *= 2
+        if self.max_rows is not None:
+            capacity = min(capacity, self.max_rows)
+        if capacity != self.capacity:
+            self._alloc(capacity)
+
     def append(self, epoch: int, lr: float, batch_loss: float, params: np.ndarray,
                grad: np.ndarray, grad_norm: float, full_loss: float = np.nan) -> int:
         """Add a row and return its index."""
-        self._last_iteration += 1
-        k = self._n
-        if self.stride > 1 and (self._last_iteration - 1) % self.stride:
-            k -= 1  # the last row held an iteration off the stride: the new one replaces it
-        elif self.max_rows is not None and k >= self.max_rows:
+        if self.max_rows is not None and self._n >= self.max_rows:
             self._thin()
-            k = self._n - 1 if (self._last_iteration - 1) % self.stride else self._n
-        elif k == self.capacity:
-            grown = self.capacity * 2
-            self._alloc(grown if self.max_rows is None else min(grown, self.max_rows))
+        self._room(1)
+        k = self._n
         self._epoch[k] = epoch
         self._lr[k] = lr
         self._batch_loss[k] = batch_loss
@@ -95,20 +120,28 @@ class History:
         self._params[k] = params
         self._grad[k] = grad
         self._grad_norm[k] = grad_norm
+        self._last_iteration += 1
+        self._iteration[k] = self._last_iteration
         self._n = k + 1
         return k
 
     def set_full_loss(self, iteration: int, value: float) -> None:
         """Fill in the full-dataset loss of ``iteration`` (ignored when thinning dropped its row)."""
-        if self.stride == 1:
+        if not self.thinned:
             self._full_loss[iteration] = value
-        elif iteration == self._last_iteration:
-            self._full_loss[self._n - 1] = value
-        elif iteration % self.stride == 0 and iteration // self.stride < self._n:
-            self._full_loss[iteration // self.stride] = value
+            return
+        k = int(np.searchsorted(self._iteration[: self._n], iteration))
+        if k < self._n and self._iteration[k] == iteration:
+            self._full_loss[k] = value
+
+    @property
+    def last_iteration(self) -> int:
+        """The iteration of the last row (-1 when empty)."""
+        return self._last_iteration
 
     # The columns of a row, as ``rows()`` returns and ``extend`` takes them.
     COLUMNS = ("epoch", "lr", "batch_loss", "full_loss", "params", "grad", "grad_norm")
+    COLUMNS_STORED = COLUMNS + ("iteration",)
 
     def rows(self, start: int = 0, stop: int | None = None) -> dict[str, np.ndarray]:
         """Copies of rows [start, stop) (stop: the end) of every column."""
@@ -116,17 +149,21 @@ class History:
         return {name: getattr(self, "_" + name)[start:stop].copy() for name in self.COLUMNS}
 
     def extend(self, rows: dict[str, np.ndarray]) -> None:
-        """Append rows given column by column (as ``rows()`` returns them)."""
-        m = len(rows["epoch"])
-        capacity = self.capacity
-        while self._n + m > capacity:
-            capacity *= 2
-        if capacity != self.capacity:
-            self._alloc(capacity)
-        for name in self.COLUMNS:
-            getattr(self, "_" + name)[self._n: self._n + m] = rows[name]
-        self._n += m
-        self._last_iteration += m
+        """Append rows given column by column (as ``rows()`` returns them), numbered on from the
+        last iteration (a bounded history thins as they come, as ``append`` would)."""
+        m, done = len(rows["epoch"]), 0
+        while done < m:
+            if self.max_rows is not None and self._n >= self.max_rows:
+                self._thin()
+            take = m - done if self.max_rows is None else min(m - done, self.max_rows - self._n)
+            self._room(take)
+            for name in self.COLUMNS:
+                getattr(self, "_" + name)[self._n: self._n + take] = rows[name][done: done + take]
+            first = self._last_iteration + 1
+            self._iteration[self._n: self._n + take] = np.arange(first, first + take)
+            self._n += take
+            self._last_iteration += take
+            done += take
 
     def __len__(self) -> int:
         return self._n
@@ -139,10 +176,7 @@ class History:
     @property
     def iteration(self) -> np.ndarray:
         """Each row's iteration number (the row index unless thinned)."""
-        its = np.arange(self._n) * self.stride
-        if self._n:
-            its[-1] = self._last_iteration
-        return its
+        return self._view(self._iteration)
 
     @property
     def epoch(self) -> np.ndarray:
@@ -175,7 +209,7 @@ class History:
     def copy(self, stop: int | None = None) -> "HistoryCopy":
         """An independent copy of rows [0, stop), safe to hand to another thread."""
         rows = self.rows(0, stop)
-        return HistoryCopy(iteration=self.iteration[: len(rows["epoch"])], **rows)
+        return HistoryCopy(iteration=self._iteration[: len(rows["epoch"])].copy(), **rows)
 
     def to_csv(self, path, parameter_names) -> None:
         """Write ``epoch,iteration,loss,w1,...,wd,b`` (loss = full-dataset loss)."""

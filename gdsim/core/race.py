@@ -309,6 +309,8 @@ class Race:
         )
         self._reached: list[int | None] = [None] * len(self.runs)
         self._scanned = [0] * len(self.runs)
+        for run in self.runs:  # a bounded history is scanned before it drops rows
+            run.history.before_thin = self.iterations_to_threshold
 
     @staticmethod
     def _make_run(dataset: Dataset, base: TrainingConfig, entry: RaceEntry) -> TrainingRun:
@@ -361,14 +363,15 @@ class Race:
         for i, run in enumerate(self.runs):
             if self._reached[i] is not None:
                 continue
-            full = run.history.full_loss
-            # Rows before _scanned were final when scanned, except the last one,
-            # whose full loss may be filled in later (full-batch descent).
-            start = max(0, self._scanned[i] - 1)
+            full, its = run.history.full_loss, run.history.iteration
+            # Iterations before _scanned were final when scanned, except the last one,
+            # whose full loss may be filled in later (full-batch descent). Rows are
+            # found by iteration: a bounded history thins (and renumbers) its rows.
+            start = int(np.searchsorted(its, self._scanned[i]))
             hit = first_at_or_below(full[start:], self.threshold)
             if hit is not None:
-                self._reached[i] = start + hit
-            self._scanned[i] = len(full)
+                self._reached[i] = int(its[start + hit])
+            self._scanned[i] = int(its[-1]) if len(its) else 0
         return tuple(self._reached)
 
     def snapshot(self) -> RaceSnapshot:

@@ -36,7 +36,7 @@ from .training import TrainingRun, advance_for
 LOCAL_ENV = "GDSIM_LOCAL_STEPS"
 #: How much lower the child's scheduling priority is than the window's (Unix).
 CHILD_NICENESS = 10
-#: Set to 1 in the child's environment (see _start_child).
+#: Set to 1 in the child's environment (see start_child).
 BLAS_THREADS_ENV = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
@@ -120,7 +120,7 @@ class Stepper:
         self._conn, child_conn = context.Pipe()
         self._process = context.Process(target=serve, args=(child_conn,), daemon=True,
                                         name="gdsim-steps")
-        _start_child(self._process)
+        start_child(self._process)
         child_conn.close()
         self._ready = False
         self._lost = False
@@ -204,7 +204,7 @@ class Stepper:
             self._fail(reply[1] if len(reply) > 1 else f"unexpected reply {reply[0]!r}")
         _, steps, rows, previous_full_loss, state = reply
         if not isnan(previous_full_loss):
-            run.history.set_full_loss(len(run.history) - 1, previous_full_loss)
+            run.history.set_full_loss(run.history.last_iteration, previous_full_loss)
         run.history.extend(rows)
         run.load_state_dict(state)
         self._synced = self._fingerprint(run)
@@ -231,7 +231,7 @@ class Stepper:
         self._lost = True
 
 
-def _start_child(process) -> None:
+def start_child(process) -> None:
     """Start ``process`` on one core, without it running the parent's main script first.
 
     A spawned child imports the parent's ``__main__`` again (as

@@ -39,6 +39,7 @@ from .optim import OPTIMIZERS, hyperparams, make_optimizer
 from .schedules import SCHEDULES, make_schedule, schedule_params
 from .feature_maps import parse_features
 from .network import ACTIVATIONS, DEFAULT_HIDDEN, NETWORK_LOSSES, NETWORK_MODELS, check_hidden
+from .session_pieces import parse_in_pieces
 from .source import source_for
 from .training import TrainingConfig
 
@@ -51,6 +52,10 @@ _SPECIAL = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
 
 class SessionError(ValueError):
     """A file that cannot be opened as a session; the message is one sentence."""
+
+
+class ReadCancelled(Exception):
+    """Raised by a reader's ``progress`` callback to stop reading a session (nothing is built)."""
 
 
 @dataclass(frozen=True)
@@ -398,8 +403,11 @@ def config_from_dict(d: Any, where: str = "the settings") -> TrainingConfig:
 def dataset_from_dict(d: Any) -> Dataset:
     d = _obj(d, "the dataset")
     columns = [_text(c, "a column name") for c in _list(_get(d, "columns", "the dataset"), "the columns")]
-    rows = _list(_get(d, "values", "the dataset"), "the dataset values")
-    values = _fast_table(rows, len(columns))
+    rows = _get(d, "values", "the dataset")
+    if isinstance(rows, np.ndarray):  # read in pieces (gdsim.core.session_pieces): finite numbers
+        rows = rows if rows.shape[1] == len(columns) else rows.tolist()
+    values = rows if isinstance(rows, np.ndarray) else _fast_table(
+        _list(rows, "the dataset values"), len(columns))
     if values is None:  # something is wrong: find it, cell by cell, for the message
         values = _checked_table(rows, columns)
     target = _optional(d.get("target"), _text, "the target")
@@ -580,9 +588,27 @@ def check_session(session: Session) -> None:
         raise SessionError(_sentence(str(exc).rstrip("."))) from None
 
 
-def parse_session(text: str, name: str = "", pin_factory: Callable[..., Any] | None = None) -> Session:
+def parse_session(text: str | bytes, name: str = "", pin_factory: Callable[..., Any] | None = None,
+                  progress: Callable[[float], None] | None = None) -> Session:
+    """A Session from a file's text (or its bytes, UTF-8); ``SessionError`` (one sentence) when it
+    is not a valid one. ``progress(fraction)`` is called while a big table is read; it may raise
+    ``ReadCancelled``, which goes through."""
     try:
-        data = json.loads(text, parse_constant=_reject_constant)
+        data = None
+        if isinstance(text, bytes):
+            try:
+                data = parse_in_pieces(text, progress, _reject_constant)
+            except ReadCancelled:
+                raise
+            except Exception:  # noqa: BLE001 - any doubt: the ordinary way below says what is wrong
+                data = None
+            if data is None:
+                try:
+                    text = text.decode("utf-8-sig")
+                except UnicodeDecodeError:
+                    raise _Bad("it is not a gdsim session (not a text file)") from None
+        if data is None:
+            data = json.loads(text, parse_constant=_reject_constant)
         return _session_from_dict(data, pin_factory)
     except _Bad as exc:
         raise SessionError(_sentence(str(exc), name)) from None
@@ -595,8 +621,13 @@ def parse_session(text: str, name: str = "", pin_factory: Callable[..., Any] | N
         raise SessionError(_sentence("it holds a number with thousands of digits", name)) from None
 
 
-def load_session(path: str | os.PathLike, pin_factory: Callable[..., Any] | None = None) -> Session:
-    """Read a session file; ``SessionError`` (one sentence) when it is not a valid one."""
+def load_session(path: str | os.PathLike, pin_factory: Callable[..., Any] | None = None,
+                 progress: Callable[[float], None] | None = None) -> Session:
+    """Read a session file; ``SessionError`` (one sentence) when it is not a valid one.
+
+    A big file's table is read in pieces (``progress`` as in ``parse_session``), so a thread
+    reading it leaves the others time to run.
+    """
     name = Path(path).name
     try:
         raw = read_regular(path, limits.MAX_READ_BYTES)
@@ -604,8 +635,4 @@ def load_session(path: str | os.PathLike, pin_factory: Callable[..., Any] | None
         raise SessionError(f"Cannot open {name}: {str(exc).rstrip('.')}.") from None
     except OSError as exc:
         raise SessionError(f"Cannot open {name}: {exc.strerror or exc}.") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise SessionError(_sentence("it is not a gdsim session (not a text file)", name)) from None
-    return parse_session(text, name, pin_factory)
+    return parse_session(raw, name, pin_factory, progress)

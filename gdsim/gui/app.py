@@ -84,8 +84,11 @@ def application():
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
     dataset = None
-    session = None
-    if args.file and args.file.lower().endswith(".gdsim"):
+    session = big_session = None
+    if args.file and args.file.lower().endswith(".gdsim") and not args.screenshot \
+            and _session_size(args.file) > _big_session_bytes():
+        big_session = args.file  # read on a thread once the window shows, with progress
+    elif args.file and args.file.lower().endswith(".gdsim"):
         from ..core.session import load_session
 
         session = load_session(args.file)  # a bad file: one sentence, exit 2
@@ -117,7 +120,24 @@ def main(argv: list[str]) -> int:
     if args.screenshot:
         return screenshot(app, window, args.screenshot, args.steps, args.size)
     window.show()
+    if big_session is not None:
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, window, lambda: window.sessions.open(big_session))
     return app.exec()
+
+
+def _session_size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0  # read at once: its one-sentence error, exit 2
+
+
+def _big_session_bytes() -> int:
+    from .features.sessions import BIG_SESSION_BYTES
+
+    return BIG_SESSION_BYTES
 
 
 def run_to(app, window, iterations: int, timeout: float = 120.0) -> None:

@@ -91,7 +91,7 @@ class AnimationCanvas(QWidget):
         style.set_title(self.loss_view, loss_caption)
         k = frame.row + 1
         ipe = plan.iterations_per_epoch
-        bounds = np.arange(ipe, frame.row + 1, ipe) if ipe > 1 else None
+        bounds = np.arange(ipe, frame.iteration + 1, ipe) if ipe > 1 else None
         self.loss_view.set_series(plan.iterations[:k], plan.batch_loss[:k],
                                   plan.iterations[:k], plan.losses[:k], bounds)
         return new_surface

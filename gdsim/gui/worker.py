@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, QThread, QTimer, Signal
 
-from ..core import remote
+from ..core import limits, remote
 from ..core.training import Snapshot, TrainingRun, advance_for
 
 MAX_FRAMES_PER_SECOND = 60
@@ -88,6 +88,8 @@ class TrainingWorker(QObject):
         self._stepper_failed = False
         self._streamed_run: TrainingRun | None = None  # the run the child is stepping
         self.child_slices = 0  # slices the child has stepped, for the curious (and tests)
+        # The histories of the runs it steps are thinned past this (History.bound); tests set less.
+        self.history_bytes = limits.HISTORY_BYTES
 
     def take_frame(self) -> Frame | None:
         """The newest frame not yet taken (GUI thread), or None."""
@@ -119,6 +121,7 @@ class TrainingWorker(QObject):
 
     # --- commands (any thread) ------------------------------------------------------
     def set_run(self, run: TrainingRun, run_id: int) -> None:
+        bound_histories(run, self.history_bytes)
         with self._cond:
             self._run, self._run_id = run, run_id
             self._running = False
@@ -371,6 +374,16 @@ class PaintFence(QObject):
             return
         self._armed = False
         self._release()
+
+
+def bound_histories(run, history_bytes: int) -> None:
+    """Bound the history of ``run``, or of each run of a race-like object (sharing the bytes)."""
+    runs = getattr(run, "runs", None)
+    runs = tuple(runs) if runs is not None else (run,)
+    for each in runs:
+        history = getattr(each, "history", None)
+        if history is not None and hasattr(history, "bound"):
+            history.bound(history_bytes // max(1, len(runs)) // history.row_bytes)
 
 
 def training_frame(run: TrainingRun, run_id: int) -> Frame:

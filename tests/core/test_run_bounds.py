@@ -95,16 +95,46 @@ def test_the_input_data_cannot_be_the_history(tmp_path, capsys):
 # --- bounded history --------------------------------------------------------------------------
 @pytest.mark.parametrize("max_rows", [4, 5, 8, 33])
 @pytest.mark.parametrize("steps", [1, 3, 7, 64, 1000])
-def test_a_bounded_history_keeps_even_rows_and_the_latest(max_rows, steps):
+def test_a_bounded_history_keeps_spaced_rows_and_the_latest(max_rows, steps):
     h = History(1, max_rows=max_rows)
     for i in range(steps + 1):
         h.append(0, 0.1, 0.0, np.array([float(i)]), np.zeros(1), 0.0)
         h.set_full_loss(i, float(i))
         its = h.iteration
-        assert len(h) <= max_rows
+        assert len(h) <= max_rows and h.last_iteration == i
         assert its[0] == 0 and its[-1] == i and (np.diff(its) > 0).all()
-        assert (its[:-1] % h.stride == 0).all() and (np.diff(its[:-1]) == h.stride).all()
         assert (h.params[:, 0] == its).all() and (h.full_loss == its).all()
+    assert h.thinned == (steps + 1 > max_rows)
+
+
+@pytest.mark.parametrize("max_rows", [4, 7, 64])
+@pytest.mark.parametrize("chunks", [[1] * 50, [3, 100, 1, 7, 300], [1000]])
+def test_a_bounded_history_extended_by_slices_keeps_true_iterations(max_rows, chunks):
+    """The window's child process hands rows over in slices (History.extend)."""
+    h = History(1, max_rows=max_rows)
+    h.append(0, 0.1, 0.0, np.zeros(1), np.zeros(1), 0.0, 0.0)
+    done = 0
+    for m in chunks:
+        its = np.arange(done + 1, done + 1 + m, dtype=float)
+        h.extend({"epoch": np.zeros(m, np.int32), "lr": np.full(m, 0.1), "batch_loss": its,
+                  "full_loss": its, "params": its[:, None], "grad": np.zeros((m, 1)),
+                  "grad_norm": np.zeros(m)})
+        done += m
+        assert len(h) <= max_rows and h.iteration[-1] == done == h.last_iteration
+        assert (h.params[:, 0] == h.iteration).all() and (h.full_loss == h.iteration).all()
+        assert (np.diff(h.iteration) > 0).all() and h.iteration[0] == 0
+
+
+def test_thinning_never_rewrites_rows_another_thread_holds():
+    """Frames hand the GUI read-only views: thinning and appending must leave them as they were."""
+    h = History(1, max_rows=8)
+    held = []
+    for i in range(100):
+        h.append(0, 0.1, float(i), np.array([float(i)]), np.zeros(1), 0.0, float(i))
+        held.append((h.iteration, h.params, h.full_loss, h.iteration.copy(), h.params.copy()))
+    for its, params, full, its0, params0 in held:
+        assert np.array_equal(its, its0) and np.array_equal(params, params0)
+        assert np.array_equal(params[:, 0], its) and np.array_equal(full, its)
 
 
 def test_a_long_headless_run_keeps_bounded_memory_and_the_same_result(monkeypatch):

@@ -253,32 +253,3 @@ def test_command_line_refuses_a_bad_session_in_one_line(tmp_path):
     assert proc.returncode == 2
     assert proc.stderr.strip().splitlines() == [
         "gdsim: error: Cannot open broken.gdsim: it is not a gdsim session (not valid JSON at line 1)."]
-
-
-def test_a_big_session_says_it_is_opening_while_it_reads(qtbot, tmp_path, monkeypatch):
-    """A 10⁷-row session read for many seconds with no sign of life; now the status line says
-    what is opening and the wait cursor shows until it is open (or refused)."""
-    from PySide6.QtWidgets import QApplication
-
-    from gdsim.core import session as core_session
-    from gdsim.gui.features import sessions
-
-    w = make_window(qtbot)
-    try:
-        path = tmp_path / "big.gdsim"
-        w.sessions.save(path)
-        monkeypatch.setattr(sessions, "BIG_SESSION_BYTES", 0)
-        seen = {}
-        real = core_session.load_session
-
-        def load(p):
-            seen["cursor"] = QApplication.overrideCursor() is not None
-            seen["status"] = w.status_label.text()
-            return real(p)
-
-        monkeypatch.setattr(core_session, "load_session", load)
-        assert w.sessions.open(path)
-        assert seen["cursor"] and seen["status"].startswith("Opening big.gdsim")
-        assert QApplication.overrideCursor() is None
-    finally:
-        w.shutdown()

@@ -93,12 +93,14 @@ def plot_bytes(plot_widget, fmt: str) -> bytes:
     return bytes(data.data())
 
 
-def history_csv_text(epoch, full_loss, params, parameter_names) -> str:
-    """The text History.to_csv writes, from arrays (rows drawn so far)."""
+def history_csv_text(epoch, full_loss, params, parameter_names, iterations=None) -> str:
+    """The text History.to_csv writes, from arrays (rows drawn so far); ``iterations`` numbers
+    the rows (a thinned history's), else row k is iteration k."""
     names = [f'"{n}"' if "," in n else n for n in parameter_names]  # 0.weight[0,1] quoted, as History.to_csv
     lines = [",".join(["epoch", "iteration", "loss", *names])]
     for k in range(len(params)):
-        cells = [str(int(epoch[k])), str(k), repr(float(full_loss[k]))]
+        cells = [str(int(epoch[k])), str(k if iterations is None else int(iterations[k])),
+                 repr(float(full_loss[k]))]
         cells += [repr(float(v)) for v in params[k]]
         lines.append(",".join(cells))
     return "\n".join(lines) + "\n"
@@ -192,8 +194,10 @@ class ExportsController(QObject):
             # a full-batch step's loss is settled with the next step: compute it now
             full_loss[-1] = run.full_loss(params[-1])
         try:
+            iterations = getattr(source, "iterations", None)  # a frame's, or a History's
+            iterations = source.iteration if iterations is None else iterations
             atomic_write_text(path, history_csv_text(source.epoch[:n], full_loss, params,
-                                                     run.parameter_names))
+                                                     run.parameter_names, iterations[:n]))
         except OSError as exc:
             return self._error("Cannot export", f"Could not write {Path(path).name}: {exc.strerror or exc}.")
         return self._done(path, f"Saved the history ({n} rows) to {Path(path).name}.")

@@ -87,18 +87,25 @@ class PinsController(QObject):
 
     def pin_current(self) -> PinnedRun | None:
         """Pin the current run as drawn so far; None when there is nothing new to pin."""
-        from ...core.compare import pin_label, pin_run
+        from ...core.compare import pin_label, pin_run, pinned_from_arrays
 
         run = self._window.current_run
         if run is None:
             return None
         frame = self._frame
-        rows = len(frame.iterations) if frame is not None else 1
-        key = (self._run_serial, rows)
+        at = int(frame.iterations[-1]) if frame is not None else 0  # the iteration drawn last
+        key = (self._run_serial, at)
         if any(p["key"] == key for p in self._pins):
             self._window.status_label.setText("This run is already pinned as it is now.")
             return None
-        record = pin_run(run, pin_label(self._count + 1, run.config), rows)
+        label = pin_label(self._count + 1, run.config)
+        if frame is None:
+            record = pin_run(run, label, 1)
+        else:  # the rows drawn, from the frame: the worker may thin the history meanwhile
+            record = pinned_from_arrays(label, run.parameter_names, frame.params, frame.full_loss,
+                                        run.config, standardizer=run.standardizer,
+                                        iterations=frame.iterations,
+                                        iterations_per_epoch=run.iterations_per_epoch)
         self._add(record, key)
         self._window.status_label.setText(
             f"Pinned “{record.label}” at iteration {record.n_iterations}; "

@@ -48,6 +48,7 @@ class RaceFrame:
     params: tuple[np.ndarray, ...]
     full_loss: tuple[np.ndarray, ...]
     run_id: int
+    iterations: tuple[np.ndarray, ...] = ()  # each row's iteration (a thinned history's)
 
 
 def race_frame(race: Race, run_id: int) -> RaceFrame:
@@ -57,6 +58,7 @@ def race_frame(race: Race, run_id: int) -> RaceFrame:
         params=tuple(run.history.params for run in race.runs),
         full_loss=tuple(run.history.full_loss for run in race.runs),
         run_id=run_id,
+        iterations=tuple(run.history.iteration for run in race.runs),
     )
 
 
@@ -182,7 +184,8 @@ class RaceFeature(QObject):
         for k, (label, run) in enumerate(zip(race.labels, race.runs)):
             points = window.surface_model.project(run.history.params) if i is not None else np.empty((0, 2))
             self._handles.append(window.surface_view.add_race_path(points, palette_color(k), label))
-        self._draw_losses([run.history.full_loss for run in race.runs])
+        self._draw_losses([run.history.full_loss for run in race.runs],
+                          [run.history.iteration for run in race.runs])
         window.loss_view.set_main_visible(False)  # the window's run is paused at its start
         snap = race.snapshot()
         self.panel.show_results(race.labels, snap.entries, snap.iterations_to_threshold,
@@ -278,24 +281,25 @@ class RaceFeature(QObject):
             loss_view.remove_extra_series(item)
         self._curves = []
 
-    def _draw_losses(self, curves) -> None:
+    def _draw_losses(self, curves, iterations=()) -> None:
         """Each entry's full-dataset loss; a diverging one is cut where it leaves the picture
         (above LOSS_CAP_FACTOR times the largest starting loss), so the others stay readable."""
         loss_view = self.window.loss_view
         cap = self._loss_cap
-        ys = []
-        for full in curves:
+        xs, ys = [], []
+        for k, full in enumerate(curves):
             y = np.asarray(full, dtype=float)
+            x = iterations[k][: len(y)] if k < len(iterations) else np.arange(len(y))
             with np.errstate(invalid="ignore"):
                 beyond = np.flatnonzero(y > cap)
+            xs.append(x[: beyond[0]] if beyond.size else x)
             ys.append(y[: beyond[0]] if beyond.size else y)
         if len(self._curves) == len(ys):
-            loss_view.update_extra_series_many([(item, np.arange(len(y)), y)
-                                                for item, y in zip(self._curves, ys)])
+            loss_view.update_extra_series_many([(item, x, y) for item, x, y in zip(self._curves, xs, ys)])
             return
         self._remove_curves()
-        for k, (label, y) in enumerate(zip(self._race.labels, ys)):
-            self._curves.append(loss_view.add_extra_series(np.arange(len(y)), y, label, palette_color(k)))
+        for k, (label, x, y) in enumerate(zip(self._race.labels, xs, ys)):
+            self._curves.append(loss_view.add_extra_series(x, y, label, palette_color(k)))
 
     @property
     def loss_curves(self) -> list:
@@ -325,7 +329,7 @@ class RaceFeature(QObject):
                 if len(points) > MAX_RACE_PATH_POINTS:  # up to 8 paths: keep painting cheap
                     points = points[downsample_path_indices(points, MAX_RACE_PATH_POINTS)]
                 self.window.surface_view.update_race_path(handle, points)
-        self._draw_losses(frame.full_loss)
+        self._draw_losses(frame.full_loss, frame.iterations)
         self.panel.show_results(snap.labels, snap.entries, snap.iterations_to_threshold,
                                 snap.threshold, snap.done, auto=snap.auto_threshold)
         text = f"Iteration {snap.iteration} of {snap.total_iterations}."
