@@ -9,7 +9,6 @@ window and reacts to the dataset, the controls and the surface.
 
 from __future__ import annotations
 
-import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (

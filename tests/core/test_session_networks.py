@@ -8,7 +8,7 @@ import json
 import pytest
 
 from gdsim.core.presets import load_preset
-from gdsim.core.session import Session, SessionError, config_to_dict, load_session, save_session
+from gdsim.core.session import Session, SessionError, load_session, save_session
 from gdsim.core.training import TrainingConfig, TrainingRun
 
 
