@@ -67,6 +67,7 @@ class TrainingWorker(QObject):
         self._run_id = 0
         self._running = False
         self._quit = False
+        self._waiting = False  # the loop waits for a command (settled)
         self._pending_steps = 0
         self._pending_epochs = 0
         self._pending_hyper: dict[str, Any] = {}
@@ -180,6 +181,16 @@ class TrainingWorker(QObject):
     def is_running(self) -> bool:
         return self._running
 
+    def _has_work(self) -> bool:
+        return bool(self._quit or self._running or self._pending_steps or self._pending_epochs
+                    or self._pending_hyper or self._dirty or self._pending_epochs_total)
+
+    @property
+    def settled(self) -> bool:
+        """Waiting for a command with none pending: every Step and setting sent so far is done."""
+        with self._cond:
+            return self._waiting and not self._has_work()
+
     @property
     def is_stepping(self) -> bool:
         """Running, or paused with the child process not yet halted (its last slices still count)."""
@@ -191,9 +202,10 @@ class TrainingWorker(QObject):
         self._budget_start, self._budget_done = time.perf_counter(), 0
         while True:
             with self._cond:
-                while not (self._quit or self._running or self._pending_steps or self._pending_epochs
-                           or self._pending_hyper or self._dirty or self._pending_epochs_total):
+                while not self._has_work():
+                    self._waiting = True
                     self._cond.wait()
+                self._waiting = False
                 halt = self._streamed_run is not None and (
                     self._quit or not self._running or self._speed > 0 or self._run is not self._streamed_run
                     or self._pending_steps or self._pending_epochs or self._pending_hyper
