@@ -64,6 +64,26 @@ def row_full_speed(repeats: int, seconds: float, preset: str = "insurance") -> l
     ]
 
 
+def row_network_window(repeats: int, seconds: float) -> list[Row]:
+    """Rows 10c, 10d: row 7's lateness and redraws on a network run (spiral, 2-8-8-1 tanh, full-batch
+    Adam) with the decision regions and the network view drawn live."""
+    runs = [probe("network", "--seconds", str(seconds)) for _ in range(repeats)]
+    p99 = median([r["late_p99_ms"] for r in runs])
+    redraws = median([r["redraws_per_second"] for r in runs])
+    where = (f"spiral 200 rows, 2-8-8-1 tanh, full-batch Adam, {runs[0]['platform']}, median of {repeats} "
+             f"runs of {seconds:g} s; regions {median([r['regions_model_ms_median'] for r in runs]):.1f} + "
+             f"{median([r['regions_image_ms_median'] for r in runs]):.1f} ms a frame, network view painted "
+             f"{median([r['network_view_paints_per_second'] for r in runs]):.0f}/s")
+    drawn = all(r["network_view_paints_per_second"] > 0 for r in runs)  # (else the rows do not count)
+    return [
+        Row("10c", "network in the window at full speed: lateness p99", f"{p99:.1f} ms",
+            f"≤ {LATENESS_TARGET_MS:g} ms", drawn and p99 <= LATENESS_TARGET_MS, where),
+        Row("10d", "network in the window at full speed: redraws per second", f"{redraws:.1f}/s",
+            f"≥ {REDRAW_TARGET:g}/s", drawn and redraws >= REDRAW_TARGET,
+            f"GUI thread {median([r['gui_cpu_ms_per_frame'] for r in runs]):.1f} ms CPU a frame"),
+    ]
+
+
 def row_long_path(iterations: int, frames: int, preset: str = "insurance") -> list[Row]:
     """Row 9: redraws per second with ``iterations`` points on the surface and loss curve."""
     r = probe("long-path", "--preset", preset, "--iterations", str(iterations),

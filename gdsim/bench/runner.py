@@ -15,7 +15,7 @@ import numpy as np
 from . import gui, lessons, memory, networks, startup, steps, surfaces
 from .timing import Row, format_table
 
-ROW_KEYS = ("1", "2a", "2b", "3", "4a", "4b", "4c", "5a", "5b", "5c", "6", "7a", "7b", "7c", "8", "9", "10a", "10b",
+ROW_KEYS = ("1", "2a", "2b", "3", "4a", "4b", "4c", "5a", "5b", "5c", "6", "7a", "7b", "7c", "8", "9", "10a", "10b", "10c", "10d",
             "11")
 HISTORY_ITERATIONS = {False: 1_000_000, True: 2_000}
 # Rows 7-9 start fresh processes: (GUI repeats, seconds each, start-up repeats, path iterations, frames)
@@ -67,7 +67,8 @@ def run_bench(quick: bool = False, rows: Sequence[str] | None = None, use_torch:
         ("7", lambda: gui.row_full_speed(gui_repeats, gui_seconds)),
         ("8", lambda: startup.row_startup(startup_repeats)),
         ("9", lambda: gui.row_long_path(path_iterations, path_frames)),
-        ("10", lambda: networks.row_network(torch, networks.QUICK_NETWORK if quick else networks.FULL_NETWORK)),
+        ("10", lambda: networks.row_network(torch, networks.QUICK_NETWORK if quick else networks.FULL_NETWORK)
+         + gui.row_network_window(gui_repeats, gui_seconds)),
         ("11", lambda: lessons.row_lesson_open(1 if quick else 5)),
     ]
     wanted = None if not rows else {str(r) for r in rows}
