@@ -153,7 +153,10 @@ def _network(window) -> None:
 
     frames.run_picture = timed_picture
     window.fit_view.show_regions = timed_show.__get__(window.fit_view)
-    view = window.network_view_dock.view  # the network diagram, drawn live too: count its paints
+    dock = window.network_view_dock  # the network diagram, drawn live too (raised: presentation mode
+    dock.show()                       # on a narrow screen tabs it behind the controls): count its paints
+    dock.raise_()
+    view = dock.view
     window.network_paints = 0
     paint = type(view).paintEvent
 
