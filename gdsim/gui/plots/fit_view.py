@@ -428,15 +428,7 @@ class FitView(pg.PlotWidget):
         entries = [(self.class_items[0], "class 0"), (self.class_items[1], "class 1"),
                    (self.model_item, "decision boundary")]
         entered = self._enter("decision_boundary", entries)
-        changed = False
-        if not self._same_arrays(x1, x2, labels):
-            a, b, lab = _f(x1), _f(x2), _f(labels)
-            n = min(len(a), len(b), len(lab))
-            a, b, lab = a[:n], b[:n], lab[:n]
-            labels_changed = not np.array_equal(lab, self._labels, equal_nan=True)
-            changed = self._set_rows(a, b) or labels_changed
-        if changed:
-            self._labels = lab
+        changed = self._take_labelled_rows(x1, x2, labels)
         if changed or entered:
             lab = self._labels
             ok = np.isfinite(lab)
@@ -455,21 +447,26 @@ class FitView(pg.PlotWidget):
         style.label_axes(self, x_label, y_label)
         self._place_legend()
 
+    def _take_labelled_rows(self, x1, x2, labels) -> bool:
+        """Keep the points (x1, x2) and their class labels; True when they changed."""
+        if self._same_arrays(x1, x2, labels):
+            return False
+        a, b, lab = _f(x1), _f(x2), _f(labels)
+        n = min(len(a), len(b), len(lab))
+        a, b, lab = a[:n], b[:n], lab[:n]
+        labels_changed = not np.array_equal(lab, self._labels, equal_nan=True)
+        changed = self._set_rows(a, b) or labels_changed
+        if changed:
+            self._labels = lab
+        return changed
+
     def show_regions(self, x1, x2, labels, values, extent, classes: int, probability: bool,
                      x_label: str = "x1", y_label: str = "x2") -> None:
         """The classifier's regions (``fit_regions.RegionImage``) with each class's points on top.
 
         ``values`` [x index, y index] over ``extent`` (x0, x1, y0, y1): P(class 1) when
         ``probability``, else the predicted class of ``classes``."""
-        changed = False
-        if not self._same_arrays(x1, x2, labels):
-            a, b, lab = _f(x1), _f(x2), _f(labels)
-            n = min(len(a), len(b), len(lab))
-            a, b, lab = a[:n], b[:n], lab[:n]
-            labels_changed = not np.array_equal(lab, self._labels, equal_nan=True)
-            changed = self._set_rows(a, b) or labels_changed
-            if changed:
-                self._labels = lab
+        changed = self._take_labelled_rows(x1, x2, labels)
         lab = self._labels
         finite = lab[np.isfinite(lab)]
         k = max(int(classes), int(finite.max()) + 1 if finite.size else 0, 2)
