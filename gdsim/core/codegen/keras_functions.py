@@ -14,7 +14,7 @@ from ..functions import ClassicFunction
 from ..optim import make_optimizer
 from ..schedules import make_schedule
 from ..training import TrainingConfig
-from .functions import FORMULAS, start_of
+from .functions import start_of
 from .keras3 import keras_optimizer, schedule_lines
 from .plan import call, literal
 
