@@ -367,11 +367,7 @@ class FitView(pg.PlotWidget):
                 box = (min(box[0], m[0]), max(box[1], m[1]), min(box[2], m[2]), max(box[3], m[3]))
             # scored on the data's own range: does every corner of it hold something?
             data_range = ((box[0], box[1]), (box[2], box[3]))
-            headroom, corners = placement.room_for_legend(self.legend, self.vb, lines, points, data_range)
-            if placement.headroom_changed(headroom, self._headroom):
-                self._headroom = headroom
-                self._apply_bounds()
-                style.settle_ranges(self)
+            corners = placement.make_room_for_legend(self, lines, points, data_range)
         placement.place_legend(self.legend, self.vb, lines, points, corners=corners)
 
     def _drawn_rows(self, mask=None) -> tuple[np.ndarray, np.ndarray]:

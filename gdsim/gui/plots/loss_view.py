@@ -410,11 +410,7 @@ class LossView(LossPointer, pg.PlotWidget):
         if self._bounds is not None and self.legend.items:
             # scored on the curves' own range: does every corner of it hold some curve?
             data_range = (self.vb.viewRange()[0], self._bounds[2:4])
-            headroom, corners = placement.room_for_legend(self.legend, self.vb, lines, points, data_range)
-            if placement.headroom_changed(headroom, self._headroom):
-                self._headroom = headroom
-                self._apply_bounds()
-                style.settle_ranges(self)
+            corners = placement.make_room_for_legend(self, lines, points, data_range)
         placement.place_legend(self.legend, self.vb, lines, points, corners=corners)
 
     def set_main_visible(self, visible: bool) -> None:

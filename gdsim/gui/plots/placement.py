@@ -136,6 +136,18 @@ def room_for_legend(legend, vb, lines, points, data_range) -> tuple[float, tuple
     return min(band / max(vb.height() - band, 1.0), 0.8), ((1, 0), (0, 0))
 
 
+def make_room_for_legend(plot, lines, points, data_range) -> tuple:
+    """The corners ``plot``'s legend may take over data in ``data_range``, after giving the plot
+    the headroom ``room_for_legend`` asks for (``plot._headroom``; its ``_apply_bounds`` lays
+    the range out again when that changed by 10% or more)."""
+    headroom, corners = room_for_legend(plot.legend, plot.vb, lines, points, data_range)
+    if headroom_changed(headroom, plot._headroom):
+        plot._headroom = headroom
+        plot._apply_bounds()
+        style.settle_ranges(plot)
+    return corners
+
+
 def headroom_changed(new: float, old: float) -> bool:
     """Whether a view should lay its range out again for a new headroom (by 10% or more)."""
     return abs(new - old) > 0.1 * max(new, old, 1e-9)
