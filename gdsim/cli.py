@@ -8,6 +8,7 @@ error is one line on stderr and exit code 2.
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from importlib import import_module
 from typing import NoReturn, Sequence
@@ -105,10 +106,19 @@ def entry() -> NoReturn:
 
 
 def _open_window(argv: list[str]) -> int:
+    # Opening the window makes some 70,000 long-lived objects (the modules of Qt,
+    # pyqtgraph and numpy, the widgets) and almost no garbage, and the cyclic
+    # collector would walk them again and again (about 170 passes, a sixth of the
+    # start-up).  It is paused until the window is on the screen (``gui.app.main``
+    # resumes it).
+    gc.disable()
     try:
-        from .gui.app import main as gui_main
-    except ImportError as exc:  # usually a missing system library of Qt
-        raise UserError(
-            f"cannot open the window ({exc}); on Debian run scripts/install-debian-deps"
-        ) from None
-    return gui_main(argv)
+        try:
+            from .gui.app import main as gui_main
+        except ImportError as exc:  # usually a missing system library of Qt
+            raise UserError(
+                f"cannot open the window ({exc}); on Debian run scripts/install-debian-deps"
+            ) from None
+        return gui_main(argv)
+    finally:
+        gc.enable()

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 import time
@@ -120,9 +121,10 @@ def main(argv: list[str]) -> int:
     if args.screenshot:
         return screenshot(app, window, args.screenshot, args.steps, args.size)
     window.show()
-    if big_session is not None:
-        from PySide6.QtCore import QTimer
+    from PySide6.QtCore import QTimer
 
+    QTimer.singleShot(0, window, gc.enable)  # paused by the command line for the start-up
+    if big_session is not None:
         QTimer.singleShot(0, window, lambda: window.sessions.open(big_session))
     return app.exec()
 

@@ -125,7 +125,7 @@ def test_surface_objectname_and_set_surface(qtbot):
     assert item.getAxis("bottom").labelText == "w"
     assert item.getAxis("left").labelText == "b"
     assert "MSE" in item.titleLabel.text
-    assert view.colorbar.getAxis("left").labelText == "loss"
+    assert view.colorbar.label_axis.labelText == "loss"
 
 
 def test_surface_handles_nan_inf_and_huge_values(qtbot):

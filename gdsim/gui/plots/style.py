@@ -221,6 +221,13 @@ def label_points(axis: pg.AxisItem) -> float:
     return fitted
 
 
+def _axes(item) -> list[pg.AxisItem]:
+    """A PlotItem's four axes, or the axes of another item that has some (``axes()``)."""
+    if isinstance(item, pg.PlotItem):
+        return [item.getAxis(name) for name in ("left", "bottom", "right", "top")]
+    return item.axes()
+
+
 def size_axes_for_labels(*plots) -> None:
     """Fit the axes of ``plots`` to their tick labels now (call after a resize, before the paint).
 
@@ -234,8 +241,7 @@ def size_axes_for_labels(*plots) -> None:
         for plot in plots:
             item = _plot_item(plot)
             item.layout.activate()  # the axes' lengths, which decide their ticks and labels
-            for name in ("left", "bottom", "right", "top"):
-                axis = item.getAxis(name)
+            for axis in _axes(item):
                 if axis.isVisible():
                     fit_axis_label(axis)
                     axis.generateDrawSpecs(painter)

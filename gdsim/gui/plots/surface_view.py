@@ -6,7 +6,7 @@ the path (the history of parameters); this widget only draws them.
 Drawing recipe (after pyqtgraph's ``isocurve.py`` / ``imageAnalysis.py``
 examples): one ``ImageItem`` placed with ``setRect`` for the heatmap, one
 ``PlotCurveItem`` with ``connect="pairs"`` holding every contour segment
-(marching squares computed here, vectorised), a ``ColorBarItem`` whose ticks
+(marching squares computed here, vectorised), a ``ColourBar`` whose ticks
 are labelled in loss units, and one ``PlotDataItem`` per path updated with
 ``setData``.  The view range is pinned to the surface extent; path items are
 added with ``ignoreBounds=True`` so a diverging run never blows up the view.
@@ -26,6 +26,7 @@ from PySide6.QtCore import Qt, Signal
 
 from ...core.decimate import PATH_POINTS, PathDecimator
 from . import placement, style
+from .colour_bar import ColourBar
 
 #: at most this many points of a path are handed to Qt
 MAX_PATH_POINTS = PATH_POINTS
@@ -203,14 +204,12 @@ class SurfaceView(pg.PlotWidget):
         # view repaint them every frame: keep them as a cached picture.
         self.contour_item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.plot_item.addItem(self.contour_item)
-        self.colorbar = pg.ColorBarItem(values=(0.0, 1.0), colorMap=style.SURFACE_COLORMAP,
-                                        label="loss", interactive=False, width=18,
-                                        colorMapMenu=False)
-        self.colorbar.setImageItem(self.image_item, insert_in=self.plot_item)
-        for name in ("left", "right", "top", "bottom"):
-            style.style_axis(self.colorbar.getAxis(name))
-        style.set_axis_label(self.colorbar.getAxis("left"), "loss")
-        self.colorbar.axis.setWidth(None)  # auto width: tick labels are never cut
+        self.image_item.setColorMap(style.SURFACE_COLORMAP)
+        self.colorbar = ColourBar(style.SURFACE_COLORMAP)
+        self.colorbar.attach_to(self.plot_item)
+        for axis in self.colorbar.axes():
+            style.style_axis(axis)
+        style.set_axis_label(self.colorbar.label_axis, "loss")
 
         # ghost and race paths go below the main path
         self._ghosts: list[pg.PlotDataItem] = []
@@ -316,7 +315,7 @@ class SurfaceView(pg.PlotWidget):
         self.image_item.setImage(t, autoLevels=False, levels=(t_lo, t_hi))
         self.image_item.setRect(QtCore.QRectF(xs[0] - dx / 2, ys[0] - dy / 2,
                                               len(xs) * dx, len(ys) * dy))
-        self.colorbar.setLevels(low=t_lo, high=t_hi)
+        self.colorbar.set_levels(t_lo, t_hi)
         if self._log_color:
             self.colorbar.axis.setTicks([_nice_loss_ticks(vmin, vmax, to_t, t_lo, t_hi)])
         else:
