@@ -108,7 +108,7 @@ def entry() -> NoReturn:
 def _open_window(argv: list[str]) -> int:
     # Opening the window makes some 70,000 long-lived objects (the modules of Qt,
     # pyqtgraph and numpy, the widgets) and almost no garbage, and the cyclic
-    # collector would walk them again and again (about 170 passes, a sixth of the
+    # collector would walk them again and again (about 170 passes, a tenth of the
     # start-up).  It is paused until the window is on the screen (``gui.app.main``
     # resumes it).
     gc.disable()
