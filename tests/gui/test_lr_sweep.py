@@ -37,7 +37,12 @@ def action(w, name) -> QAction:
 
 
 def child(w, cls, name):
-    found = panel(w).findChild(cls, name)
+    """A widget in the dock, which is opened first (View ▸ Learning-rate studies) if it is hidden:
+    its contents are built when it is first shown."""
+    dock = panel(w)
+    if not dock.isVisible():
+        dock.toggleViewAction().trigger()
+    found = dock.findChild(cls, name)
     assert found is not None, name
     return found
 
@@ -67,7 +72,7 @@ def sweep_done(w, status="finished"):
 
 def test_sweep_action_runs_and_plots_every_learning_rate(qtbot, window):
     p = panel(window)
-    assert not p.isVisible()
+    assert not p.isVisible() and p.widget() is None  # built when first shown
     type_into(child(window, QAbstractSpinBox, "lrSweepCountSpin"), "9")
     action(window, "actionLrSweep").trigger()
     assert p.isVisible()

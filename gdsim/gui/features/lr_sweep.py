@@ -6,8 +6,8 @@ the learning rate rising exponentially every iteration.  Both are computed by
 ``gdsim.core.sweep`` on their own worker thread (a ``WorkerThread`` with a
 frame factory), with a progress bar and Cancel, and shown in the dock
 ``lrSweepPanel``.  For a linear model with MSE the stability limit 2/λmax of
-the Hessian is drawn as a vertical line.  The dock's two plots are built the
-first time it is shown.
+the Hessian is drawn as a vertical line.  The dock's tabs and plots are built
+the first time it is shown.
 """
 
 from __future__ import annotations
@@ -124,18 +124,13 @@ class LrStudyPanel(QDockWidget):
         self._range_limit = None
         self.sweep_snapshot = None
         self.range_snapshot = None
-        # the plots and their items: built by _ensure_plots when the dock is first shown
+        # the tabs, and later the plots and their items: built by _ensure_plots when the
+        # dock is first shown (not at start-up, when it is hidden)
+        self.tabs: QTabWidget | None = None
         self.sweep_plot: pg.PlotWidget | None = None
         self.range_plot: pg.PlotWidget | None = None
-        self.tabs = QTabWidget(objectName="lrStudyTabs")
-        # each page scrolls: on a 1280×720 projector the dock gets less than the page's height
-        self.tabs.addTab(_scrolling(self._build_sweep_tab()), "Sweep")
-        self.tabs.addTab(_scrolling(self._build_range_tab()), "Range test")
-        self.setWidget(self.tabs)
         self.setMinimumWidth(560)
         self.visibilityChanged.connect(lambda visible: visible and self._ensure_plots())
-        self._draw_sweep(None)
-        self._draw_range(None)
 
     # --- construction ---------------------------------------------------------------
     def _build_sweep_tab(self) -> QWidget:
@@ -172,10 +167,20 @@ class LrStudyPanel(QDockWidget):
         self.sweep_cancel_button.clicked.connect(self.cancel)
         return page
 
+    def _ensure_tabs(self) -> None:
+        if self.tabs is not None:
+            return
+        self.tabs = QTabWidget(objectName="lrStudyTabs")
+        # each page scrolls: on a 1280×720 projector the dock gets less than the page's height
+        self.tabs.addTab(_scrolling(self._build_sweep_tab()), "Sweep")
+        self.tabs.addTab(_scrolling(self._build_range_tab()), "Range test")
+        self.setWidget(self.tabs)
+
     def _ensure_plots(self) -> None:
-        """Build both plots (once) and draw what the studies have so far."""
+        """Build the tabs and both plots (once) and draw what the studies have so far."""
         if self.sweep_plot is not None:
             return
+        self._ensure_tabs()
         self._build_sweep_plot()
         self._build_range_plot()
         for plot in (self.sweep_plot, self.range_plot):
