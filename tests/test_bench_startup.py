@@ -20,6 +20,7 @@ def test_startup_row_is_well_formed():
     assert row.ok in (True, False), row.detail  # measured, not skipped
     assert re.fullmatch(r"\d+\.\d\d× bare", row.value)
     assert "median of 1" in row.detail
+    assert "with the collector paused as gdsim does" in row.detail
 
 
 def test_children_get_offscreen_qt_and_a_private_bytecode_cache(tmp_path, monkeypatch):

@@ -19,7 +19,7 @@ ROW_KEYS = ("1", "2a", "2b", "3", "4a", "4b", "4c", "5a", "5b", "5c", "6", "7a",
             "11")
 HISTORY_ITERATIONS = {False: 1_000_000, True: 2_000}
 # Rows 7-9 start fresh processes: (GUI repeats, seconds each, start-up repeats, path iterations, frames)
-GUI_SIZES = {False: (3, 4.0, 7, 1_000_000, 30), True: (1, 1.0, 1, 5_000, 4)}
+GUI_SIZES = {False: (3, 4.0, 15, 1_000_000, 30), True: (1, 1.0, 1, 5_000, 4)}
 
 
 def load_torch(wanted: bool, out: TextIO, threads: int | None = 1) -> Any | None:
