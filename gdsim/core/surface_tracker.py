@@ -176,6 +176,11 @@ class SurfaceTracker:
         """True on a pca or random plane (the path is a projection)."""
         return self.plane != "params"
 
+    @property
+    def plane_surface(self) -> PlaneSurface | None:
+        """The pca or random plane shown (None before the first one arrives, or on two parameters)."""
+        return self._plane
+
     def _new_plane(self, surface: PlaneSurface | None) -> None:
         self._plane = surface
         self._plane_due = surface is None

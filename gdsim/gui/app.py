@@ -158,6 +158,19 @@ def run_to(app, window, iterations: int, timeout: float = 120.0) -> None:
     app.processEvents()
 
 
+def wait_for_plane(app, window, timeout: float = 60.0) -> None:
+    """Until a pca or random plane being computed (on the refiner's thread) is drawn: the one
+    through the last step, not the one before the run."""
+    refiner = window._refiner
+    deadline = time.monotonic() + timeout
+    while refiner.computing_plane and time.monotonic() < deadline:
+        finished = not refiner.busy  # (then its result, if any, is waiting in the event queue)
+        app.processEvents()
+        if finished:
+            break  # drawn, or there was none (a cancelled job)
+        time.sleep(0.005)
+
+
 def wait_for_first_frame(app, window, timeout: float = 10.0) -> None:
     """Until the window has drawn the worker's first frame of its current run."""
     deadline = time.monotonic() + timeout
@@ -225,6 +238,7 @@ def screenshot(app, window, path: str, steps: int, size: tuple[int, int] = (1600
     settle(app)  # the window as it opens
     if steps > 0:
         run_to(app, window, steps)
+        wait_for_plane(app, window)
         settle(app)
     from ..core.atomic import atomic_write_bytes, writable_target
 

@@ -81,6 +81,11 @@ class SurfaceRefiner(QObject):
     def busy(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
 
+    @property
+    def computing_plane(self) -> bool:
+        """A pca or random plane is being computed, or computed and not yet shown."""
+        return isinstance(self._job, PlaneJob)
+
     def cancel(self, wait: bool = False) -> None:
         self._stop.set()
         self._job = None
