@@ -141,3 +141,19 @@ def test_a_lesson_step_opens_a_network_on_its_pca_plane_and_closing_brings_back_
     wait_plane(qtbot, w, "pca")
     w.lessons.close()  # the learner's own window comes back, on two parameters
     assert plane_combo(w).currentData() == "params" and w.surface_model.plane == "params"
+
+
+def test_a_big_session_read_in_pieces_keeps_its_plane(qtbot, windows, tmp_path, monkeypatch):
+    from gdsim.core.presets import load_preset
+    from gdsim.core.session import Session, save_session
+    from gdsim.core.training import TrainingConfig
+
+    path = tmp_path / "big-spiral.gdsim"
+    save_session(path, Session(load_preset("spiral", n=20_000), TrainingConfig(model="mlp", epochs=2),
+                               surface_plane="random"))
+    monkeypatch.setattr(sessions_module, "BIG_SESSION_BYTES", 0)  # (read off the GUI thread, in pieces)
+    w = windows()
+    assert w.sessions.open(path) and w.sessions.reading is not None
+    qtbot.waitUntil(lambda: w.sessions.reading is None, timeout=30000)
+    assert w.sessions.last_error == "" and w.document.dataset.n_rows == 20_000
+    assert plane_combo(w).currentData() == "random" and w.surface_model.plane == "random"
