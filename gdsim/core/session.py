@@ -14,8 +14,9 @@ Numbers are written with Python's shortest round-tripping ``repr``, so a
 dataset comes back bit for bit (``Dataset.equals``).  The seed is the
 config's ``seed``, which is also all a random surface plane needs to come back
 the same (gdsim.core.landscape draws its directions from it).  A file without
-"surface_plane" (written before planes) opens on two parameters.  Only pin arrays may hold non-finite numbers (a diverged
-run's loss); they are written as the strings "NaN", "Infinity", "-Infinity".
+"surface_plane" (written before planes) opens on two parameters.  Only pin
+arrays may hold non-finite numbers (a diverged run's loss); they are written
+as the strings "NaN", "Infinity", "-Infinity".
 
 Reading refuses anything that is not such a file (not JSON, another format,
 a wrong type, a non-finite number, an unknown optimizer...) with a

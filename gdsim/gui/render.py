@@ -3,8 +3,9 @@
 The frames are drawn by a real ``SurfaceView`` (heatmap, contours, path,
 start, current point, optimum) beside a ``LossView``, so a GIF looks like the
 window: on two parameters, or on the window's pca or random plane (a
-``PlaneAnimationPlan``: the path projected, the window's axis labels and note). Qt must be usable: the ``animate`` command sets QT_QPA_PLATFORM=offscreen
-when there is no display. The GIF is encoded by Pillow with one palette for
+``PlaneAnimationPlan``: the path projected, the window's axis labels and
+note). Qt must be usable: the ``animate`` command sets
+QT_QPA_PLATFORM=offscreen when there is no display. The GIF is encoded by Pillow with one palette for
 every frame (taken from the last, fullest frame) and no dithering, so only the
 parts that change are stored again; the file is written atomically.
 """

@@ -154,7 +154,8 @@ class ExportsController(QObject):
         self.plot_action = QAction("Plot as PNG or SVG…", window, objectName="actionExportPlot")
         self.plot_action.triggered.connect(self.export_plot_interactive)
         self.animation_action = QAction("Descent as animated GIF…", window, objectName="actionExportAnimation")
-        self.animation_action.setToolTip("The loss surface with the path and the loss curve, frame by frame")
+        self.animation_action.setToolTip("The loss surface (on the plane it is drawn on) with the path and the loss curve, "
+                                         "frame by frame")
         self.animation_action.triggered.connect(self.export_animation_interactive)
         for action in (self.history_action, self.plot_action, self.animation_action):
             self.menu.addAction(action)
