@@ -61,6 +61,8 @@ def last_known(values: np.ndarray) -> np.ndarray:
 class AnimationPlan:
     """Frames, window and surfaces of the animation of one run's history."""
 
+    plane = "params"  # two parameters (gdsim.core.plane_animation: a pca or random plane)
+
     def __init__(self, run: Any, n_frames: int = 60, axes: tuple[int, int] | None = None,
                  history: Any = None) -> None:
         h = run.history if history is None else history
@@ -152,6 +154,11 @@ class AnimationPlan:
         surface = loss_surface(run.problem, run.X, run.y, theta, i, j, self.xs, self.ys, self._stats)
         self._cache = (key, surface)
         return surface
+
+    def axis_labels(self) -> tuple[str, str]:
+        """What the surface's x and y are: the two parameters' names."""
+        i, j = self.axes
+        return self.parameter_names[i], self.parameter_names[j]
 
     def optimum_xy(self) -> tuple[float, float] | None:
         if self.optimum is None:

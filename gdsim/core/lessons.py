@@ -4,7 +4,7 @@ A lesson is a TOML file (format in docs/LESSONS.md): a title, a few
 paragraphs, the settings it opens with, an optional prediction question and
 things to try.  The settings are a subset of a session (gdsim.core.session):
 ``load_lesson`` turns them into a ``Session`` (dataset, TrainingConfig,
-speed, surface axes), so the window opens a lesson the way it opens a
+speed, surface axes and plane), so the window opens a lesson the way it opens a
 session file.  The built-in lessons are ``resources/lessons/NN-name.toml``,
 in the lecture's order.
 
@@ -28,7 +28,7 @@ from .csvio import read_csv
 from .dataset import DataError, Dataset
 from .presets import get_preset, load_preset
 from .race import parse_hyper
-from .session import Session, _Bad, config_from_dict
+from .session import Session, _Bad, config_from_dict, surface_plane_from
 
 EXTENSION = ".toml"
 FOLDER = "lessons"
@@ -38,7 +38,8 @@ DOCKS = ("step_explainer", "race", "sweep", "optimum_distance", "view3d")
 _TOP_KEYS = {"format", "title", "text", "try", "settings", "question"}
 _SETTING_KEYS = {"preset", "data", "target", "rows", "model", "loss", "reduction", "optimizer", "hyper",
                  "schedule", "schedule_params", "batch_size", "epochs", "shuffle", "drop_last", "seed",
-                 "init", "standardize", "tolerance", "surface_axes", "docks", "speed", "race"}
+                 "init", "standardize", "tolerance", "surface_axes", "plane", "docks", "speed",
+                 "race"}
 _QUESTION_KEYS = {"text", "choices", "answer", "tolerance", "explanation"}
 
 
@@ -264,6 +265,7 @@ def _lesson(data: dict, path: Path) -> Lesson:
         raise _Bad(f"its settings do not fit its data ({str(exc).rstrip('.')})") from None
     names = tuple(f"w{i + 1}" for i in range(dataset.n_features)) + ("b",)
     axes = _axes(s["surface_axes"], names) if "surface_axes" in s else None
+    plane = surface_plane_from(s.get("plane", "params"), "plane")
     speed = s.get("speed", 30.0)
     if isinstance(speed, bool) or not isinstance(speed, (int, float)) or not speed >= 0:
         raise _Bad("speed should be iterations per second (0: as fast as possible)")
@@ -275,7 +277,8 @@ def _lesson(data: dict, path: Path) -> Lesson:
     question = _question(data["question"]) if "question" in data else None
     return Lesson(
         name=path.stem, title=title, path=path, paragraphs=paragraphs,
-        session=Session(dataset=dataset, config=config, speed=float(speed), surface_axes=axes),
+        session=Session(dataset=dataset, config=config, speed=float(speed), surface_axes=axes,
+                        surface_plane=plane),
         docks=docks, race=race, question=question,
         things_to_try=_texts(data.get("try", []), "try"),
     )

@@ -6,14 +6,17 @@ A session is JSON::
      "dataset": {"name": ..., "columns": [...], "target": ..., "values": [[row], ...]},
      "config": {every TrainingConfig field; hyper, schedule_params as objects,
                 betas and init as lists},
-     "speed": 30.0, "surface_axes": [0, 1],
+     "speed": 30.0, "surface_axes": [0, 1], "surface_plane": "pca",
      "pins": [{"label": ..., "parameter_names": [...], "params": [[...], ...],
                "iterations": [...], "full_loss": [...], "config": {...}}, ...]}
 
 Numbers are written with Python's shortest round-tripping ``repr``, so a
 dataset comes back bit for bit (``Dataset.equals``).  The seed is the
-config's ``seed``.  Only pin arrays may hold non-finite numbers (a diverged
-run's loss); they are written as the strings "NaN", "Infinity", "-Infinity".
+config's ``seed``, which is also all a random surface plane needs to come back
+the same (gdsim.core.landscape draws its directions from it).  A file without
+"surface_plane" (written before planes) opens on two parameters.  Only pin
+arrays may hold non-finite numbers (a diverged run's loss); they are written
+as the strings "NaN", "Infinity", "-Infinity".
 
 Reading refuses anything that is not such a file (not JSON, another format,
 a wrong type, a non-finite number, an unknown optimizer...) with a
@@ -41,6 +44,7 @@ from .feature_maps import parse_features
 from .network import ACTIVATIONS, DEFAULT_HIDDEN, NETWORK_LOSSES, NETWORK_MODELS, check_hidden
 from .session_pieces import parse_in_pieces
 from .source import source_for
+from .surface_tracker import PLANES as SURFACE_PLANES
 from .training import TrainingConfig
 
 FORMAT = "gdsim-session"
@@ -82,6 +86,7 @@ class Session:
     speed: float = 0.0
     surface_axes: tuple[int, int] | None = None
     pins: tuple[Any, ...] = field(default_factory=tuple)
+    surface_plane: str = "params"  # the loss surface's plane: "params", "pca" or "random"
 
 
 # --- writing ------------------------------------------------------------------------------
@@ -170,6 +175,7 @@ def session_to_dict(session: Session) -> dict[str, Any]:
         "config": config_to_dict(session.config),
         "speed": float(session.speed),
         "surface_axes": None if axes is None else [int(axes[0]), int(axes[1])],
+        "surface_plane": str(session.surface_plane),
         "pins": [pin_to_dict(p) for p in session.pins],
     }
 
@@ -569,9 +575,19 @@ def _session_from_dict(d: Any, pin_factory) -> Session:
             raise _Bad(f"its surface axes {limits.shown(i)}, {limits.shown(j)} are not two different "
                        f"parameters of {p}")
         axes = (i, j)
+    plane = surface_plane_from(d.get("surface_plane", "params"))
     pins = tuple(pin_from_dict(p, k + 1, pin_factory)
                  for k, p in enumerate(_list(d.get("pins", []), "the pinned runs")))
-    return Session(dataset=dataset, config=config, speed=speed, surface_axes=axes, pins=pins)
+    return Session(dataset=dataset, config=config, speed=speed, surface_axes=axes, pins=pins,
+                   surface_plane=plane)
+
+
+def surface_plane_from(v: Any, where: str = "its surface plane") -> str:
+    """A plane's name ("params", "pca" or "random"); ``_Bad`` naming the choices otherwise."""
+    if v not in SURFACE_PLANES:
+        shown = f"'{_short(v)}'" if isinstance(v, str) else _type_name(v)
+        raise _Bad(f"{where} is {shown}, not one of {', '.join(SURFACE_PLANES)}")
+    return v
 
 
 def check_session(session: Session) -> None:
@@ -584,6 +600,7 @@ def check_session(session: Session) -> None:
             raise ValueError(f"its batch size is {limits.shown(config.batch_size)} but the data has "
                              f"{dataset.n_rows} rows")
         config_from_dict(json.loads(_dumps(config_to_dict(config))))  # the ranges a file's settings get
+        surface_plane_from(session.surface_plane)
     except (_Bad, ValueError, TypeError, OverflowError) as exc:
         raise SessionError(_sentence(str(exc).rstrip("."))) from None
 

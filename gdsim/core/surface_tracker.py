@@ -92,6 +92,16 @@ class PlaneJob:
                              self.seed, self.grid, should_stop=should_stop)
 
 
+def plane_axis_labels(plane: str, surface: PlaneSurface | None) -> tuple[str, str]:
+    """What a pca or random plane's a and b are (the window's and the GIF's axis labels)."""
+    explained = None if surface is None else surface.explained
+    if plane == "pca" and explained is not None:
+        return f"a: PC1, {explained[0]:.0%} of variance", f"b: PC2, {explained[1]:.0%} of variance"
+    if plane == "pca":  # (short: in presentation mode a longer label was cut off)
+        return "a: random d1 (no path yet)", "b: random direction d2"
+    return "a: random direction d1", "b: random direction d2"
+
+
 def column_pair(a: np.ndarray, i: int, j: int) -> np.ndarray:
     """``a[:, [i, j]]`` as a view (no copy of a long history) when i != j."""
     if i == j:
@@ -387,12 +397,7 @@ class SurfaceTracker:
         """What the surface's x and y are."""
         if not self.on_plane:
             return names[self.axes[0]], names[self.axes[1]]
-        explained = None if self._plane is None else self._plane.explained
-        if self.plane == "pca" and explained is not None:
-            return f"a: PC1, {explained[0]:.0%} of variance", f"b: PC2, {explained[1]:.0%} of variance"
-        if self.plane == "pca":  # (short: in presentation mode a longer label was cut off)
-            return "a: random d1 (no path yet)", "b: random direction d2"
-        return "a: random direction d1", "b: random direction d2"
+        return plane_axis_labels(self.plane, self._plane)
 
     def plane_title(self) -> str:
         """Words to add to the surface's title: which plane ("" for two parameters)."""

@@ -2,8 +2,10 @@
 
 The frames are drawn by a real ``SurfaceView`` (heatmap, contours, path,
 start, current point, optimum) beside a ``LossView``, so a GIF looks like the
-window. Qt must be usable: the ``animate`` command sets QT_QPA_PLATFORM=offscreen
-when there is no display. The GIF is encoded by Pillow with one palette for
+window: on two parameters, or on the window's pca or random plane (a
+``PlaneAnimationPlan``: the path projected, the window's axis labels and
+note). Qt must be usable: the ``animate`` command sets
+QT_QPA_PLATFORM=offscreen when there is no display. The GIF is encoded by Pillow with one palette for
 every frame (taken from the last, fullest frame) and no dithering, so only the
 parts that change are stored again; the file is written atomically.
 """
@@ -49,8 +51,11 @@ class AnimationCanvas(QWidget):
         self.resize(*size)
         self.show()
         self._surface_key = None
-        names = plan.parameter_names
-        self._x_label, self._y_label = names[plan.axes[0]], names[plan.axes[1]]
+        self._x_label, self._y_label = plan.axis_labels()
+        if plan.plane != "params":  # a pca or random plane (gdsim.core.plane_animation), as in the window
+            from .frames import PROJECTION_NOTE
+
+            self.surface_view.set_note(PROJECTION_NOTE)
         self.surface_view.set_optimum(plan.optimum_xy())
         self._setup_loss_axes()
         QApplication.processEvents()

@@ -10,7 +10,9 @@
 * Animation: the current run so far, ``animation_frames`` frames evenly
   spaced in iterations, drawn offscreen with the app's own plots
   (gdsim.gui.render) behind a cancellable progress dialog; the run is
-  paused first.
+  paused first. On a pca or random plane the GIF shows that plane
+  (gdsim.core.plane_animation); one it cannot draw gives two parameters and
+  a sentence saying why.
 """
 
 from __future__ import annotations
@@ -152,7 +154,8 @@ class ExportsController(QObject):
         self.plot_action = QAction("Plot as PNG or SVG…", window, objectName="actionExportPlot")
         self.plot_action.triggered.connect(self.export_plot_interactive)
         self.animation_action = QAction("Descent as animated GIF…", window, objectName="actionExportAnimation")
-        self.animation_action.setToolTip("The loss surface with the path and the loss curve, frame by frame")
+        self.animation_action.setToolTip("The loss surface (on the plane it is drawn on) with the path and the loss curve, "
+                                         "frame by frame")
         self.animation_action.triggered.connect(self.export_animation_interactive)
         for action in (self.history_action, self.plot_action, self.animation_action):
             self.menu.addAction(action)
@@ -238,7 +241,6 @@ class ExportsController(QObject):
     # --- animation -----------------------------------------------------------------------
     def export_animation(self, path: str | os.PathLike, frames: int | None = None,
                          fps: float | None = None) -> bool:
-        from ...core.animation import AnimationPlan
         from ..render import ExportCancelled, render_gif
 
         window = self._window
@@ -252,7 +254,7 @@ class ExportsController(QObject):
             return self._error("Nothing to animate yet",
                                "The run has not moved yet: press Start or Step, then export the animation.")
         frames = frames or self.animation_frames
-        plan = AnimationPlan(run, frames, tuple(window.surface_model.axes), history=source)
+        plan, fallback = self._animation_plan(run, frames, source)
         progress = QProgressDialog("Drawing the frames of the animation…", "Cancel", 0, len(plan.frames),
                                    window)
         progress.setObjectName("animationProgress")
@@ -279,7 +281,27 @@ class ExportsController(QObject):
             progress.close()
             progress.deleteLater()
             self.progress = None
-        return self._done(path, f"Saved the animation ({n} frames) to {Path(path).name}.")
+        return self._done(path, f"Saved the animation ({n} frames) to {Path(path).name}.{fallback}")
+
+    def _animation_plan(self, run, frames: int, source):
+        """The plan on the plane the window shows, and "" or a sentence saying why the animation
+        shows two parameters instead (a plane that cannot be drawn)."""
+        from ...core.animation import AnimationPlan
+
+        tracker = self._window.surface_model
+        fallback = ""
+        if tracker.on_plane:
+            from ...core.plane_animation import PLANE_NAMES, plane_animation_plan
+
+            try:
+                return plane_animation_plan(run, tracker.plane, frames, source, tracker.shown()), ""
+            except (ValueError, FloatingPointError, np.linalg.LinAlgError) as exc:  # (PlaneUnavailable too)
+                i, j = tracker.axes
+                names = run.parameter_names
+                reason = str(exc).rstrip(".")
+                fallback = (f" It shows {names[i]} and {names[j]}, as the {PLANE_NAMES[tracker.plane]} "
+                            f"could not be drawn ({reason}).")
+        return AnimationPlan(run, frames, tuple(tracker.axes), history=source), fallback
 
     def export_animation_interactive(self) -> bool:
         path = self._ask_save("Export animation", "descent.gif", "GIF animations (*.gif)")

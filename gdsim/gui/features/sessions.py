@@ -1,7 +1,7 @@
 """Sessions: save and reopen the whole state (File → Save Session, Open Session, Open Recent).
 
 A ``.gdsim`` file (gdsim.core.session) holds the dataset bit for bit, every
-setting, the speed, the surface axes and the pinned runs.  Opening one that
+setting, the speed, the surface axes and plane and the pinned runs.  Opening one that
 is corrupt or foreign shows one sentence and changes nothing.  Opening
 replaces the data through the undo stack (Ctrl+Z brings the old table back).
 Saving (atomic) marks the document saved, so closing does not ask.
@@ -117,11 +117,12 @@ def capture_session(window) -> Session:
         speed=float(window.controls.speed()),
         surface_axes=tuple(int(a) for a in window.surface_model.axes),
         pins=_pins_of(window),
+        surface_plane=window.surface_model.plane,
     )
 
 
 def apply_session(window, session: Session, path: str | os.PathLike | None = None) -> None:
-    """Show ``session`` in ``window``: data (undoable), settings, speed, axes, pins; marked saved.
+    """Show ``session`` in ``window``: data (undoable), settings, speed, axes, plane, pins; marked saved.
 
     Everything is checked first (``check_session``): a SessionError leaves the window as it was.
     """
@@ -136,6 +137,7 @@ def apply_session(window, session: Session, path: str | os.PathLike | None = Non
         window.controls.set_speed(session.speed)
         if session.surface_axes is not None:
             window.surface_model.axes = tuple(session.surface_axes)  # the next run keeps valid axes
+        window.surface_model.plane = session.surface_plane  # (the reset draws it and sets the combo)
         window.reset()
     pins = getattr(window, "pins", None)
     add = getattr(window, "add_pin", None) or getattr(pins, "add_pin", None)
