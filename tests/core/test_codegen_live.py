@@ -299,3 +299,29 @@ def test_function_scripts_reproduce_rmsprop_and_adagrad(tmp_path):
 
 
 FUNCTION_TABLE: dict = {}
+
+
+# Off TensorFlow, Keras rounds float64 matrix products to float32 through this table; with
+# it set back to float64 the network scripts' optimizers must be torch's to the torch
+# script's tolerance (Keras's own RMSprop and Adagrad put ε inside the root: 1e-2 to 1e+1).
+FLOAT64_PRODUCTS = ("import keras.src.backend.common.dtypes as dtypes\n"
+                    "assert dtypes.BIT64_TO_BIT32_DTYPE['float64'] == 'float32', 'Keras changed its float64 rule'\n"
+                    "dtypes.BIT64_TO_BIT32_DTYPE['float64'] = 'float64'\n")
+
+
+@pytest.mark.skipif(not HAVE["keras"], reason="keras is not installed (an optional test extra: pip install .[keras])")
+def test_network_scripts_compute_torchs_rmsprop_and_adagrad_given_float64_products(tmp_path):
+    cases = [c for c in NETWORK_CASES if "rmsprop" in c or "adagrad" in c]
+    jobs = []
+    for case in cases:
+        path = tmp_path / f"keras-{case}.py"
+        path.write_text(scripts_of("keras", **CASES[case]), encoding="utf-8")
+        jobs.append((case, str(path)))
+    done = subprocess.run([sys.executable, "-c", FLOAT64_PRODUCTS + DRIVER, json.dumps(jobs)], capture_output=True,
+                          text=True, timeout=600, env={**os.environ, "KERAS_BACKEND": "torch"})
+    assert done.returncode == 0, done.stderr
+    runs = json.loads(done.stdout)
+    for case in cases:
+        got = json.loads(runs[case]["stdout"])
+        assert got["precision"] == "float64" and "differs" not in runs[case]["stderr"]
+        assert relative_difference(got["params"], train(**CASES[case]).params) <= TOLERANCE_NETWORK["torch"], case
