@@ -287,13 +287,13 @@ KERAS_OPTIMIZERS = {
     "adamw": (dict(optimizer="adamw", lr=0.01), "keras.optimizers.AdamW",
               {"learning_rate": 0.01, "weight_decay": 0.01, "beta_1": 0.9, "beta_2": 0.999,
                "epsilon": 1e-8, "amsgrad": False}),
-    "rmsprop": (dict(optimizer="rmsprop", lr=0.01, alpha=0.9), "keras.optimizers.RMSprop",
-                {"learning_rate": 0.01, "rho": 0.9, "momentum": 0.0, "epsilon": 1e-8, "centered": False}),
+    "rmsprop": (dict(optimizer="rmsprop", lr=0.01, alpha=0.9), "TorchRMSprop",  # ε outside the root
+                {"learning_rate": 0.01, "alpha": 0.9, "momentum": 0.0, "epsilon": 1e-8, "centered": False}),
     "rmsprop-centered": (dict(optimizer="rmsprop", centered=True), "TorchRMSprop",
                          {"learning_rate": 0.01, "alpha": 0.99, "momentum": 0.0, "epsilon": 1e-8,
                           "centered": True}),
-    "adagrad": (dict(optimizer="adagrad", lr=0.1), "keras.optimizers.Adagrad",
-                {"learning_rate": 0.1, "initial_accumulator_value": 0.0, "epsilon": 1e-10}),
+    "adagrad": (dict(optimizer="adagrad", lr=0.1, lr_decay=0.1, initial_accumulator_value=0.2), "TorchAdagrad",
+                {"learning_rate": 0.1, "lr_decay": 0.1, "initial_accumulator_value": 0.2, "epsilon": 1e-10}),
     "adadelta": (dict(optimizer="adadelta"), "keras.optimizers.Adadelta",
                  {"learning_rate": 1.0, "rho": 0.9, "epsilon": 1e-6}),
     "nadam": (dict(optimizer="nadam", betas="0.8,0.99"), "TorchNAdam",
@@ -340,12 +340,12 @@ def test_keras_comments_and_run_time_lines_say_where_keras_differs():
     adam = scripts_of("keras", optimizer="adam")
     assert "epsilon hat" in adam and "This run differs from gdsim" in adam
     rms = scripts_of("keras", optimizer="rmsprop", alpha=0.9, weight_decay=0.01)
-    assert "torch's alpha is Keras's rho" in rms
+    assert "Keras's RMSprop adds ε inside the root" in rms and "This run differs" not in rms
     assert keras_call(rms, "keras.layers.Dense")["kernel_regularizer"] == "keras.regularizers.L2(0.005)"
     assert "decoupled" in rms
     assert "differs" in scripts_of("keras", tolerance=0.01)
     decay = scripts_of("keras", optimizer="adagrad", lr_decay=0.1)
-    assert "optimizer.learning_rate = lr / (1 + step * 0.1)" in decay
+    assert "lr_t = learning_rate / (1 + steps_before * self.lr_decay)" in decay and "This run differs" not in decay
     for text in (adam, rms, decay):
         compile(text, "train_keras.py", "exec")
 

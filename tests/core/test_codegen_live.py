@@ -66,6 +66,16 @@ CASES = {
                                weight_decay=0.01, momentum_decay=0.005, standardize=True, epochs=120),
     "nadam-logistic-minibatch": dict(preset="two-classes", model="logistic", optimizer="nadam", lr=0.01,
                                      batch_size=8, epochs=10),
+    # RMSprop and Adagrad put ε outside the root, √v + ε: Keras's own put it inside
+    "rmsprop-linear-wd": dict(preset="lecture-3x-plus-2", optimizer="rmsprop", lr=0.01, alpha=0.9,
+                              weight_decay=0.01, eps=1e-3, epochs=300),
+    "rmsprop-logistic-eps-shuffled": dict(preset="insurance", model="logistic", optimizer="rmsprop", lr=0.01,
+                                          eps=1e-4, batch_size=4, standardize=True, epochs=40),
+    "adagrad-linear-wd-init": dict(preset="lecture-3x-plus-2", optimizer="adagrad", lr=0.5, weight_decay=0.01,
+                                   initial_accumulator_value=0.5, eps=0.01, epochs=100),
+    "adagrad-logistic-lr-decay-wd-eps": dict(preset="insurance", model="logistic", optimizer="adagrad", lr=0.1,
+                                             lr_decay=0.05, weight_decay=0.01, eps=1e-3, standardize=True,
+                                             epochs=80),
     "sgd-tolerance-converges": dict(preset="lecture-3x-plus-2", lr=0.02, momentum=0.5, epochs=5000,
                                     tolerance=1e-3, standardize=True),
 }
@@ -84,6 +94,15 @@ NETWORK_CASES = {
     "mlp-features-nadam-wd-sum": dict(preset="circles", model="mlp", hidden="4", features="x1,x2,x1*x2,sin(x1)",
                                       optimizer="nadam", lr=0.002, weight_decay=0.01, reduction="sum",
                                       batch_size=50, shuffle=False, epochs=8),
+    "mlp-tanh-bce-rmsprop-xor": dict(preset="xor", model="mlp", hidden="8,8", optimizer="rmsprop", lr=0.01,
+                                     epochs=100),
+    "mlp-tanh-bce-rmsprop-wd-spiral": dict(preset="spiral", model="mlp", hidden="8,8", optimizer="rmsprop",
+                                           lr=0.005, alpha=0.9, weight_decay=0.001, batch_size=32, epochs=10),
+    "mlp-tanh-bce-adagrad-xor": dict(preset="xor", model="mlp", hidden="8,8", optimizer="adagrad", lr=0.1,
+                                     epochs=100),
+    "mlp-tanh-bce-adagrad-all-spiral": dict(preset="spiral", model="mlp", hidden="8,8", optimizer="adagrad",
+                                            lr=0.05, lr_decay=0.01, initial_accumulator_value=0.1,
+                                            weight_decay=0.001, eps=1e-3, batch_size=32, epochs=10),
     "softmax-ce-spiral3-wd": dict(preset="spiral3", model="softmax", lr=0.5, weight_decay=0.01, epochs=30),
     "logistic-features-circles": dict(preset="circles", model="logistic", features="x1^2,x2^2", lr=0.5,
                                       standardize=True, epochs=30),
@@ -102,6 +121,11 @@ KERAS_SAYS_DIFFERS = {
     "adamw-cosine-shuffled": 1e-4,
     "mlp-relu-ce-adam-shuffled": 1e-3,
 }
+
+# Keras's float32 products (off TensorFlow), magnified: Adagrad's first steps g / (|g| + ε)
+# are ±lr whatever |g|, on XOR's nearly symmetric start (measured 2.0e-5 of the largest weight;
+# 1.7e-7 with ε = 1e-3). torch's algorithm in float64 is the torch script's, to 1e-12.
+KERAS_FLOAT32_BOUND = {"mlp-tanh-bce-adagrad-xor": 1e-4}
 
 # One fresh interpreter per framework runs all of that framework's scripts (importing
 # torch or keras once per script would take most of the time).
@@ -177,6 +201,8 @@ def test_script_prints_gdsims_final_parameters(framework, case, printed, expecte
         assert "weights in float64, x·w in float32" in run["stderr"]
     network = case in NETWORK_CASES
     tolerance = TOLERANCE_NETWORK[framework] if network else TOLERANCE[framework]
+    if framework == "keras":
+        tolerance = KERAS_FLOAT32_BOUND.get(case, tolerance)
     if network:  # torch: every parameter to 1e-10 relative; Keras: to 1e-6 of the largest
         difference = relative_difference if framework == "torch" else scaled_difference
         NETWORK_TABLE[framework, case] = (relative_difference(got["params"], result.params),
@@ -231,3 +257,71 @@ def test_the_table_covers_the_issue():
     assert any(o.get("drop_last") for o in options) and any(o.get("standardize") for o in options)
     assert {o.get("reduction", "mean") for o in options} == {"mean", "sum"}
     assert len(CASES) >= 20
+
+
+# Test functions have no matrix product, so Keras runs them in float64 throughout: torch's
+# RMSprop and Adagrad (ε outside the root, lr_decay, the accumulator's start, weight decay,
+# centered with its fused multiply-add) to the last bit or nearly.
+FUNCTION_CASES = {
+    "rmsprop-rosenbrock": dict(function="rosenbrock", optimizer="rmsprop", lr=0.001, epochs=300),
+    "rmsprop-beale-wd-eps": dict(function="beale", optimizer="rmsprop", lr=0.01, alpha=0.9, weight_decay=0.01,
+                                 eps=1e-4, epochs=200),
+    "rmsprop-bowl-centered-momentum-step": dict(function="bowl", condition=5.0, optimizer="rmsprop", lr=0.01,
+                                                centered=True, momentum=0.5, alpha=0.9, schedule="step",
+                                                step_size=20, gamma=0.5, epochs=150),
+    "adagrad-rosenbrock-all": dict(function="rosenbrock", optimizer="adagrad", lr=0.1, lr_decay=0.01,
+                                   initial_accumulator_value=0.1, weight_decay=0.01, epochs=200),
+    "adagrad-himmelblau-exp-eps": dict(function="himmelblau", optimizer="adagrad", lr=0.5, eps=1e-3,
+                                       schedule="exponential", gamma=0.99, epochs=200),
+}
+
+
+@pytest.mark.skipif(not HAVE["keras"], reason="keras is not installed (an optional test extra: pip install .[keras])")
+def test_function_scripts_reproduce_rmsprop_and_adagrad(tmp_path):
+    from gdsim.cli import main as cli_main
+    jobs = []
+    for case, options in FUNCTION_CASES.items():
+        path = tmp_path / f"keras-{case}.py"
+        args = [f"--{k.replace('_', '-')}={v}" for k, v in options.items() if v is not True]
+        args += [f"--{k}" for k, v in options.items() if v is True]
+        assert cli_main(["code", "--framework", "keras", *args, "-o", str(path)]) == 0
+        jobs.append((case, str(path)))
+    done = subprocess.run([sys.executable, "-c", DRIVER, json.dumps(jobs)], capture_output=True, text=True,
+                          timeout=600, env={**os.environ, "KERAS_BACKEND": "torch"})
+    assert done.returncode == 0, done.stderr
+    runs = json.loads(done.stdout)
+    for case, options in FUNCTION_CASES.items():
+        assert "differs" not in runs[case]["stderr"], (case, runs[case]["stderr"])
+        got, expected = json.loads(runs[case]["stdout"])["params"], train(**options).params
+        FUNCTION_TABLE[case] = relative_difference(got, expected)
+        assert FUNCTION_TABLE[case] <= 1e-13, (case, got, list(expected))
+    print("\nfunction case: max |Δ|/|θ|", *(f"  {c:40s} {d:9.2e}" for c, d in FUNCTION_TABLE.items()), sep="\n")
+
+
+FUNCTION_TABLE: dict = {}
+
+
+# Off TensorFlow, Keras rounds float64 matrix products to float32 through this table; with
+# it set back to float64 the network scripts' optimizers must be torch's to the torch
+# script's tolerance (Keras's own RMSprop and Adagrad put ε inside the root: 1e-2 to 1e+1).
+FLOAT64_PRODUCTS = ("import keras.src.backend.common.dtypes as dtypes\n"
+                    "assert dtypes.BIT64_TO_BIT32_DTYPE['float64'] == 'float32', 'Keras changed its float64 rule'\n"
+                    "dtypes.BIT64_TO_BIT32_DTYPE['float64'] = 'float64'\n")
+
+
+@pytest.mark.skipif(not HAVE["keras"], reason="keras is not installed (an optional test extra: pip install .[keras])")
+def test_network_scripts_compute_torchs_rmsprop_and_adagrad_given_float64_products(tmp_path):
+    cases = [c for c in NETWORK_CASES if "rmsprop" in c or "adagrad" in c]
+    jobs = []
+    for case in cases:
+        path = tmp_path / f"keras-{case}.py"
+        path.write_text(scripts_of("keras", **CASES[case]), encoding="utf-8")
+        jobs.append((case, str(path)))
+    done = subprocess.run([sys.executable, "-c", FLOAT64_PRODUCTS + DRIVER, json.dumps(jobs)], capture_output=True,
+                          text=True, timeout=600, env={**os.environ, "KERAS_BACKEND": "torch"})
+    assert done.returncode == 0, done.stderr
+    runs = json.loads(done.stdout)
+    for case in cases:
+        got = json.loads(runs[case]["stdout"])
+        assert got["precision"] == "float64" and "differs" not in runs[case]["stderr"]
+        assert relative_difference(got["params"], train(**CASES[case]).params) <= TOLERANCE_NETWORK["torch"], case

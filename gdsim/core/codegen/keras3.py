@@ -1,10 +1,10 @@
 """The run as a Keras 3 script (``import keras``; any backend) on gdsim's batches.
 
 Keras's built-in optimizer is used where it computes torch's algorithm; where it does
-not (momentum under a changing learning rate, SGD's dampening, NAdam's momentum
-schedule) the script carries torch's update as a small Keras optimizer
-(gdsim.core.codegen.keras_optimizers).  What remains different is said in comments
-and, at run time, in one line containing "differs".
+not (momentum under a changing learning rate, SGD's dampening, RMSprop's and Adagrad's
+ε outside the root, Adagrad's lr_decay, NAdam's momentum schedule) the script carries
+torch's update as a small Keras optimizer (gdsim.core.codegen.keras_optimizers).  What
+remains different is said in comments and, at run time, in one line containing "differs".
 """
 
 from __future__ import annotations
@@ -37,10 +37,14 @@ def keras_optimizer(plan: Plan, differs: list[str]) -> tuple[str, list[str], lis
         args = [lr, f"momentum={literal(h['momentum'])}", f"dampening={literal(h['dampening'])}",
                 f"nesterov={literal(h['nesterov'])}"]
         return "TorchSGD", args, notes, keras_optimizers.TORCH_SGD
-    if name == "rmsprop" and (h["centered"] or h["momentum"] and changing_lr):
+    if name == "rmsprop":
         args = [lr, f"alpha={literal(h['alpha'])}", f"momentum={literal(h['momentum'])}",
                 f"epsilon={literal(h['eps'])}", f"centered={literal(h['centered'])}"]
         return "TorchRMSprop", args, notes, keras_optimizers.TORCH_RMSPROP
+    if name == "adagrad":
+        args = [lr, f"lr_decay={literal(h['lr_decay'])}",
+                f"initial_accumulator_value={literal(h['initial_accumulator_value'])}", f"epsilon={literal(h['eps'])}"]
+        return "TorchAdagrad", args, notes, keras_optimizers.TORCH_ADAGRAD
     if name == "nadam":
         b1, b2 = h["betas"]
         args = [lr, f"beta_1={literal(b1)}", f"beta_2={literal(b2)}", f"epsilon={literal(h['eps'])}",
@@ -52,16 +56,6 @@ def keras_optimizer(plan: Plan, differs: list[str]) -> tuple[str, list[str], lis
         if h["momentum"]:
             notes.append("Keras keeps v = momentum·v - lr·g and adds it to the weights: torch's path "
                          "while the learning rate is constant, as here.")
-    elif name == "adagrad":
-        args += [f"initial_accumulator_value={literal(h['initial_accumulator_value'])}",
-                 f"epsilon={literal(h['eps'])}"]
-        notes.append("Keras adds epsilon inside the square root, lr·g / √(G + ε); torch adds it outside, "
-                     "lr·g / (√G + ε). Keras's initial_accumulator_value defaults to 0.1, torch's to 0.")
-    elif name == "rmsprop":
-        args += [f"rho={literal(h['alpha'])}", f"momentum={literal(h['momentum'])}",
-                 f"epsilon={literal(h['eps'])}", f"centered={literal(h['centered'])}"]
-        notes.append("torch's alpha is Keras's rho. Keras adds epsilon inside the square root, "
-                     "√(v + ε); torch adds it outside, √v + ε.")
     elif name == "adadelta":
         args += [f"rho={literal(h['rho'])}", f"epsilon={literal(h['eps'])}"]
         notes.append("The same update as torch's; Keras's default learning_rate is 0.001, torch's 1.0.")
@@ -210,21 +204,15 @@ def keras_script(dataset: Dataset, config: TrainingConfig, *, data_path: str | N
         out += schedule_lines(plan)
     else:
         out += [""]
-    lr_decay = config.optimizer == "adagrad" and h["lr_decay"] != 0.0
     before, epoch_lines, xb, yb = batch_loop_lines(plan)
     out += ["# --- training: one train_on_batch per update, on gdsim's batches", *before]
-    if config.schedule != "constant" or lr_decay:
+    if config.schedule != "constant":
         out += [f"lr = {literal(h['lr'])}"]
-    if lr_decay:
-        out += ["step = 0"]
     if plan.loss == "mae":
         out += ["at_kink = False",
                 "near_zero = 4 * np.finfo(precision).eps * np.abs(y).max()  # a residual 0 up to rounding"]
     out += [f"for epoch in range({plan.epochs}):", *epoch_lines]
     i = "    " if plan.full_batch else "        "
-    if lr_decay:
-        out += [f"{i}optimizer.learning_rate = lr / (1 + step * {literal(h['lr_decay'])})  # torch's lr_decay",
-                f"{i}step += 1"]
     mae = plan.loss == "mae"
     if mae:
         out += [f"{i}X_batch, y_batch = {xb}, {yb}",
@@ -233,9 +221,7 @@ def keras_script(dataset: Dataset, config: TrainingConfig, *, data_path: str | N
         xb, yb = "X_batch", "y_batch"
     out += [f"{i}model.train_on_batch({xb}, {yb})"]
     if config.schedule != "constant":
-        out += ["    lr = next_lr(epoch + 1, lr)"]
-        if not lr_decay:
-            out += ["    optimizer.learning_rate = lr"]
+        out += ["    lr = next_lr(epoch + 1, lr)", "    optimizer.learning_rate = lr"]
     if mae:
         out += [
             "if at_kink:",

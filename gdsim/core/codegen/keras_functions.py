@@ -79,15 +79,10 @@ def function_keras_script(function: ClassicFunction, config: TrainingConfig, *,
         lines += [f"lr = {literal(plan.hyper['lr'])}"]
     else:
         lines += [""]
-    lr_decay = config.optimizer == "adagrad" and plan.hyper["lr_decay"] != 0.0
-    if lr_decay and config.schedule == "constant":
-        lines += [f"lr = {literal(plan.hyper['lr'])}"]
     lines += [f"for step in range({epochs}):  # an epoch is one step on a test function"]
-    if lr_decay:
-        lines += [f"    optimizer.learning_rate = lr / (1 + step * {literal(plan.hyper['lr_decay'])})  # torch's lr_decay"]
     lines += ["    model.train_on_batch(nothing, nothing[:, 0])"]
     if config.schedule != "constant":
-        lines += ["    lr = next_lr(step + 1, lr)"] + ([] if lr_decay else ["    optimizer.learning_rate = lr"])
+        lines += ["    lr = next_lr(step + 1, lr)", "    optimizer.learning_rate = lr"]
     lines += ["", "x, y = keras.ops.convert_to_numpy(model.layers[0].xy).tolist()",
               'result = {"params": [x, y], "loss": f(x, y), "precision": precision}',
               "print(json.dumps(result, indent=2))", ""]

@@ -32,10 +32,12 @@ class TorchSGD(keras.optimizers.Optimizer):
 
 TORCH_RMSPROP = '''
 class TorchRMSprop(keras.optimizers.Optimizer):
-    """torch.optim.RMSprop: v = α·v + (1 − α)·g², b = μ·b + g / (√v + ε), θ ← θ − lr·b.
+    """torch.optim.RMSprop: v = α·v + (1 − α)·g², a = √v + ε, θ ← θ − lr·g / a; with
+    momentum μ, b = μ·b + g / a and θ ← θ − lr·b; centered, v − ḡ² for v under the root.
 
-    Keras's RMSprop puts lr·g / √(v + ε) into its momentum, whose past terms keep their
-    past learning rates, and adds ε inside the root.
+    Keras's RMSprop adds ε inside the root, √(v + ε), which is another step once v is
+    small next to ε (vanishing gradients, as in a network), and puts lr·g / √(v + ε)
+    into its momentum, whose past terms keep their past learning rates.
     """
 
     def __init__(self, learning_rate, alpha, momentum, epsilon, centered, **kwargs):
@@ -47,18 +49,64 @@ class TorchRMSprop(keras.optimizers.Optimizer):
         self.square_avg, self.grad_avg, self.buffers = self.add_optimizer_variables(
             variables, ["square_avg", "grad_avg", "momentum_buffer"])
 
+    @staticmethod
+    def fma(a, b, c):
+        """a·b + c rounded once where it cancels, as torch's fused CPU kernel (Dekker, Knuth)."""
+        def split(x):
+            t = 134217729.0 * x
+            hi = t - (t - x)
+            return hi, x - hi
+        p = a * b
+        (ahi, alo), (bhi, blo) = split(a), split(b)
+        e = ((ahi * bhi - p) + ahi * blo + alo * bhi) + alo * blo  # a·b = p + e exactly
+        s = c + p
+        z = s - c
+        return s + (((c - (s - z)) + (p - z)) + e)
+
+    def update_step(self, gradient, variable, learning_rate):
+        i = self._get_variable_index(variable)
+        g, w = gradient, 1 - self.alpha
+        v = self.alpha * self.square_avg[i] + w * g * g
+        self.assign(self.square_avg[i], v)
+        if self.centered:  # the variance of the gradient instead of its second moment
+            m = self.grad_avg[i]
+            m = m + w * (g - m) if w < 0.5 else g - (g - m) * (1 - w)  # torch.lerp
+            self.assign(self.grad_avg[i], m)
+            v = self.fma(-m, m, v)
+        a = ops.sqrt(v) + self.epsilon
+        if self.momentum > 0:
+            b = self.momentum * self.buffers[i] + g / a
+            self.assign(self.buffers[i], b)
+            self.assign_sub(variable, learning_rate * b)
+        else:
+            self.assign_sub(variable, learning_rate * g / a)
+'''
+
+TORCH_ADAGRAD = '''
+class TorchAdagrad(keras.optimizers.Optimizer):
+    """torch.optim.Adagrad: s = s + g² (from s = initial_accumulator_value),
+    θ ← θ − lr_t·g / (√s + ε) with lr_t = lr / (1 + (t − 1)·lr_decay) at step t.
+
+    Keras's Adagrad adds ε inside the root, √(s + ε), and has no lr_decay.
+    """
+
+    def __init__(self, learning_rate, lr_decay, initial_accumulator_value, epsilon, **kwargs):
+        super().__init__(learning_rate=learning_rate, **kwargs)
+        self.lr_decay, self.initial_accumulator_value, self.epsilon = lr_decay, initial_accumulator_value, epsilon
+
+    def build(self, variables):
+        super().build(variables)
+        self.sums = self.add_optimizer_variables(
+            variables, "sum", initializer=keras.initializers.Constant(self.initial_accumulator_value))
+
     def update_step(self, gradient, variable, learning_rate):
         i = self._get_variable_index(variable)
         g = gradient
-        v = self.alpha * self.square_avg[i] + (1 - self.alpha) * g * g
-        self.assign(self.square_avg[i], v)
-        if self.centered:  # the variance of the gradient instead of its second moment
-            m = self.grad_avg[i] + (1 - self.alpha) * (g - self.grad_avg[i])
-            self.assign(self.grad_avg[i], m)
-            v = v - m * m
-        b = self.momentum * self.buffers[i] + g / (ops.sqrt(v) + self.epsilon)
-        self.assign(self.buffers[i], b)
-        self.assign_sub(variable, learning_rate * b)
+        steps_before = ops.cast(self.iterations, variable.dtype)  # torch's t − 1
+        lr_t = learning_rate / (1 + steps_before * self.lr_decay)
+        s = self.sums[i] + g * g
+        self.assign(self.sums[i], s)
+        self.assign_sub(variable, lr_t * g / (ops.sqrt(s) + self.epsilon))
 '''
 
 TORCH_NADAM = '''
