@@ -44,6 +44,7 @@ class MainWindow(RunControl, FrameDrawing, ProblemMenu, QMainWindow):
 
     run_changed = Signal(object)  # the new TrainingRun (or None when the settings are invalid)
     frame_drawn = Signal(object)  # a worker Frame, after the main plots drew it
+    optimum_found = Signal(object)  # the run whose least-squares optimum arrived from its thread
 
     def __init__(self, dataset: Dataset | None = None, config: TrainingConfig | None = None,
                  preset: str | None = None) -> None:
@@ -394,4 +395,5 @@ class MainWindow(RunControl, FrameDrawing, ProblemMenu, QMainWindow):
     def shutdown(self) -> None:
         """Stop the training and surface threads (idempotent)."""
         self._refiner.cancel(wait=True)
+        self._optimizer.cancel(wait=True)
         self._thread.shutdown()
