@@ -92,9 +92,9 @@ class FrameDrawing:
         self._show_surface(surface, contours=False, first=False)
         if self._last_frame is None:  # a new run: its start in every plot
             yield True
+            yield from self._start_stages(run)
             if self._run is not run:
                 return
-            self._draw_start()
         yield True  # the window paints the new colours (over the old contours) ...
         if self._run is run:
             self.surface_view.draw_contours()  # ... then the new contour lines
@@ -139,14 +139,19 @@ class FrameDrawing:
             opt = None if tracker.on_plane else tracker.optimum
             self.surface_view.set_optimum(None if opt is None else (opt[i], opt[j]))
         if first and self._last_frame is None:
-            self._draw_start()
+            for _ in self._start_stages(self._run):
+                pass
 
-    def _draw_start(self) -> None:
-        """A run before its first frame: its start point, fit, loss and status."""
-        self.surface_view.set_path(self.surface_model.project(self._run.params[None, :]))
-        self._draw_fit(self._run.params)
-        self._draw_loss_initial()
-        self._draw_status(self._run.snapshot())
+    def _start_stages(self, run):
+        """A run before its first frame: its start point and fit, (yield) its loss and status."""
+        if self._run is not run:
+            return
+        self.surface_view.set_path(self.surface_model.project(run.params[None, :]))
+        self._draw_fit(run.params)
+        yield True
+        if self._run is run:
+            self._draw_loss_initial()
+            self._draw_status(run.snapshot())
 
     def _follow_surface(self, params: np.ndarray):
         """Redraw the surface if the parameters left it, at most every SURFACE_COOLDOWN_MS
