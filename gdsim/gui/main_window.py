@@ -9,6 +9,8 @@ window and reacts to the dataset, the controls and the surface.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
@@ -22,7 +24,7 @@ from ..core.source import ProblemSource, source_for
 from ..core.training import TrainingConfig, TrainingRun
 from .controls import ControlsPanel
 from .dataset import DatasetDocument, DatasetPanel
-from .frames import FrameDrawing
+from .frames import DRAW_IN_TURNS_ROWS, FrameDrawing
 from .plots import FitView, LossView, SurfaceView
 from .problem_menu import ProblemMenu
 from .run_control import RunControl
@@ -252,7 +254,8 @@ class MainWindow(RunControl, FrameDrawing, ProblemMenu, QMainWindow):
             init = tuple(float(v) for v in run.params)
         notice = "Paused because the data changed; press Start to go on from here." \
             if was_running and init is not None else ""
-        self._reset(init=init, notice=notice)
+        with self.drawing_in_turns() if dataset.n_rows >= DRAW_IN_TURNS_ROWS else nullcontext():
+            self._reset(init=init, notice=notice)  # (a big table's plots: a part per turn)
 
     def _on_config_changed(self, config: TrainingConfig) -> None:
         self._reset()

@@ -139,3 +139,25 @@ def test_an_optimum_for_replaced_data_is_dropped(qtbot, monkeypatch):
     w._on_optimum_found(old, old.compute())  # late, after the right one: still dropped
     np.testing.assert_array_equal(w.surface_model.optimum, least_squares_optimum(run.X, run.y))
     w.shutdown()
+
+
+def test_a_big_csv_import_draws_its_plots_in_turns(qtbot, tmp_path, monkeypatch):
+    from gdsim.gui import main_window
+
+    monkeypatch.setattr(main_window, "DRAW_IN_TURNS_ROWS", 1_000)  # as 10⁶ rows (200,000 and up)
+    session = session_of(2_000)
+    path = tmp_path / "big.csv"
+    np.savetxt(path, session.dataset.values, delimiter=",", header="x,y", comments="", fmt="%.17g")
+    at_once = make_window(qtbot)
+    in_turns = make_window(qtbot)
+    for w in (at_once, in_turns):
+        w.controls.set_config(session.config)
+    monkeypatch.setattr(main_window, "DRAW_IN_TURNS_ROWS", 10**9)
+    assert at_once.dataset_panel.import_csv(path)
+    monkeypatch.setattr(main_window, "DRAW_IN_TURNS_ROWS", 1_000)
+    assert in_turns.dataset_panel.import_csv(path)
+    assert in_turns._stages is not None  # the new run is made; its plots come a part per turn
+    qtbot.waitUntil(lambda: settled(in_turns), timeout=10000)
+    assert_same(state(in_turns), state(at_once))
+    for w in (at_once, in_turns):
+        w.shutdown()
