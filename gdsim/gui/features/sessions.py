@@ -14,9 +14,12 @@ neither restored nor saved on the offscreen platform (no real screen there).
 A big session (over ``BIG_SESSION_BYTES``) is read and checked on a thread of its
 own (``SessionReader``): the status line shows the percentage read, with a
 progress bar and a Cancel button beside it, while the window repaints and
-the current run goes on; the session is applied on the GUI thread once it is
-whole. A failed or cancelled read applies nothing, and a new Open (or
-closing the window) cancels the read under way.
+the current run goes on. Once it is whole it is applied a part per turn of the
+event loop (``applying_session``: the status line says "… applying", Cancel is
+off), its plots drawn in turns and a big table's least-squares optimum solved on
+a thread, so no turn holds the window long. A failed or cancelled read applies
+nothing; a new Open cancels the read under way; a new Open or closing the window
+finishes the apply under way at once.
 
 ``gdsim FILE.gdsim`` opens a session through ``apply_session`` (a big one
 through ``SessionsController.open``, once the window shows).
@@ -351,6 +354,9 @@ class SessionsController(QObject):
         except SessionError as exc:
             self._applied(False)
             self._error("Cannot open session", str(exc))
+        except BaseException:
+            self._applied(False)  # (the box and the cursor go; the error goes on)
+            raise
         else:
             self._apply_timer.start()  # the next part, after the paint this one caused
 
