@@ -88,18 +88,24 @@ class FrameDrawing:
             return
         if job is not None:
             self._refiner.submit(job)  # the exact surface replaces this preview when done
-        run = self._run
+        run, tracker = self._run, self.surface_model
+
+        def replaced() -> bool:  # another run, or another surface drawn meanwhile (a late optimum's)
+            return self._run is not run or tracker.shown() is not surface
+
         yield True
-        if self._run is not run:
+        if replaced():
             return
         self._show_surface(surface, contours=False, first=False)
         if self._last_frame is None:  # a new run: its start in every plot
             yield True
+            if replaced():
+                return
             yield from self._start_stages(run)
-            if self._run is not run:
+            if replaced():
                 return
         yield True  # the window paints the new colours (over the old contours) ...
-        if self._run is run:
+        if not replaced():
             self.surface_view.draw_contours()  # ... then the new contour lines
 
     def _on_surface_refined(self, job, surface) -> None:

@@ -161,3 +161,25 @@ def test_a_big_csv_import_draws_its_plots_in_turns(qtbot, tmp_path, monkeypatch)
     assert_same(state(in_turns), state(at_once))
     for w in (at_once, in_turns):
         w.shutdown()
+
+
+def test_an_optimum_arriving_between_the_parts_of_the_drawing_wins(qtbot, tmp_path, monkeypatch):
+    session = session_of(3_000)
+    at_once = make_window(qtbot)
+    apply_session(at_once, session)
+    monkeypatch.setattr(surface_tracker, "OPTIMUM_HERE_ELEMENTS", 0)
+    w = make_window(qtbot)
+    jobs = []
+    monkeypatch.setattr(w._optimizer, "submit", jobs.append)
+    w.sessions._start_applying(session, tmp_path / "big.gdsim")
+    qtbot.waitUntil(lambda: bool(jobs), timeout=10000)  # the surface without the optimum is computed ...
+    assert w._stages is not None  # ... and not shown yet when the optimum arrives
+    w._on_optimum_found(jobs[0], jobs[0].compute())
+    qtbot.waitUntil(lambda: settled(w), timeout=10000)
+    assert_same(state(w), state(at_once))
+    # and the view shows that surface, not the one computed before the optimum came
+    shown = [window.surface_view.image_item for window in (w, at_once)]
+    np.testing.assert_array_equal(shown[0].image, shown[1].image)
+    assert shown[0].mapRectToParent(shown[0].boundingRect()) == shown[1].mapRectToParent(shown[1].boundingRect())
+    for window in (at_once, w):
+        window.shutdown()
