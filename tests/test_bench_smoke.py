@@ -76,7 +76,7 @@ def test_command_line_module():
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode in (0, 1), proc.stderr
     assert "history of 2,000 iterations" in proc.stdout
-    bad = subprocess.run([sys.executable, "-m", "gdsim.bench", "--rows", "12"],
+    bad = subprocess.run([sys.executable, "-m", "gdsim.bench", "--rows", "13"],
                          capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2
 

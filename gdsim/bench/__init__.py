@@ -14,7 +14,8 @@ measured target is missed (2 on a usage error), 0 otherwise.
 Modules: ``timing`` (clocks, medians, the table), ``steps`` (rows 1-3:
 training steps against torch and numpy), ``surfaces`` (rows 4-5),
 ``memory`` (row 6, in a subprocess), ``gui`` and ``gui_probe`` (rows 7 and 9:
-the window, in subprocesses), ``startup`` (row 8), ``lessons`` (row 11: opening a lesson), ``networks`` (row 10), ``runner`` (the command line).
+the window, in subprocesses), ``startup`` (row 8), ``lessons`` (row 11: opening a lesson), ``networks`` (row 10),
+``session_open`` (row 12: opening a 10⁶-row session), ``runner`` (the command line).
 
 Every engine runs on one thread: torch (``--torch-threads``, see
 ``runner.load_torch``) and numpy's BLAS, which ``python -m gdsim.bench`` starts

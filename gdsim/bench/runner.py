@@ -12,11 +12,11 @@ from typing import Any, Callable, Sequence, TextIO
 
 import numpy as np
 
-from . import gui, lessons, memory, networks, startup, steps, surfaces
+from . import gui, lessons, memory, networks, session_open, startup, steps, surfaces
 from .timing import Row, format_table
 
 ROW_KEYS = ("1", "2a", "2b", "3", "4a", "4b", "4c", "5a", "5b", "5c", "6", "7a", "7b", "7c", "8", "9", "10a", "10b", "10c", "10d",
-            "11")
+            "11", "12")
 HISTORY_ITERATIONS = {False: 1_000_000, True: 2_000}
 # Rows 7-9 start fresh processes: (GUI repeats, seconds each, start-up repeats, path iterations, frames)
 GUI_SIZES = {False: (3, 4.0, 15, 1_000_000, 30), True: (1, 1.0, 1, 5_000, 4)}
@@ -70,6 +70,7 @@ def run_bench(quick: bool = False, rows: Sequence[str] | None = None, use_torch:
         ("10", lambda: networks.row_network(torch, networks.QUICK_NETWORK if quick else networks.FULL_NETWORK)
          + gui.row_network_window(gui_repeats, gui_seconds)),
         ("11", lambda: lessons.row_lesson_open(1 if quick else 5)),
+        ("12", lambda: session_open.row_session_open(1 if quick else 5, 20_000 if quick else 1_000_000)),
     ]
     wanted = None if not rows else {str(r) for r in rows}
     result: list[Row] = []
@@ -110,9 +111,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
                         help="torch intra-op threads for the baseline (default 1; 0 keeps torch's default)")
     args = parser.parse_args(argv)
     rows = [r.strip() for r in args.rows.split(",") if r.strip()]
-    bad = [r for r in rows if r not in {str(k) for k in range(1, 12)}]
+    bad = [r for r in rows if r not in {str(k) for k in range(1, 13)}]
     if bad:
-        parser.error(f"unknown row {bad[0]!r}; rows are 1 to 11")
+        parser.error(f"unknown row {bad[0]!r}; rows are 1 to 12")
     if args.repeats is not None and args.repeats < 1:
         parser.error("--repeats must be at least 1")
     if args.torch_threads < 0:

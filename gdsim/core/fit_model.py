@@ -29,10 +29,12 @@ PAD = 0.08  # the picture reaches this share of the data's span past it on each 
 
 
 def _span(values: np.ndarray, n: int) -> tuple[float, float]:
-    finite = values[np.isfinite(values)]
-    if finite.size == 0:
-        return -1.0, 1.0
-    lo, hi = float(finite.min()), float(finite.max())
+    lo, hi = float(values.min(initial=np.inf)), float(values.max(initial=-np.inf))
+    if not (np.isfinite(lo) and np.isfinite(hi)):  # (two passes, no copy, when every value is finite)
+        finite = values[np.isfinite(values)]
+        if finite.size == 0:
+            return -1.0, 1.0
+        lo, hi = float(finite.min()), float(finite.max())
     pad = (hi - lo) * PAD or 1.0
     return lo - pad, hi + pad
 

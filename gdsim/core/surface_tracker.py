@@ -52,6 +52,31 @@ MAX_GROWTH = 8.0  # the window never grows past this multiple of its first size
 # of the others; it is recomputed once one of them has moved by this fraction
 # of its size (at least 1), not at every step of a fast run.
 HELD_TOLERANCE = 0.01
+# Least squares over more than this many table elements (rows × features) is solved off the
+# caller's thread (``take_optimum_job``): 10⁶ rows × 1 feature took 0.1 s on the GUI thread.
+OPTIMUM_HERE_ELEMENTS = 200_000
+
+
+@dataclass(frozen=True)
+class Optimum:
+    """The least-squares optimum in training units (None: not unique) and in the data's."""
+
+    optimum: np.ndarray | None
+    original: np.ndarray | None
+
+
+@dataclass(frozen=True)
+class OptimumJob:
+    """The least-squares optimum of ``run`` (linear, MSE), to compute on another thread."""
+
+    run: object
+
+    def compute(self, should_stop: Callable[[], bool] | None = None) -> Optimum:
+        run = self.run
+        optimum = least_squares_optimum(run.X, run.y)
+        if optimum is None or run.standardizer is None:
+            return Optimum(optimum, optimum)
+        return Optimum(optimum, run.standardizer.params_to_original(optimum))
 
 
 @dataclass(frozen=True)
@@ -132,6 +157,8 @@ class SurfaceTracker:
         self._coords = np.empty((0, 2))  # the live path's projection on self._plane (grows)
         self._coords_n = 0
         self.path_key = 0  # changes whenever the path's coordinates do (new plane or axes)
+        self._start: np.ndarray | None = None  # the run's start point
+        self._optimum_job: OptimumJob | None = None
 
     def set_run(self, run) -> None:
         """Follow ``run`` (a TrainingRun); resets the window."""
@@ -141,6 +168,7 @@ class SurfaceTracker:
         if not (i < p and j < p and i != j):
             self.axes = (0, p - 1)
         self.optimum = self.optimum_original = None
+        self._optimum_job = None
         self.minima = None  # a test function's known minima, (k, 2)
         self._new_plane(None)
         function = getattr(run, "function", None)
@@ -155,12 +183,37 @@ class SurfaceTracker:
             self._surface = None
             return
         if run.problem.model == "linear" and run.problem.loss == "mse":
-            self.optimum = least_squares_optimum(run.X, run.y)
-            if self.optimum is not None:
-                self.optimum_original = (run.standardizer.params_to_original(self.optimum)
-                                         if run.standardizer else self.optimum)
+            job = OptimumJob(run)
+            if run.X.size > OPTIMUM_HERE_ELEMENTS:
+                self._optimum_job = job  # the window follows when it arrives (accept_optimum)
+            else:
+                found = job.compute()
+                self.optimum, self.optimum_original = found.optimum, found.original
         self._params = run.params.copy()
+        self._start = self._params.copy()
         self._reset_window()
+
+    def take_optimum_job(self) -> OptimumJob | None:
+        """The least-squares optimum still to compute for the current run (once), or None."""
+        job, self._optimum_job = self._optimum_job, None
+        return job
+
+    def accept_optimum(self, job: OptimumJob, found: Optimum) -> bool:
+        """Take the optimum ``job`` found, unless the run has been replaced since (then False).
+
+        The window becomes the one the optimum gives at the start point (as if it had been
+        known then), grown to the current parameters; the caller redraws the surface."""
+        if job.run is not self._run:
+            return False
+        self.optimum, self.optimum_original = found.optimum, found.original
+        params = self._params
+        self._params = self._start
+        self._reset_window()
+        self._params = params
+        if not np.array_equal(params, self._start) and np.isfinite(params).all():
+            i, j = self.axes
+            self._grow_to(params[i], params[j])
+        return True
 
     def set_axes(self, i: int, j: int) -> None:
         if self._run is not None and getattr(self._run, "function", None) is not None:

@@ -7,6 +7,8 @@ status line, in stages (one plot per turn of the event loop).
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import numpy as np
 from PySide6.QtCore import QTimer
 
@@ -20,6 +22,9 @@ from .worker import Frame
 
 LOSS_FULL_RANGE_ITERATIONS = 20_000
 SURFACE_COOLDOWN_MS = 1000  # also the least time between two pca/random planes
+# New data of at least this many rows (a CSV import, a preset, undo) is drawn in turns
+# (``drawing_in_turns``): 10⁶ rows' fit and surface at once held the window 0.3-0.6 s.
+DRAW_IN_TURNS_ROWS = 200_000
 PROJECTION_NOTE = "Path projected onto the plane: points off it are not on the surface."
 
 
@@ -31,9 +36,13 @@ class FrameDrawing:
         self.surface_model = SurfaceTracker()
         self._refiner = SurfaceRefiner(self)
         self._refiner.finished.connect(self._on_surface_refined)
+        # a big table's least-squares optimum, solved on a thread of its own (never held)
+        self._optimizer = SurfaceRefiner(self)
+        self._optimizer.finished.connect(self._on_optimum_found)
         # The surface follows the run at most every SURFACE_COOLDOWN_MS, and
         # while running only as stages of a frame (computed, then shown).
         self._surface_due = False
+        self._in_turns = 0  # > 0: surfaces are drawn a stage per turn (drawing_in_turns)
         self._stages = None  # the frame being drawn, a generator of stages (_frame_stages)
         self._stage_timer = QTimer(self, singleShot=True, interval=0)
         self._stage_timer.timeout.connect(self._next_stage)
@@ -41,13 +50,32 @@ class FrameDrawing:
         self._surface_timer.timeout.connect(self._on_surface_cooldown)
 
     def _redraw_surface(self, force: bool = False) -> None:
-        for _ in self._surface_stages(force):
+        stages = self._surface_stages(force)
+        if self._in_turns:  # a stage per turn of the event loop, as a frame's
+            self._stages = stages
+            self._stage_timer.start()
+            return
+        for _ in stages:
             pass
+
+    @contextmanager
+    def drawing_in_turns(self):
+        """Within the block, a surface redrawn (a new run's, say) is drawn a stage per turn of
+        the event loop instead of at once: computed, shown, the fit and loss, the contours
+        (opening a big session: each under 0.1 s at 10⁶ rows)."""
+        self._in_turns += 1
+        try:
+            yield
+        finally:
+            self._in_turns -= 1
 
     def _surface_stages(self, force: bool = False):
         """Compute the surface, yield, then show it (two turns of the event loop in a frame)."""
         if self._run is None:  # the settings are invalid; the message says why
             return
+        optimum_job = self.surface_model.take_optimum_job()
+        if optimum_job is not None:
+            self._optimizer.submit(optimum_job)
         surface = self.surface_model.surface(force=force, live=self.worker.is_running)
         job = self.surface_model.take_job()
         if isinstance(job, PlaneJob):  # computed on the refiner's thread, shown when it arrives
@@ -60,13 +88,24 @@ class FrameDrawing:
             return
         if job is not None:
             self._refiner.submit(job)  # the exact surface replaces this preview when done
-        run = self._run
+        run, tracker = self._run, self.surface_model
+
+        def replaced() -> bool:  # another run, or another surface drawn meanwhile (a late optimum's)
+            return self._run is not run or tracker.shown() is not surface
+
         yield True
-        if self._run is not run:
+        if replaced():
             return
-        self._show_surface(surface, contours=False)
+        self._show_surface(surface, contours=False, first=False)
+        if self._last_frame is None:  # a new run: its start in every plot
+            yield True
+            if replaced():
+                return
+            yield from self._start_stages(run)
+            if replaced():
+                return
         yield True  # the window paints the new colours (over the old contours) ...
-        if self._run is run:
+        if not replaced():
             self.surface_view.draw_contours()  # ... then the new contour lines
 
     def _on_surface_refined(self, job, surface) -> None:
@@ -75,7 +114,18 @@ class FrameDrawing:
             if isinstance(job, PlaneJob) and self._last_frame is not None:
                 self._draw_path(self._last_frame)  # its coordinates on the new plane
 
-    def _show_surface(self, surface, contours: bool = True) -> None:
+    def _on_optimum_found(self, job, found) -> None:
+        """The optimum of a big table: the window it gives, the star, the fit's dashed line
+        (dropped when the run has been replaced meanwhile: other data or settings)."""
+        if self._run is None or not self.surface_model.accept_optimum(job, found):
+            return
+        self._redraw_surface(force=True)  # (before the first frame this also draws the fit)
+        if self._last_frame is not None:
+            self._draw_path(self._last_frame)
+            self._draw_fit(self._last_frame.snapshot.params)
+        self.optimum_found.emit(self._run)
+
+    def _show_surface(self, surface, contours: bool = True, first: bool = True) -> None:
         tracker = self.surface_model
         x_label, y_label = tracker.axis_labels(self._run.parameter_names)
         i, j = tracker.axes
@@ -97,11 +147,20 @@ class FrameDrawing:
         else:  # (on a pca/random plane the optimum is off the plane in general: not drawn)
             opt = None if tracker.on_plane else tracker.optimum
             self.surface_view.set_optimum(None if opt is None else (opt[i], opt[j]))
-        if self._last_frame is None:
-            self.surface_view.set_path(tracker.project(self._run.params[None, :]))
-            self._draw_fit(self._run.params)
+        if first and self._last_frame is None:
+            for _ in self._start_stages(self._run):
+                pass
+
+    def _start_stages(self, run):
+        """A run before its first frame: its start point and fit, (yield) its loss and status."""
+        if self._run is not run:
+            return
+        self.surface_view.set_path(self.surface_model.project(run.params[None, :]))
+        self._draw_fit(run.params)
+        yield True
+        if self._run is run:
             self._draw_loss_initial()
-            self._draw_status(self._run.snapshot())
+            self._draw_status(run.snapshot())
 
     def _follow_surface(self, params: np.ndarray):
         """Redraw the surface if the parameters left it, at most every SURFACE_COOLDOWN_MS

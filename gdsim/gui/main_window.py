@@ -9,6 +9,8 @@ window and reacts to the dataset, the controls and the surface.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
@@ -22,7 +24,7 @@ from ..core.source import ProblemSource, source_for
 from ..core.training import TrainingConfig, TrainingRun
 from .controls import ControlsPanel
 from .dataset import DatasetDocument, DatasetPanel
-from .frames import FrameDrawing
+from .frames import DRAW_IN_TURNS_ROWS, FrameDrawing
 from .plots import FitView, LossView, SurfaceView
 from .problem_menu import ProblemMenu
 from .run_control import RunControl
@@ -44,6 +46,7 @@ class MainWindow(RunControl, FrameDrawing, ProblemMenu, QMainWindow):
 
     run_changed = Signal(object)  # the new TrainingRun (or None when the settings are invalid)
     frame_drawn = Signal(object)  # a worker Frame, after the main plots drew it
+    optimum_found = Signal(object)  # the run whose least-squares optimum arrived from its thread
 
     def __init__(self, dataset: Dataset | None = None, config: TrainingConfig | None = None,
                  preset: str | None = None) -> None:
@@ -251,7 +254,8 @@ class MainWindow(RunControl, FrameDrawing, ProblemMenu, QMainWindow):
             init = tuple(float(v) for v in run.params)
         notice = "Paused because the data changed; press Start to go on from here." \
             if was_running and init is not None else ""
-        self._reset(init=init, notice=notice)
+        with self.drawing_in_turns() if dataset.n_rows >= DRAW_IN_TURNS_ROWS else nullcontext():
+            self._reset(init=init, notice=notice)  # (a big table's plots: a part per turn)
 
     def _on_config_changed(self, config: TrainingConfig) -> None:
         self._reset()
@@ -394,4 +398,5 @@ class MainWindow(RunControl, FrameDrawing, ProblemMenu, QMainWindow):
     def shutdown(self) -> None:
         """Stop the training and surface threads (idempotent)."""
         self._refiner.cancel(wait=True)
+        self._optimizer.cancel(wait=True)
         self._thread.shutdown()

@@ -40,7 +40,7 @@ def write(path, rows: int, seed: int = 0, epochs: int = 7):
 
 
 def settled(w) -> bool:
-    return w.sessions.reading is None
+    return w.sessions.reading is None and w.sessions.applying is None
 
 
 def test_a_big_session_is_read_off_the_gui_thread_then_applied(qtbot, window, tmp_path):

@@ -158,6 +158,10 @@ class OptimumDistanceDock(QDockWidget):
     def on_frame_drawn(self, frame) -> None:
         self.update_from(frame.iterations, frame.params)
 
+    def on_optimum_found(self, _run) -> None:  # (a big table's, from its thread)
+        if self._source is not None:
+            self.update_from(*self._source)
+
 
 class StatusDistance(QLabel):
     """‖θ − θ*‖ of the current parameters, beside the status line, while θ* is known."""
@@ -217,11 +221,13 @@ def install(window) -> None:
     window.menu("&Teach").addAction(action)
     window.run_changed.connect(dock.on_run_changed)
     window.frame_drawn.connect(dock.on_frame_drawn)
+    window.optimum_found.connect(dock.on_optimum_found)
     dock.on_run_changed(window.current_run)
     window.optimum_distance_dock = dock
     status = StatusDistance(window)
     window.statusBar().addPermanentWidget(status)
     window.run_changed.connect(status.on_run_changed)
     window.frame_drawn.connect(status.on_frame_drawn)
+    window.optimum_found.connect(status.on_run_changed)
     status.on_run_changed(window.current_run)
     window.optimum_distance_status = status

@@ -14,9 +14,12 @@ neither restored nor saved on the offscreen platform (no real screen there).
 A big session (over ``BIG_SESSION_BYTES``) is read and checked on a thread of its
 own (``SessionReader``): the status line shows the percentage read, with a
 progress bar and a Cancel button beside it, while the window repaints and
-the current run goes on; the session is applied on the GUI thread once it is
-whole. A failed or cancelled read applies nothing, and a new Open (or
-closing the window) cancels the read under way.
+the current run goes on. Once it is whole it is applied a part per turn of the
+event loop (``applying_session``: the status line says "… applying", Cancel is
+off), its plots drawn in turns and a big table's least-squares optimum solved on
+a thread, so no turn holds the window long. A failed or cancelled read applies
+nothing; a new Open cancels the read under way; a new Open or closing the window
+finishes the apply under way at once.
 
 ``gdsim FILE.gdsim`` opens a session through ``apply_session`` (a big one
 through ``SessionsController.open``, once the window shows).
@@ -126,12 +129,26 @@ def apply_session(window, session: Session, path: str | os.PathLike | None = Non
 
     Everything is checked first (``check_session``): a SessionError leaves the window as it was.
     """
+    for _ in applying_session(window, session, path, in_turns=False):
+        pass
+
+
+def applying_session(window, session: Session, path: str | os.PathLike | None = None,
+                     in_turns: bool = True):
+    """``apply_session`` in turns: yields between its parts, where the window may paint and
+    answer (a big session's: the dataset, the settings, the new run; each under 0.1 s at
+    10⁶ rows), and the new run's plots are drawn a part per turn after it (``in_turns``:
+    ``drawing_in_turns``). The first turn checks the session, and changes nothing when a
+    SessionError goes out of it. Closing the generator early finishes the run's reset."""
+    from contextlib import nullcontext
+
     from ...core.session import check_session
 
     check_session(session)
     window.worker.pause()
-    with window.changes_at_once():
+    with window.drawing_in_turns() if in_turns else nullcontext(), window.changes_at_once():
         window.document.replace_dataset(session.dataset, "Open session")
+        yield
         window.controls.set_n_rows(session.dataset.n_rows)
         window.controls.set_config(session.config)
         window.controls.set_speed(session.speed)
@@ -139,6 +156,7 @@ def apply_session(window, session: Session, path: str | os.PathLike | None = Non
             window.surface_model.axes = tuple(session.surface_axes)  # the next run keeps valid axes
         window.surface_model.plane = session.surface_plane  # (the reset draws it and sets the combo)
         window.reset()
+        yield
     pins = getattr(window, "pins", None)
     add = getattr(window, "add_pin", None) or getattr(pins, "add_pin", None)
     if pins is not None and callable(getattr(pins, "clear", None)):
@@ -161,6 +179,10 @@ class SessionsController(QObject):
         self.path: Path | None = None
         self.last_error = ""
         self.reading = None  # the SessionReader of the read under way
+        self.applying = None  # the big session being applied, in turns (applying_session)
+        self._applying_path = None
+        self._apply_timer = QTimer(self, singleShot=True, interval=0)
+        self._apply_timer.timeout.connect(self._apply_next)
         self._serial = 0
         self._box = None
         self._reading_text = ""
@@ -235,6 +257,7 @@ class SessionsController(QObject):
         from ...core.session import SessionError, load_session
 
         self.cancel_reading(quiet=True)
+        self.finish_applying()
         try:
             size = os.path.getsize(path)
         except OSError:
@@ -301,11 +324,58 @@ class SessionsController(QObject):
         if reader is None or serial != reader.serial:
             return
         self.reading = None
-        self._end_reading()
         if session is None:
+            self._end_reading()
             self._error("Cannot open session", message)
             return
-        self._apply(session, reader.path)
+        self._start_applying(session, reader.path)
+
+    # --- applying a big session in turns of the event loop --------------------------------
+    def _start_applying(self, session: Session, path) -> None:
+        """Apply a read session a part per turn (``applying_session``), the bar full and Cancel
+        off meanwhile (under a second at 10⁶ rows; the read was the part to cancel)."""
+        self.applying = applying_session(self._window, session, path)
+        self._applying_path = path
+        box = self._reading_box()
+        box.bar.setValue(100)
+        box.cancel_button.setEnabled(False)
+        box.show()
+        self._window.status_label.setText(f"Opening {Path(path).name} … applying")
+        self._apply_timer.start()
+
+    def _apply_next(self) -> None:
+        from ...core.session import SessionError
+
+        steps = self.applying
+        if steps is None:
+            return
+        try:
+            next(steps)
+        except StopIteration:
+            self._applied(True)
+        except SessionError as exc:
+            self._applied(False)
+            self._error("Cannot open session", str(exc))
+        except BaseException:
+            self._applied(False)  # (the box and the cursor go; the error goes on)
+            raise
+        else:
+            self._apply_timer.start()  # the next part, after the paint this one caused
+
+    def finish_applying(self) -> None:
+        """Apply the rest of the session being applied at once (a new Open, or closing)."""
+        while self.applying is not None:
+            self._apply_next()
+        self._apply_timer.stop()
+
+    def _applied(self, done: bool) -> None:
+        path, self.applying, self._applying_path = self._applying_path, None, None
+        self._box.cancel_button.setEnabled(True)
+        self._end_reading()
+        if done:
+            remember_recent(path)
+            self.refresh_recent_menu()
+            self.last_error = ""
 
     def _end_reading(self) -> None:
         self._box.hide()
@@ -420,6 +490,8 @@ class SessionsController(QObject):
             self._stop_reading()
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt name)
+        if obj is self._window and event.type() == QEvent.Close:
+            self.finish_applying()  # (the session is whole, and saved, before the window closes)
         if obj is self._window and event.type() == QEvent.Close and self.reading is not None:
             QTimer.singleShot(0, self, self._after_close)
         if obj is self._window and event.type() == QEvent.Close and self._real_screen():

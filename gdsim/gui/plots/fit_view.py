@@ -271,14 +271,20 @@ class FitView(pg.PlotWidget):
     def _rows_box(self) -> tuple[float, float, float, float] | None:
         """(x0, x1, y0, y1) of the finite rows, or None (computed once per set of rows)."""
         if self._rows_bbox is False:
-            ok = np.isfinite(self._rows).all(axis=1)
-            if not ok.any():
+            r = self._finite_rows()
+            if not len(r):
                 self._rows_bbox = None
             else:
-                r = self._rows[ok]
-                (x0, y0), (x1, y1) = r.min(axis=0), r.max(axis=0)
-                self._rows_bbox = (float(x0), float(x1), float(y0), float(y1))
+                x, y = r[:, 0], r[:, 1]
+                self._rows_bbox = (float(x.min()), float(x.max()), float(y.min()), float(y.max()))
         return self._rows_bbox
+
+    def _finite_rows(self) -> np.ndarray:
+        """The finite rows: ``_rows`` itself when all are (one pass over a big table, no copy)."""
+        rows = self._rows
+        if np.isfinite(rows).all():
+            return rows
+        return rows[np.isfinite(rows[:, 0]) & np.isfinite(rows[:, 1])]
 
     def model_note(self) -> str:
         """The "off-scale" note over the plot ("" when the model is shown)."""
@@ -295,13 +301,9 @@ class FitView(pg.PlotWidget):
     def _data_box(self) -> tuple[float, float, float, float]:
         """Where lines are clipped: around the rows (computed once per set of rows)."""
         if self._box is None:
-            ok = np.isfinite(self._rows).all(axis=1)
-            if not ok.any():
-                self._box = (-1e6, 1e6, -1e6, 1e6)
-            else:
-                r = self._rows[ok]
-                self._box = style.drawing_box((r[:, 0].min(), r[:, 0].max()),
-                                              (r[:, 1].min(), r[:, 1].max()), margin=5.0)
+            box = self._rows_box()
+            self._box = (-1e6, 1e6, -1e6, 1e6) if box is None else \
+                style.drawing_box(box[:2], box[2:], margin=5.0)
         return self._box
 
     def _set_line(self, item, xs, ys) -> None:
@@ -372,10 +374,10 @@ class FitView(pg.PlotWidget):
 
     def _drawn_rows(self, mask=None) -> tuple[np.ndarray, np.ndarray]:
         """x and y of the finite rows (where ``mask``), thinned to MAX_DRAWN_ROWS."""
-        ok = np.isfinite(self._rows).all(axis=1)
-        if mask is not None:
-            ok &= mask
-        rows = self._rows[ok]
+        if mask is None:
+            rows = self._finite_rows()
+        else:
+            rows = self._rows[np.isfinite(self._rows).all(axis=1) & mask]
         if len(rows) > MAX_DRAWN_ROWS:
             rows = rows[np.linspace(0, len(rows) - 1, MAX_DRAWN_ROWS).round().astype(np.int64)]
         return rows[:, 0], rows[:, 1]
