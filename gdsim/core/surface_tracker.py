@@ -163,6 +163,7 @@ class SurfaceTracker:
     def set_run(self, run) -> None:
         """Follow ``run`` (a TrainingRun); resets the window."""
         self._run = run
+        self._generation += 1  # a surface or plane still computing for the old run is stale
         p = run.params.size
         i, j = self.axes
         if not (i < p and j < p and i != j):

@@ -159,3 +159,18 @@ def test_a_one_feature_model_has_a_random_plane_not_a_line():
     assert cos < 0.99  # (filter-normalised without biases: d1 = ±d2)
     for d in (d1, d2):  # each the norm of the one neuron (w, b) at the centre
         assert np.linalg.norm(d) == pytest.approx(np.linalg.norm(run.params))
+
+
+def test_a_plane_computed_for_the_previous_run_is_not_shown_on_the_next(spiral_run):
+    """A new run may be drawn in turns (a big session): a plane job of the old run that arrives
+    before the new run asks for its own plane is refused, not projected onto the new parameters."""
+    tracker = SurfaceTracker()
+    old = TrainingRun(load_preset("lecture-2x"), TrainingConfig(epochs=3))
+    tracker.set_run(old)
+    tracker.set_plane("random")
+    tracker.surface()
+    job = tracker.take_job()
+    surface = job.compute()
+    tracker.set_run(spiral_run)  # 105 parameters, where the old run had 2
+    assert not tracker.accept(job, surface)
+    assert tracker.plane_surface is None

@@ -154,6 +154,6 @@ def test_a_big_session_read_in_pieces_keeps_its_plane(qtbot, windows, tmp_path, 
     monkeypatch.setattr(sessions_module, "BIG_SESSION_BYTES", 0)  # (read off the GUI thread, in pieces)
     w = windows()
     assert w.sessions.open(path) and w.sessions.reading is not None
-    qtbot.waitUntil(lambda: w.sessions.reading is None, timeout=30000)
+    qtbot.waitUntil(lambda: w.sessions.reading is None and w.sessions.applying is None, timeout=30000)
     assert w.sessions.last_error == "" and w.document.dataset.n_rows == 20_000
     assert plane_combo(w).currentData() == "random" and w.surface_model.plane == "random"
