@@ -104,7 +104,8 @@ def lerp(start: float, end: float, weight: float) -> float:
 
     The FMA is ``fma``'s emulation written out (weight is one number: it is split once),
     about 20 operations instead of 3: the plain ``start + weight·(end − start)`` differs from
-    torch by an ulp in about one case in six, which a long run carries into the parameters.
+    torch by an ulp in one case in four to six, which a long run carries into the parameters.
+    Past |end − start| ≈ 1e300 the splitting overflows and the result is NaN (as in ``fma``).
     """
     diff = end - start
     if -0.5 < weight < 0.5:
