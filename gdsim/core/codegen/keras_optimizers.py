@@ -51,7 +51,7 @@ class TorchRMSprop(keras.optimizers.Optimizer):
 
     @staticmethod
     def fma(a, b, c):
-        """a·b + c rounded once where it cancels, as torch's fused CPU kernel (Dekker, Knuth)."""
+        """a·b + c rounded once (almost always), as torch's fused addcmul and lerp (Dekker, Knuth)."""
         def split(x):
             t = 134217729.0 * x
             hi = t - (t - x)
@@ -70,7 +70,7 @@ class TorchRMSprop(keras.optimizers.Optimizer):
         self.assign(self.square_avg[i], v)
         if self.centered:  # the variance of the gradient instead of its second moment
             m = self.grad_avg[i]
-            m = m + w * (g - m) if w < 0.5 else g - (g - m) * (1 - w)  # torch.lerp
+            m = self.fma(w, g - m, m) if w < 0.5 else self.fma(w - 1, g - m, g)  # torch.lerp, fused
             self.assign(self.grad_avg[i], m)
             v = self.fma(-m, m, v)
         a = ops.sqrt(v) + self.epsilon
