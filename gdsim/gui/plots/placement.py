@@ -1,12 +1,17 @@
-"""Where a legend (or a notice) goes: the corner of the data area with the least drawn under it.
+"""Where a legend (or a notice) goes: a corner of the data area with nothing drawn under it,
+or above the data area.
 
 A legend in a fixed corner hides whatever passes there: the start of a loss
 curve, points of the data, a descent path. The views hand over what they draw
 (lines and points, in view coordinates); each corner is scored in pixels by
-the length of line and the number of points the legend's own rectangle would
-cover there, plus any rectangles that must stay clear (a notice), and the
-legend goes to the lowest score (ties keep the current corner, so it does not
-hop about while a run moves).
+the length of line and the number of points the legend's own rectangle (and
+PAD_PX around it) would cover there, plus any rectangles that must stay clear
+(a notice). A legend goes to a corner that scores 0 (the current one first, so
+it does not hop about while a run moves); when every corner holds something
+(a dense cloud, a legend grown by presentation mode in a small plot) it goes
+above the data area as one or more rows, and the plot gives up that band (the
+loss view first makes room above its curves: ``make_room_for_legend``).
+Shaded backgrounds (decision regions, the loss surface) are not scored.
 """
 
 from __future__ import annotations
@@ -22,13 +27,19 @@ MARGIN_PX = 10.0
 POINT_WEIGHT_PX = 12.0
 #: a rectangle that must stay clear (a notice) weighs this much when covered
 BLOCK_WEIGHT_PX = 1e6
+#: pixels around a legend that count as under it (a marker's radius), times the markers' scale
+PAD_PX = 6.0
+#: the legend's place when no corner of the data area is free: above it, as rows
+OUTSIDE = "above"
+#: pixels between a legend above the data and the plot's edge, and the title row below it
+OUTSIDE_GAP_PX = 4.0
 
 
-def _to_pixels(vb, xy: np.ndarray, view_range=None) -> np.ndarray:
+def _to_pixels(vb, xy: np.ndarray, view_range=None, area=None) -> np.ndarray:
     """View coordinates -> pixels from the data area's top left (y down); ``view_range``
-    ((x0, x1), (y0, y1)) instead of the view's own."""
+    ((x0, x1), (y0, y1)) instead of the view's own, ``area`` (w, h) instead of its size."""
     (x0, x1), (y0, y1) = view_range if view_range is not None else vb.viewRange()
-    w, h = vb.width(), vb.height()
+    w, h = area if area is not None else (vb.width(), vb.height())
     sx = w / (x1 - x0) if x1 != x0 else 0.0
     sy = h / (y1 - y0) if y1 != y0 else 0.0
     with np.errstate(over="ignore", invalid="ignore"):
@@ -64,29 +75,31 @@ def _overlap(a, b) -> bool:
 
 
 def corner_scores(vb, size, lines=(), points=(), keep_clear=(), view_range=None,
-                  corners=CORNERS) -> dict:
+                  corners=CORNERS, area=None, pad: float = 0.0) -> dict:
     """Score of every corner for a box of ``size`` (pixels) over the data area of ``vb``.
 
     ``lines``: polylines (k, 2) in view coordinates (NaN rows break them);
     ``points``: (k, 2) view coordinates; ``keep_clear``: pixel rectangles
     (x0, x1, y0, y1) that the box must not cover; ``view_range``: score as if the view
-    showed this range.
+    showed this range; ``area``: as if the data area were (w, h) pixels; ``pad``: pixels
+    around the box that count as under it (a marker's radius, a line's half width).
     """
-    area = (vb.width(), vb.height())
+    area = area if area is not None else (vb.width(), vb.height())
     px_lines = []
     for line in lines:
         line = np.asarray(line, dtype=float).reshape(-1, 2)
         if len(line) >= 2:
-            px = _to_pixels(vb, line, view_range)
+            px = _to_pixels(vb, line, view_range, area)
             px[~np.isfinite(px).all(axis=1)] = np.nan
             # clip_polyline wants finite input: split at the NaN rows
             breaks = np.flatnonzero(np.isnan(px[:, 0]))
             px_lines.extend(p for p in np.split(px, breaks) if len(p))
-    px_points = [_to_pixels(vb, np.asarray(p, dtype=float).reshape(-1, 2), view_range)
+    px_points = [_to_pixels(vb, np.asarray(p, dtype=float).reshape(-1, 2), view_range, area)
                  for p in points if len(p)]
     scores = {}
     for corner in corners:
         rect = corner_rect(corner, size, area)
+        rect = (rect[0] - pad, rect[1] + pad, rect[2] - pad, rect[3] + pad)
         score = 0.0
         for px in px_lines:
             px = px[np.isfinite(px).all(axis=1)]
@@ -102,38 +115,121 @@ def corner_scores(vb, size, lines=(), points=(), keep_clear=(), view_range=None,
     return scores
 
 
-def place_legend(legend, vb, lines=(), points=(), keep_clear=(), corners=CORNERS) -> tuple[int, int] | None:
-    """Move ``legend`` to the corner of ``vb`` with least under it; returns the corner.
-
-    Nothing happens while the legend is hidden or empty, or the view has no size.
-    """
+def place_legend(legend, vb, lines=(), points=(), keep_clear=(), corners=CORNERS):
+    """Put ``legend`` in the corner of ``vb`` with nothing under it (the current one first,
+    so it does not hop about while a run moves), else OUTSIDE: above the data area, its
+    entries in as many columns as the plot's width holds, the plot giving up that band.
+    Returns the corner, OUTSIDE, or None (nothing happens while the legend is empty or
+    the view has no size)."""
     if not legend.items or vb.width() <= 0 or vb.height() <= 0:
         return None
-    style.fit_legend(legend)
-    rect = legend.boundingRect()
-    size = (rect.width(), rect.height())
-    scores = corner_scores(vb, size, lines, points, keep_clear, corners=corners)
+    plot = vb.parentItem()
     current = getattr(legend, "_gdsim_corner", None)
-    best = min(corners, key=lambda c: scores[c])
-    if current in scores and scores[current] <= scores[best]:
-        best = current
-    if best != current:
-        offset = (MARGIN_PX if best[0] == 0 else -MARGIN_PX, MARGIN_PX if best[1] == 0 else -MARGIN_PX)
-        legend.anchor(itemPos=best, parentPos=best, offset=offset)
-        legend._gdsim_corner = best
+    band = getattr(plot, "_gdsim_legend_band", 0.0)
+    size = _measure(legend, 1, vb)
+    # scored as if the data area had the band back: going inside must not make it go out again
+    pad = PAD_PX * style.SCALES.markers
+    scores = corner_scores(vb, size, lines, points, keep_clear, corners=corners,
+                           area=(vb.width(), vb.height() + band), pad=pad)
+    free = [c for c in corners if scores[c] <= 0]
+    best = current if current in free else (free[0] if free else OUTSIDE)
+    if best == OUTSIDE:
+        _put_above(legend, plot)
+    else:
+        _put_inside(legend, vb, plot, best)
+    legend._gdsim_corner = best
     return best
+
+
+def _put_inside(legend, vb, plot, corner) -> None:
+    _arrange(legend, 1, vb)
+    _set_band(plot, 0.0)
+    offset = (MARGIN_PX if corner[0] == 0 else -MARGIN_PX, MARGIN_PX if corner[1] == 0 else -MARGIN_PX)
+    legend.anchor(itemPos=corner, parentPos=corner, offset=offset)
+
+
+def _put_above(legend, plot) -> None:
+    n = len(legend.items)
+    key = ("columns", plot.width(), style.SCALES.text, _names(legend))
+    if getattr(legend, "_gdsim_columns", (None, 0))[0] != key:
+        columns = 1
+        for c in range(n, 1, -1):  # the most columns whose text is whole, at its full size
+            _arrange(legend, c, plot)
+            if _whole(legend):
+                columns = c
+                break
+        legend._gdsim_columns = (key, columns)
+    _arrange(legend, legend._gdsim_columns[1], plot)
+    top = _base_margins(plot)[1]
+    _set_band(plot, legend.height() + OUTSIDE_GAP_PX)
+    legend.anchor(itemPos=(1, 0), parentPos=(1, 0), offset=(-MARGIN_PX, top + OUTSIDE_GAP_PX / 2))
+
+
+def _names(legend) -> tuple:
+    return tuple(label.text for _sample, label in legend.items)
+
+
+def _whole(legend) -> bool:
+    """Whether ``style.fit_legend`` left every name on one line at the full text size."""
+    full = f"{style.LEGEND_PT * style.SCALES.text:.3g}pt"
+    return legend.opts["labelTextSize"] == full and not any(
+        getattr(label, "_gdsim_wrapped", False) for _sample, label in legend.items)
+
+
+def _arrange(legend, columns: int, parent) -> None:
+    """``legend`` in ``columns`` columns inside ``parent``, its text fitted to that width."""
+    key = (columns, id(parent), parent.width(), style.SCALES.text, _names(legend))
+    if getattr(legend, "_gdsim_arranged", None) == key:
+        return
+    if legend.parentItem() is not parent:
+        legend.setParentItem(parent)
+    legend.columnCount = 0  # (lays the entries out again even when the count is the same)
+    legend.setColumnCount(columns)
+    legend._gdsim_fit = None
+    style.fit_legend(legend)
+    legend._gdsim_arranged = key
+
+
+def _measure(legend, columns: int, parent) -> tuple[float, float]:
+    """The size ``legend`` has in ``columns`` columns inside ``parent`` (remembered)."""
+    key = (columns, id(parent), parent.width(), style.SCALES.text, _names(legend))
+    sizes = legend.__dict__.setdefault("_gdsim_sizes", {})
+    if key not in sizes:
+        if len(sizes) > 32:
+            sizes.clear()
+        _arrange(legend, columns, parent)
+        sizes[key] = legend_size(legend)
+    return sizes[key]
+
+
+def _base_margins(plot) -> tuple[float, float, float, float]:
+    if not hasattr(plot, "_gdsim_margins"):
+        plot._gdsim_margins = plot.layout.getContentsMargins()
+    return plot._gdsim_margins
+
+
+def _set_band(plot, band: float) -> None:
+    """Room of ``band`` pixels above the plot's data area (its title row, axes and view)."""
+    if abs(band - getattr(plot, "_gdsim_legend_band", 0.0)) < 0.5:
+        return
+    left, top, right, bottom = _base_margins(plot)
+    plot.layout.setContentsMargins(left, top + band, right, bottom)
+    plot._gdsim_legend_band = band
 
 
 def room_for_legend(legend, vb, lines, points, data_range) -> tuple[float, tuple]:
     """(headroom, corners) for ``legend`` over data in ``data_range`` ((x0, x1), (y0, y1)):
     when every corner of the data holds something, room above the data (a fraction of its
-    span) and the top corners only; else no room and every corner."""
-    size = legend_size(legend)
-    scores = corner_scores(vb, size, lines, points, view_range=data_range)
+    span) and the top corners only; else no room and every corner. (The loss view: its
+    y axis keeps its length for its label, where a legend above it would shorten it.)"""
+    size = _measure(legend, 1, vb)
+    pad = PAD_PX * style.SCALES.markers
+    area = (vb.width(), vb.height() + getattr(vb.parentItem(), "_gdsim_legend_band", 0.0))
+    scores = corner_scores(vb, size, lines, points, view_range=data_range, area=area, pad=pad)
     if min(scores.values()) <= 0:
         return 0.0, CORNERS
-    band = size[1] + 2 * MARGIN_PX
-    return min(band / max(vb.height() - band, 1.0), 0.8), ((1, 0), (0, 0))
+    band = size[1] + 2 * (MARGIN_PX + pad)
+    return min(band / max(area[1] - band, 1.0), 0.8), ((1, 0), (0, 0))
 
 
 def make_room_for_legend(plot, lines, points, data_range) -> tuple:
@@ -151,4 +247,3 @@ def make_room_for_legend(plot, lines, points, data_range) -> tuple:
 def headroom_changed(new: float, old: float) -> bool:
     """Whether a view should lay its range out again for a new headroom (by 10% or more)."""
     return abs(new - old) > 0.1 * max(new, old, 1e-9)
-
