@@ -10,7 +10,8 @@ PAD_PX around it) would cover there, plus any rectangles that must stay clear
 it does not hop about while a run moves); when every corner holds something
 (a dense cloud, a legend grown by presentation mode in a small plot) it goes
 above the data area as one or more rows, and the plot gives up that band (the
-loss view first makes room above its curves: ``make_room_for_legend``).
+loss view first makes room above its curves: ``make_room_for_legend``), unless
+that band would take more than MAX_BAND of a cramped plot.
 Shaded backgrounds (decision regions, the loss surface) are not scored.
 """
 
@@ -33,6 +34,8 @@ PAD_PX = 6.0
 OUTSIDE = "above"
 #: pixels between a legend above the data and the plot's edge, and the title row below it
 OUTSIDE_GAP_PX = 4.0
+#: a legend goes above the data only if its band takes at most this share of the data area's height
+MAX_BAND = 0.5
 
 
 def _to_pixels(vb, xy: np.ndarray, view_range=None, area=None) -> np.ndarray:
@@ -118,7 +121,8 @@ def corner_scores(vb, size, lines=(), points=(), keep_clear=(), view_range=None,
 def place_legend(legend, vb, lines=(), points=(), keep_clear=(), corners=CORNERS):
     """Put ``legend`` in the corner of ``vb`` with nothing under it (the current one first,
     so it does not hop about while a run moves), else OUTSIDE: above the data area, its
-    entries in as many columns as the plot's width holds, the plot giving up that band.
+    entries in as many columns as the plot's width holds, the plot giving up that band
+    (at most MAX_BAND of its height; else the corner with least under it).
     Returns the corner, OUTSIDE, or None (nothing happens while the legend is empty or
     the view has no size)."""
     if not legend.items or vb.width() <= 0 or vb.height() <= 0:
@@ -134,6 +138,13 @@ def place_legend(legend, vb, lines=(), points=(), keep_clear=(), corners=CORNERS
     free = [c for c in corners if scores[c] <= 0]
     best = current if current in free else (free[0] if free else OUTSIDE)
     if best == OUTSIDE:
+        # above the data only while that leaves the data most of the plot's height: in a
+        # cramped plot (a dock beside it) the least covered corner is the lesser harm
+        above = _measure(legend, _columns_above(legend, plot), plot)[1] + OUTSIDE_GAP_PX
+        if above > MAX_BAND * (vb.height() + band):
+            least = min(corners, key=lambda c: scores[c])
+            best = current if current in scores and scores[current] <= scores[least] else least
+    if best == OUTSIDE:
         _put_above(legend, plot)
     else:
         _put_inside(legend, vb, plot, best)
@@ -148,18 +159,22 @@ def _put_inside(legend, vb, plot, corner) -> None:
     legend.anchor(itemPos=corner, parentPos=corner, offset=offset)
 
 
-def _put_above(legend, plot) -> None:
-    n = len(legend.items)
+def _columns_above(legend, plot) -> int:
+    """The most columns (up to one row) whose names stay whole at the full text size above the data."""
     key = ("columns", plot.width(), style.SCALES.text, _names(legend))
     if getattr(legend, "_gdsim_columns", (None, 0))[0] != key:
         columns = 1
-        for c in range(n, 1, -1):  # the most columns whose text is whole, at its full size
+        for c in range(len(legend.items), 1, -1):
             _arrange(legend, c, plot)
             if _whole(legend):
                 columns = c
                 break
         legend._gdsim_columns = (key, columns)
-    _arrange(legend, legend._gdsim_columns[1], plot)
+    return legend._gdsim_columns[1]
+
+
+def _put_above(legend, plot) -> None:
+    _arrange(legend, _columns_above(legend, plot), plot)
     top = _base_margins(plot)[1]
     _set_band(plot, legend.height() + OUTSIDE_GAP_PX)
     legend.anchor(itemPos=(1, 0), parentPos=(1, 0), offset=(-MARGIN_PX, top + OUTSIDE_GAP_PX / 2))
