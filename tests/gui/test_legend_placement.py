@@ -110,3 +110,61 @@ def test_a_legend_above_the_data_goes_back_into_a_free_corner(qtbot):
     assert view.legend._gdsim_corner in placement.CORNERS
     assert view.legend.parentItem() is view.vb
     assert view.getPlotItem().layout.getContentsMargins()[1] == view.getPlotItem()._gdsim_margins[1]
+
+
+def _clear_of_the_data_area(view) -> bool:
+    """A legend above the data area does not reach into it."""
+    if view.legend.parentItem() is view.vb:
+        return True
+    return view.legend.sceneBoundingRect().bottom() <= view.vb.sceneBoundingRect().top() + 0.5
+
+
+def test_turning_presentation_mode_on_and_off_places_the_legend_again(qtbot, monkeypatch):
+    """The legend's text grows by 1.5 with no new frame to place it again: a legend above
+    the data outgrew its band and hung over the top of the data area."""
+    w = _window(qtbot, monkeypatch, "spiral3", False, (1280, 690))
+    view = w.fit_view
+    for on in (True, False, True):
+        w.presentation.set_presentation(on)
+        qtbot.wait(50)
+        assert _points_under(view) == 0, on
+        assert _clear_of_the_data_area(view), (on, view.legend.sceneBoundingRect(), view.vb.sceneBoundingRect())
+    w.presentation.set_presentation(False)
+    w.shutdown()
+
+
+def test_race_paths_lie_under_no_surface_legend(qtbot, monkeypatch):
+    """Three optimizers race in presentation mode at 1920×1050: the surface's legend (four
+    entries at 16.5 pt) covered 20 vertices of their paths in the top left corner."""
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QPushButton
+
+    monkeypatch.setenv("GDSIM_PRESENTATION", "1")
+    from gdsim.gui.main_window import MainWindow
+
+    w = MainWindow()
+    w.ask_before_discarding = False
+    qtbot.addWidget(w)
+    w.resize(1920, 1050)
+    w.show()
+    qtbot.waitExposed(w)
+    w.findChild(QAction, "actionRace").trigger()
+    start = w.findChild(QPushButton, "raceStartButton")
+    qtbot.waitUntil(start.isEnabled, timeout=5000)
+    start.click()
+    feature = w.race_feature
+    qtbot.waitUntil(lambda: feature.last_frame is not None and feature.last_frame.snapshot.done
+                    and start.isEnabled(), timeout=30000)
+    view = w.surface_view
+    qtbot.wait(int(1000 * 0.6))  # (the legend is placed again at most every 0.5 s during a run)
+    view._place_legend(force=True)
+    qtbot.wait(50)
+    assert view.legend.isVisible()
+    x0, x1, y0, y1 = _legend_in_view(view)
+    under = 0
+    for race in view._races:
+        x, y = race["line"].getData()
+        under += int(np.count_nonzero((x >= x0) & (x <= x1) & (y >= y0) & (y <= y1)))
+    assert under == 0
+    assert _clear_of_the_data_area(view)
+    w.shutdown()

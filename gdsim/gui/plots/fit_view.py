@@ -111,6 +111,7 @@ class FitView(pg.PlotWidget):
         for it in (self.model_item, self.optimum_item, self.diagonal_item, self.highlight_item):
             self.plot_item.addItem(it, ignoreBounds=True)
         self.legend = style.make_legend(self)
+        placement.follow_size(self)
         # Auto-range follows the data and this invisible box: the part of the model
         # line the data's range would miss (within MODEL_REACH spans).
         self.bounds_item = pg.PlotDataItem(pen=pg.mkPen(0, 0, 0, 0))

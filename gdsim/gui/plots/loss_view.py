@@ -142,6 +142,7 @@ class LossView(LossPointer, pg.PlotWidget):
         self.plot_item.addItem(self.hover_label, ignoreBounds=True)
 
         self.legend = style.make_legend(self, offset=(-10, 10))
+        placement.follow_size(self)
         self._sync_legend()
 
         self._update_labels()

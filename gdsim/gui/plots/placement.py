@@ -17,7 +17,10 @@ Shaded backgrounds (decision regions, the loss surface) are not scored.
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
+from PySide6.QtCore import QTimer
 
 from . import style
 
@@ -127,6 +130,16 @@ def place_legend(legend, vb, lines=(), points=(), keep_clear=(), corners=CORNERS
     the view has no size)."""
     if not legend.items or vb.width() <= 0 or vb.height() <= 0:
         return None
+    legend._gdsim_placing = True
+    try:
+        best = _place(legend, vb, lines, points, keep_clear, corners)
+    finally:
+        legend._gdsim_placing = False
+    legend._gdsim_placed_size = (legend.width(), legend.height())
+    return best
+
+
+def _place(legend, vb, lines, points, keep_clear, corners):
     plot = vb.parentItem()
     current = getattr(legend, "_gdsim_corner", None)
     band = getattr(plot, "_gdsim_legend_band", 0.0)
@@ -262,3 +275,34 @@ def make_room_for_legend(plot, lines, points, data_range) -> tuple:
 def headroom_changed(new: float, old: float) -> bool:
     """Whether a view should lay its range out again for a new headroom (by 10% or more)."""
     return abs(new - old) > 0.1 * max(new, old, 1e-9)
+
+
+def follow_size(view) -> None:
+    """Call ``view._place_legend(force=True)`` once, soon, when ``view.legend`` changes size
+    other than by ``place_legend`` (presentation mode's restyle grows its text: a legend
+    above the data would outgrow its band, one in a corner grow over points), or
+    ``view.vb`` does (a resized window: other columns fit above the data, the corners
+    hold other things). Holds the view weakly (a closed plot is let go)."""
+    ref, legend_ref = weakref.ref(view), weakref.ref(view.legend)
+    pending = []
+
+    def run() -> None:
+        pending.clear()
+        v = ref()
+        if v is not None and v.plotItem is not None:
+            v._place_legend(force=True)
+
+    def later() -> None:
+        legend = legend_ref()
+        if legend is not None and not pending and not getattr(legend, "_gdsim_placing", False):
+            pending.append(True)
+            QTimer.singleShot(0, legend, run)
+
+    def resized() -> None:
+        legend = legend_ref()
+        if legend is not None and (legend.width(), legend.height()) != getattr(
+                legend, "_gdsim_placed_size", None):
+            later()
+
+    view.legend.geometryChanged.connect(resized)
+    view.vb.sigResized.connect(later)
