@@ -133,9 +133,12 @@ def test_turning_presentation_mode_on_and_off_places_the_legend_again(qtbot, mon
     w.shutdown()
 
 
-def test_race_paths_lie_under_no_surface_legend(qtbot, monkeypatch):
-    """Three optimizers race in presentation mode at 1920×1050: the surface's legend (four
-    entries at 16.5 pt) covered 20 vertices of their paths in the top left corner."""
+@pytest.mark.parametrize("size", [(1920, 1050), (1280, 690)])
+def test_race_paths_lie_under_no_legend(qtbot, monkeypatch, size):
+    """Three optimizers race in presentation mode: the surface's legend (four entries at
+    16.5 pt) covered 20 vertices of their paths at 1920×1050, and 9 at 1280×690, where the
+    race's panel leaves the surface 65 px wide (there the legend went down to 7 pt in a
+    corner; above the data its text is larger), and the loss legend covered the curves."""
     from PySide6.QtGui import QAction
     from PySide6.QtWidgets import QPushButton
 
@@ -145,7 +148,7 @@ def test_race_paths_lie_under_no_surface_legend(qtbot, monkeypatch):
     w = MainWindow()
     w.ask_before_discarding = False
     qtbot.addWidget(w)
-    w.resize(1920, 1050)
+    w.resize(*size)
     w.show()
     qtbot.waitExposed(w)
     w.findChild(QAction, "actionRace").trigger()
@@ -167,4 +170,10 @@ def test_race_paths_lie_under_no_surface_legend(qtbot, monkeypatch):
         under += int(np.count_nonzero((x >= x0) & (x <= x1) & (y >= y0) & (y <= y1)))
     assert under == 0
     assert _clear_of_the_data_area(view)
+    loss = w.loss_view
+    loss._place_legend(force=True)
+    qtbot.wait(50)
+    for item in loss.extra_series():
+        assert _line_under(loss, item) == 0.0
+    assert _clear_of_the_data_area(loss)
     w.shutdown()

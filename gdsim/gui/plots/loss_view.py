@@ -401,10 +401,11 @@ class LossView(LossPointer, pg.PlotWidget):
             return
         self._legend_due = now + LEGEND_EVERY_S
         style.settle_ranges(self)  # the range auto-ranging gives the new data (else the old one)
+        # (getData gives view coordinates: log10 of the loss in log mode, where mapping it
+        # again scored the legend against curves squeezed into the bottom of the plot)
         lines = [np.column_stack(item.getData()) for item in
                  (self.batch_item, self.full_item, *self.extra_series())
                  if item.getData()[0] is not None and len(item.getData()[0])]
-        lines = [np.column_stack((ln[:, 0], self._ydisp(ln[:, 1]))) for ln in lines]
         # a marked point is a point (a single one has no length)
         points = [ln for ln in lines if len(ln) <= MAX_MARKED_POINTS]
         corners = placement.CORNERS

@@ -37,7 +37,10 @@ PAD_PX = 6.0
 OUTSIDE = "above"
 #: pixels between a legend above the data and the plot's edge, and the title row below it
 OUTSIDE_GAP_PX = 4.0
-#: a legend goes above the data only if its band takes at most this share of the data area's height
+#: the most room (a fraction of the curves' span) the loss view makes above its curves
+MAX_HEADROOM = 0.8
+#: a legend goes above the data only if its band takes at most this share of the data area's
+#: height (its text made smaller, down to style.LEGEND_MIN_PT, where that is what it takes)
 MAX_BAND = 0.5
 
 
@@ -125,7 +128,8 @@ def place_legend(legend, vb, lines=(), points=(), keep_clear=(), corners=CORNERS
     """Put ``legend`` in the corner of ``vb`` with nothing under it (the current one first,
     so it does not hop about while a run moves), else OUTSIDE: above the data area, its
     entries in as many columns as the plot's width holds, the plot giving up that band
-    (at most MAX_BAND of its height; else the corner with least under it).
+    (at most MAX_BAND of its height, with smaller text if need be; else the corner with
+    least under it).
     Returns the corner, OUTSIDE, or None (nothing happens while the legend is empty or
     the view has no size)."""
     if not legend.items or vb.width() <= 0 or vb.height() <= 0:
@@ -150,15 +154,13 @@ def _place(legend, vb, lines, points, keep_clear, corners):
                            area=(vb.width(), vb.height() + band), pad=pad)
     free = [c for c in corners if scores[c] <= 0]
     best = current if current in free else (free[0] if free else OUTSIDE)
+    columns = _columns_above(legend, plot, MAX_BAND * (vb.height() + band)) if best == OUTSIDE else None
+    if best == OUTSIDE and columns is None:
+        # no band above leaves the data half of the plot's height: the least covered corner
+        least = min(corners, key=lambda c: scores[c])
+        best = current if current in scores and scores[current] <= scores[least] else least
     if best == OUTSIDE:
-        # above the data only while that leaves the data most of the plot's height: in a
-        # cramped plot (a dock beside it) the least covered corner is the lesser harm
-        above = _measure(legend, _columns_above(legend, plot), plot)[1] + OUTSIDE_GAP_PX
-        if above > MAX_BAND * (vb.height() + band):
-            least = min(corners, key=lambda c: scores[c])
-            best = current if current in scores and scores[current] <= scores[least] else least
-    if best == OUTSIDE:
-        _put_above(legend, plot)
+        _put_above(legend, plot, columns)
     else:
         _put_inside(legend, vb, plot, best)
     legend._gdsim_corner = best
@@ -172,22 +174,30 @@ def _put_inside(legend, vb, plot, corner) -> None:
     legend.anchor(itemPos=corner, parentPos=corner, offset=offset)
 
 
-def _columns_above(legend, plot) -> int:
-    """The most columns (up to one row) whose names stay whole at the full text size above the data."""
-    key = ("columns", plot.width(), style.SCALES.text, _names(legend))
-    if getattr(legend, "_gdsim_columns", (None, 0))[0] != key:
-        columns = 1
-        for c in range(len(legend.items), 1, -1):
-            _arrange(legend, c, plot)
-            if _whole(legend):
-                columns = c
-                break
-        legend._gdsim_columns = (key, columns)
-    return legend._gdsim_columns[1]
+def _columns_above(legend, plot, limit: float) -> int | None:
+    """How many columns ``legend`` gets above the data, its band no taller than ``limit``
+    pixels: the most whose names stay whole at the full text size; else (a cramped plot)
+    those with the largest text ``style.fit_legend`` fits in the plot's width; None when
+    no band is low enough."""
+    key = (plot.width(), round(limit), style.SCALES.text, _names(legend))
+    cached = getattr(legend, "_gdsim_columns", None)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    best, chosen = None, None
+    for c in range(len(legend.items), 0, -1):
+        _arrange(legend, c, plot)
+        if legend.height() + OUTSIDE_GAP_PX > limit:
+            continue
+        wrapped = any(getattr(label, "_gdsim_wrapped", False) for _sample, label in legend.items)
+        rank = (_whole(legend), float(legend.opts["labelTextSize"][:-2]), not wrapped, c)
+        if best is None or rank > best:
+            best, chosen = rank, c
+    legend._gdsim_columns = (key, chosen)
+    return chosen
 
 
-def _put_above(legend, plot) -> None:
-    _arrange(legend, _columns_above(legend, plot), plot)
+def _put_above(legend, plot, columns: int) -> None:
+    _arrange(legend, columns, plot)
     top = _base_margins(plot)[1]
     _set_band(plot, legend.height() + OUTSIDE_GAP_PX)
     legend.anchor(itemPos=(1, 0), parentPos=(1, 0), offset=(-MARGIN_PX, top + OUTSIDE_GAP_PX / 2))
@@ -212,6 +222,8 @@ def _arrange(legend, columns: int, parent) -> None:
     if legend.parentItem() is not parent:
         legend.setParentItem(parent)
     legend.columnCount = 0  # (lays the entries out again even when the count is the same)
+    for _sample, label in legend.items:  # (a label keeps the width of its old column: measure its text)
+        label.resize(label.minimumSize())
     legend.setColumnCount(columns)
     legend._gdsim_fit = None
     style.fit_legend(legend)
@@ -248,7 +260,7 @@ def _set_band(plot, band: float) -> None:
 def room_for_legend(legend, vb, lines, points, data_range) -> tuple[float, tuple]:
     """(headroom, corners) for ``legend`` over data in ``data_range`` ((x0, x1), (y0, y1)):
     when every corner of the data holds something, room above the data (a fraction of its
-    span) and the top corners only; else no room and every corner. (The loss view: its
+    span, at most MAX_HEADROOM) and the top corners only; else no room and every corner. (The loss view: its
     y axis keeps its length for its label, where a legend above it would shorten it.)"""
     size = _measure(legend, 1, vb)
     pad = PAD_PX * style.SCALES.markers
@@ -257,7 +269,10 @@ def room_for_legend(legend, vb, lines, points, data_range) -> tuple[float, tuple
     if min(scores.values()) <= 0:
         return 0.0, CORNERS
     band = size[1] + 2 * (MARGIN_PX + pad)
-    return min(band / max(area[1] - band, 1.0), 0.8), ((1, 0), (0, 0))
+    headroom = band / max(area[1] - band, 1.0)
+    if headroom > MAX_HEADROOM:  # room that would squeeze the curves: above the plot instead
+        return 0.0, CORNERS
+    return headroom, ((1, 0), (0, 0))
 
 
 def make_room_for_legend(plot, lines, points, data_range) -> tuple:
