@@ -66,7 +66,9 @@ def _line_under(view, item) -> float:
         return 0.0
     corners = placement._to_pixels(view.vb, np.array([[x0, y1], [x1, y0]]))
     box = (corners[0, 0], corners[1, 0], corners[0, 1], corners[1, 1])
-    return placement._line_length_in(placement._to_pixels(view.vb, np.column_stack((x, y))), box)
+    px = placement._to_pixels(view.vb, np.column_stack((x, y)))
+    pieces = np.split(px, np.flatnonzero(~np.isfinite(px).all(axis=1)))  # (NaN rows break a line)
+    return sum(placement._line_length_in(p[np.isfinite(p).all(axis=1)], box) for p in pieces)
 
 
 @pytest.mark.parametrize("preset, presentation, size", [
@@ -128,7 +130,7 @@ def test_turning_presentation_mode_on_and_off_places_the_legend_again(qtbot, mon
         w.presentation.set_presentation(on)
         qtbot.wait(50)
         assert _points_under(view) == 0, on
-        assert _clear_of_the_data_area(view), (on, view.legend.sceneBoundingRect(), view.vb.sceneBoundingRect())
+        assert _clear_of_the_data_area(view), (on, view.legend.sceneBoundingRect())
     w.presentation.set_presentation(False)
     w.shutdown()
 

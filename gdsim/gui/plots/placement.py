@@ -37,8 +37,8 @@ PAD_PX = 6.0
 OUTSIDE = "above"
 #: pixels between a legend above the data and the plot's edge, and the title row below it
 OUTSIDE_GAP_PX = 4.0
-#: the most room (a fraction of the curves' span) the loss view makes above its curves
-MAX_HEADROOM = 0.8
+#: the room (a fraction of the curves' span) the loss view may make above its curves for its legend
+HEADROOMS = (0.1, 0.2, 0.3, 0.45, 0.6, 0.8)
 #: a legend goes above the data only if its band takes at most this share of the data area's
 #: height (its text made smaller, down to style.LEGEND_MIN_PT, where that is what it takes)
 MAX_BAND = 0.5
@@ -259,20 +259,26 @@ def _set_band(plot, band: float) -> None:
 
 def room_for_legend(legend, vb, lines, points, data_range) -> tuple[float, tuple]:
     """(headroom, corners) for ``legend`` over data in ``data_range`` ((x0, x1), (y0, y1)):
-    when every corner of the data holds something, room above the data (a fraction of its
-    span, at most MAX_HEADROOM) and the top corners only; else no room and every corner. (The loss view: its
-    y axis keeps its length for its label, where a legend above it would shorten it.)"""
+    when every corner of the data holds something, the least room above the data (a
+    fraction of its span, one of HEADROOMS) that frees a top corner, and the top corners
+    only; else (or when no such room frees one) no room and every corner. (The loss
+    view's: its y axis keeps the length its label needs, where a legend above the plot
+    would shorten it.)"""
     size = _measure(legend, 1, vb)
     pad = PAD_PX * style.SCALES.markers
     area = (vb.width(), vb.height() + getattr(vb.parentItem(), "_gdsim_legend_band", 0.0))
     scores = corner_scores(vb, size, lines, points, view_range=data_range, area=area, pad=pad)
     if min(scores.values()) <= 0:
         return 0.0, CORNERS
-    band = size[1] + 2 * (MARGIN_PX + pad)
-    headroom = band / max(area[1] - band, 1.0)
-    if headroom > MAX_HEADROOM:  # room that would squeeze the curves: above the plot instead
-        return 0.0, CORNERS
-    return headroom, ((1, 0), (0, 0))
+    (x0, x1), (y0, y1) = data_range
+    top = ((1, 0), (0, 0))
+    for headroom in HEADROOMS:
+        taller = ((x0, x1), (y0, y1 + headroom * (y1 - y0)))
+        scores = corner_scores(vb, size, lines, points, view_range=taller, area=area, pad=pad,
+                               corners=top)
+        if min(scores.values()) <= 0:
+            return headroom, top
+    return 0.0, CORNERS
 
 
 def make_room_for_legend(plot, lines, points, data_range) -> tuple:
