@@ -117,6 +117,7 @@ class FitView(pg.PlotWidget):
         self.bounds_item = pg.PlotDataItem(pen=pg.mkPen(0, 0, 0, 0))
         self.plot_item.addItem(self.bounds_item)
         self._model_box: tuple[float, float, float, float] | None = None
+        self._headroom = 0.0  # room above the data for the legend, as a fraction of its height
         self._model_entry = ""  # the model's legend name ("" while it is not listed)
         self._legend_due = 0.0
         self._note = ""  # the off-scale note, shown as the plot's title (outside the data)
@@ -258,12 +259,15 @@ class FitView(pg.PlotWidget):
         self._apply_bounds()
 
     def _apply_bounds(self) -> None:
-        """The invisible box: the model's part, if any, beside the data."""
+        """The invisible box: the model's part (if any) and the room above the data for the legend."""
         box = self._model_box
+        if box is None and self._headroom > 0:
+            box = self._rows_box()
         if box is None:
             self.bounds_item.setData([], [])
             return
-        self.bounds_item.setData([box[0], box[1]], [box[2], box[3]])
+        top = box[3] + self._headroom * ((box[3] - box[2]) or 1.0)
+        self.bounds_item.setData([box[0], box[1]], [box[2], top])
 
     def _rows_box(self) -> tuple[float, float, float, float] | None:
         """(x0, x1, y0, y1) of the finite rows, or None (computed once per set of rows)."""
@@ -338,8 +342,9 @@ class FitView(pg.PlotWidget):
     def _place_legend(self, force: bool = False) -> None:
         """Put the legend in a corner of the data area with nothing under it (points, the
         model line, the optimum line): on ``insurance`` the top left holds people with a
-        car; above the data when a cloud (``spiral3``) fills every corner. Chosen again at
-        most every LEGEND_EVERY_S as the model moves."""
+        car; over room made above a line of points, when that costs the data less height
+        than a legend above it; above the data when a cloud (``spiral3``) fills every
+        corner. Chosen again at most every LEGEND_EVERY_S as the model moves."""
         self._build_legend()
         now = time.monotonic()
         if not force and now < self._legend_due:
@@ -356,7 +361,16 @@ class FitView(pg.PlotWidget):
             x, y = item.getData()
             if x is not None and len(x):
                 points.append(np.column_stack((x, y)))
-        placement.place_legend(self.legend, self.vb, lines, points)
+        corners = placement.CORNERS
+        box = self._rows_box()
+        if box is not None and self._mode != "logistic_1d":
+            if self._model_box is not None:
+                m = self._model_box
+                box = (min(box[0], m[0]), max(box[1], m[1]), min(box[2], m[2]), max(box[3], m[3]))
+            # scored on the data's own range: does every corner of it hold something?
+            data_range = ((box[0], box[1]), (box[2], box[3]))
+            corners = placement.make_room_for_legend(self, lines, points, data_range, cheaper_above=True)
+        placement.place_legend(self.legend, self.vb, lines, points, corners=corners)
 
     def _drawn_rows(self, mask=None) -> tuple[np.ndarray, np.ndarray]:
         """x and y of the finite rows (where ``mask``), thinned to MAX_DRAWN_ROWS."""

@@ -257,13 +257,14 @@ def _set_band(plot, band: float) -> None:
     plot._gdsim_legend_band = band
 
 
-def room_for_legend(legend, vb, lines, points, data_range) -> tuple[float, tuple]:
+def room_for_legend(legend, vb, lines, points, data_range, cheaper_above: bool = False) -> tuple[float, tuple]:
     """(headroom, corners) for ``legend`` over data in ``data_range`` ((x0, x1), (y0, y1)):
     when every corner of the data holds something, the least room above the data (a
     fraction of its span, one of HEADROOMS) that frees a top corner, and the top corners
-    only; else (or when no such room frees one) no room and every corner. (The loss
-    view's: its y axis keeps the length its label needs, where a legend above the plot
-    would shorten it.)"""
+    only; else (or when no such room frees one) no room and every corner. With
+    ``cheaper_above``, only room that costs the data less height than a legend above it
+    would (the loss view makes room regardless: its y axis keeps the length its label
+    needs)."""
     size = _measure(legend, 1, vb)
     pad = PAD_PX * style.SCALES.markers
     area = (vb.width(), vb.height() + getattr(vb.parentItem(), "_gdsim_legend_band", 0.0))
@@ -272,7 +273,14 @@ def room_for_legend(legend, vb, lines, points, data_range) -> tuple[float, tuple
         return 0.0, CORNERS
     (x0, x1), (y0, y1) = data_range
     top = ((1, 0), (0, 0))
+    above = None
+    if cheaper_above:  # the band a legend above the data would take, in pixels
+        plot = vb.parentItem()
+        columns = _columns_above(legend, plot, MAX_BAND * area[1])
+        above = _measure(legend, columns, plot)[1] + OUTSIDE_GAP_PX if columns else None
     for headroom in HEADROOMS:
+        if above is not None and area[1] * headroom / (1 + headroom) > above:
+            break  # the data would lose more height than to a legend above it
         taller = ((x0, x1), (y0, y1 + headroom * (y1 - y0)))
         scores = corner_scores(vb, size, lines, points, view_range=taller, area=area, pad=pad,
                                corners=top)
@@ -281,11 +289,11 @@ def room_for_legend(legend, vb, lines, points, data_range) -> tuple[float, tuple
     return 0.0, CORNERS
 
 
-def make_room_for_legend(plot, lines, points, data_range) -> tuple:
+def make_room_for_legend(plot, lines, points, data_range, cheaper_above: bool = False) -> tuple:
     """The corners ``plot``'s legend may take over data in ``data_range``, after giving the plot
     the headroom ``room_for_legend`` asks for (``plot._headroom``; its ``_apply_bounds`` lays
     the range out again when that changed by 10% or more)."""
-    headroom, corners = room_for_legend(plot.legend, plot.vb, lines, points, data_range)
+    headroom, corners = room_for_legend(plot.legend, plot.vb, lines, points, data_range, cheaper_above)
     if headroom_changed(headroom, plot._headroom):
         plot._headroom = headroom
         plot._apply_bounds()
