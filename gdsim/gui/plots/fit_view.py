@@ -337,6 +337,7 @@ class FitView(pg.PlotWidget):
         self._rows_bbox = False  # not measured yet
         self.highlight_item.setData(pos=np.empty((0, 2)))
         self._legend_due = 0.0
+        self.legend._gdsim_corner = None  # other data: room above it may serve again
         return True
 
     def _place_legend(self, force: bool = False) -> None:
@@ -370,7 +371,10 @@ class FitView(pg.PlotWidget):
             # scored on the data's own range: does every corner of it hold something?
             data_range = ((box[0], box[1]), (box[2], box[3]))
             corners = placement.make_room_for_legend(self, lines, points, data_range, cheaper_above=True)
-        placement.place_legend(self.legend, self.vb, lines, points, corners=corners)
+        if placement.place_legend(self.legend, self.vb, lines, points, corners=corners) \
+                == placement.OUTSIDE and self._headroom:
+            self._headroom = 0.0  # (no room above the data as well as a legend above the plot)
+            self._apply_bounds()
 
     def _drawn_rows(self, mask=None) -> tuple[np.ndarray, np.ndarray]:
         """x and y of the finite rows (where ``mask``), thinned to MAX_DRAWN_ROWS."""

@@ -413,7 +413,10 @@ class LossView(LossPointer, pg.PlotWidget):
             # scored on the curves' own range: does every corner of it hold some curve?
             data_range = (self.vb.viewRange()[0], self._bounds[2:4])
             corners = placement.make_room_for_legend(self, lines, points, data_range)
-        placement.place_legend(self.legend, self.vb, lines, points, corners=corners)
+        if placement.place_legend(self.legend, self.vb, lines, points, corners=corners) \
+                == placement.OUTSIDE and self._headroom:
+            self._headroom = 0.0  # (no room above the data as well as a legend above the plot)
+            self._apply_bounds()
 
     def set_main_visible(self, visible: bool) -> None:
         """Show or hide the window's own two curves (hidden while a race is drawn instead)."""

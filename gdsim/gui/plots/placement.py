@@ -269,8 +269,8 @@ def room_for_legend(legend, vb, lines, points, data_range, cheaper_above: bool =
     pad = PAD_PX * style.SCALES.markers
     area = (vb.width(), vb.height() + getattr(vb.parentItem(), "_gdsim_legend_band", 0.0))
     scores = corner_scores(vb, size, lines, points, view_range=data_range, area=area, pad=pad)
-    if min(scores.values()) <= 0:
-        return 0.0, CORNERS
+    if min(scores.values()) <= 0 or getattr(legend, "_gdsim_corner", None) == OUTSIDE:
+        return 0.0, CORNERS  # (a legend above the data stays there until a corner is free)
     (x0, x1), (y0, y1) = data_range
     top = ((1, 0), (0, 0))
     above = None
