@@ -111,6 +111,7 @@ class FitView(pg.PlotWidget):
         for it in (self.model_item, self.optimum_item, self.diagonal_item, self.highlight_item):
             self.plot_item.addItem(it, ignoreBounds=True)
         self.legend = style.make_legend(self)
+        placement.follow_size(self)
         # Auto-range follows the data and this invisible box: the part of the model
         # line the data's range would miss (within MODEL_REACH spans).
         self.bounds_item = pg.PlotDataItem(pen=pg.mkPen(0, 0, 0, 0))
@@ -338,13 +339,15 @@ class FitView(pg.PlotWidget):
         self._rows_bbox = False  # not measured yet
         self.highlight_item.setData(pos=np.empty((0, 2)))
         self._legend_due = 0.0
+        self.legend._gdsim_corner = None  # other data: room above it may serve again
         return True
 
     def _place_legend(self, force: bool = False) -> None:
-        """Put the legend in the corner of the data area with the least under it (points,
-        the model line, the optimum line): on ``insurance`` the top left holds people with
-        a car; above a cloud that fills every corner, room is made for it. Chosen again at
-        most every LEGEND_EVERY_S as the model moves."""
+        """Put the legend in a corner of the data area with nothing under it (points, the
+        model line, the optimum line): on ``insurance`` the top left holds people with a
+        car; over room made above a line of points, when that costs the data less height
+        than a legend above it; above the data when a cloud (``spiral3``) fills every
+        corner. Chosen again at most every LEGEND_EVERY_S as the model moves."""
         self._build_legend()
         now = time.monotonic()
         if not force and now < self._legend_due:
@@ -369,8 +372,11 @@ class FitView(pg.PlotWidget):
                 box = (min(box[0], m[0]), max(box[1], m[1]), min(box[2], m[2]), max(box[3], m[3]))
             # scored on the data's own range: does every corner of it hold something?
             data_range = ((box[0], box[1]), (box[2], box[3]))
-            corners = placement.make_room_for_legend(self, lines, points, data_range)
-        placement.place_legend(self.legend, self.vb, lines, points, corners=corners)
+            corners = placement.make_room_for_legend(self, lines, points, data_range, cheaper_above=True)
+        if placement.place_legend(self.legend, self.vb, lines, points, corners=corners) \
+                == placement.OUTSIDE and self._headroom:
+            self._headroom = 0.0  # (no room above the data as well as a legend above the plot)
+            self._apply_bounds()
 
     def _drawn_rows(self, mask=None) -> tuple[np.ndarray, np.ndarray]:
         """x and y of the finite rows (where ``mask``), thinned to MAX_DRAWN_ROWS."""

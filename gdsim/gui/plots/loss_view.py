@@ -142,6 +142,7 @@ class LossView(LossPointer, pg.PlotWidget):
         self.plot_item.addItem(self.hover_label, ignoreBounds=True)
 
         self.legend = style.make_legend(self, offset=(-10, 10))
+        placement.follow_size(self)
         self._sync_legend()
 
         self._update_labels()
@@ -400,10 +401,11 @@ class LossView(LossPointer, pg.PlotWidget):
             return
         self._legend_due = now + LEGEND_EVERY_S
         style.settle_ranges(self)  # the range auto-ranging gives the new data (else the old one)
+        # (getData gives view coordinates: log10 of the loss in log mode, where mapping it
+        # again scored the legend against curves squeezed into the bottom of the plot)
         lines = [np.column_stack(item.getData()) for item in
                  (self.batch_item, self.full_item, *self.extra_series())
                  if item.getData()[0] is not None and len(item.getData()[0])]
-        lines = [np.column_stack((ln[:, 0], self._ydisp(ln[:, 1]))) for ln in lines]
         # a marked point is a point (a single one has no length)
         points = [ln for ln in lines if len(ln) <= MAX_MARKED_POINTS]
         corners = placement.CORNERS
@@ -411,7 +413,10 @@ class LossView(LossPointer, pg.PlotWidget):
             # scored on the curves' own range: does every corner of it hold some curve?
             data_range = (self.vb.viewRange()[0], self._bounds[2:4])
             corners = placement.make_room_for_legend(self, lines, points, data_range)
-        placement.place_legend(self.legend, self.vb, lines, points, corners=corners)
+        if placement.place_legend(self.legend, self.vb, lines, points, corners=corners) \
+                == placement.OUTSIDE and self._headroom:
+            self._headroom = 0.0  # (no room above the data as well as a legend above the plot)
+            self._apply_bounds()
 
     def set_main_visible(self, visible: bool) -> None:
         """Show or hide the window's own two curves (hidden while a race is drawn instead)."""

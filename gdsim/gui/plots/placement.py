@@ -1,17 +1,26 @@
-"""Where a legend (or a notice) goes: the corner of the data area with the least drawn under it.
+"""Where a legend (or a notice) goes: a corner of the data area with nothing drawn under it,
+or above the data area.
 
 A legend in a fixed corner hides whatever passes there: the start of a loss
 curve, points of the data, a descent path. The views hand over what they draw
 (lines and points, in view coordinates); each corner is scored in pixels by
-the length of line and the number of points the legend's own rectangle would
-cover there, plus any rectangles that must stay clear (a notice), and the
-legend goes to the lowest score (ties keep the current corner, so it does not
-hop about while a run moves).
+the length of line and the number of points the legend's own rectangle (and
+PAD_PX around it) would cover there, plus any rectangles that must stay clear
+(a notice). A legend goes to a corner that scores 0 (the current one first, so
+it does not hop about while a run moves); when every corner holds something
+(a dense cloud, a legend grown by presentation mode in a small plot) it goes
+above the data area as one or more rows, and the plot gives up that band (the
+loss view first makes room above its curves: ``make_room_for_legend``), unless
+that band would take more than MAX_BAND of a cramped plot.
+Shaded backgrounds (decision regions, the loss surface) are not scored.
 """
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
+from PySide6.QtCore import QTimer
 
 from . import style
 
@@ -22,13 +31,24 @@ MARGIN_PX = 10.0
 POINT_WEIGHT_PX = 12.0
 #: a rectangle that must stay clear (a notice) weighs this much when covered
 BLOCK_WEIGHT_PX = 1e6
+#: pixels around a legend that count as under it (a marker's radius), times the markers' scale
+PAD_PX = 6.0
+#: the legend's place when no corner of the data area is free: above it, as rows
+OUTSIDE = "above"
+#: pixels between a legend above the data and the plot's edge, and the title row below it
+OUTSIDE_GAP_PX = 4.0
+#: the room (a fraction of the curves' span) the loss view may make above its curves for its legend
+HEADROOMS = (0.1, 0.2, 0.3, 0.45, 0.6, 0.8)
+#: a legend goes above the data only if its band takes at most this share of the data area's
+#: height (its text made smaller, down to style.LEGEND_MIN_PT, where that is what it takes)
+MAX_BAND = 0.5
 
 
-def _to_pixels(vb, xy: np.ndarray, view_range=None) -> np.ndarray:
+def _to_pixels(vb, xy: np.ndarray, view_range=None, area=None) -> np.ndarray:
     """View coordinates -> pixels from the data area's top left (y down); ``view_range``
-    ((x0, x1), (y0, y1)) instead of the view's own."""
+    ((x0, x1), (y0, y1)) instead of the view's own, ``area`` (w, h) instead of its size."""
     (x0, x1), (y0, y1) = view_range if view_range is not None else vb.viewRange()
-    w, h = vb.width(), vb.height()
+    w, h = area if area is not None else (vb.width(), vb.height())
     sx = w / (x1 - x0) if x1 != x0 else 0.0
     sy = h / (y1 - y0) if y1 != y0 else 0.0
     with np.errstate(over="ignore", invalid="ignore"):
@@ -64,29 +84,31 @@ def _overlap(a, b) -> bool:
 
 
 def corner_scores(vb, size, lines=(), points=(), keep_clear=(), view_range=None,
-                  corners=CORNERS) -> dict:
+                  corners=CORNERS, area=None, pad: float = 0.0) -> dict:
     """Score of every corner for a box of ``size`` (pixels) over the data area of ``vb``.
 
     ``lines``: polylines (k, 2) in view coordinates (NaN rows break them);
     ``points``: (k, 2) view coordinates; ``keep_clear``: pixel rectangles
     (x0, x1, y0, y1) that the box must not cover; ``view_range``: score as if the view
-    showed this range.
+    showed this range; ``area``: as if the data area were (w, h) pixels; ``pad``: pixels
+    around the box that count as under it (a marker's radius, a line's half width).
     """
-    area = (vb.width(), vb.height())
+    area = area if area is not None else (vb.width(), vb.height())
     px_lines = []
     for line in lines:
         line = np.asarray(line, dtype=float).reshape(-1, 2)
         if len(line) >= 2:
-            px = _to_pixels(vb, line, view_range)
+            px = _to_pixels(vb, line, view_range, area)
             px[~np.isfinite(px).all(axis=1)] = np.nan
             # clip_polyline wants finite input: split at the NaN rows
             breaks = np.flatnonzero(np.isnan(px[:, 0]))
             px_lines.extend(p for p in np.split(px, breaks) if len(p))
-    px_points = [_to_pixels(vb, np.asarray(p, dtype=float).reshape(-1, 2), view_range)
+    px_points = [_to_pixels(vb, np.asarray(p, dtype=float).reshape(-1, 2), view_range, area)
                  for p in points if len(p)]
     scores = {}
     for corner in corners:
         rect = corner_rect(corner, size, area)
+        rect = (rect[0] - pad, rect[1] + pad, rect[2] - pad, rect[3] + pad)
         score = 0.0
         for px in px_lines:
             px = px[np.isfinite(px).all(axis=1)]
@@ -102,45 +124,176 @@ def corner_scores(vb, size, lines=(), points=(), keep_clear=(), view_range=None,
     return scores
 
 
-def place_legend(legend, vb, lines=(), points=(), keep_clear=(), corners=CORNERS) -> tuple[int, int] | None:
-    """Move ``legend`` to the corner of ``vb`` with least under it; returns the corner.
-
-    Nothing happens while the legend is hidden or empty, or the view has no size.
-    """
+def place_legend(legend, vb, lines=(), points=(), keep_clear=(), corners=CORNERS):
+    """Put ``legend`` in the corner of ``vb`` with nothing under it (the current one first,
+    so it does not hop about while a run moves), else OUTSIDE: above the data area, its
+    entries in as many columns as the plot's width holds, the plot giving up that band
+    (at most MAX_BAND of its height, with smaller text if need be; else the corner with
+    least under it).
+    Returns the corner, OUTSIDE, or None (nothing happens while the legend is empty or
+    the view has no size)."""
     if not legend.items or vb.width() <= 0 or vb.height() <= 0:
         return None
-    style.fit_legend(legend)
-    rect = legend.boundingRect()
-    size = (rect.width(), rect.height())
-    scores = corner_scores(vb, size, lines, points, keep_clear, corners=corners)
-    current = getattr(legend, "_gdsim_corner", None)
-    best = min(corners, key=lambda c: scores[c])
-    if current in scores and scores[current] <= scores[best]:
-        best = current
-    if best != current:
-        offset = (MARGIN_PX if best[0] == 0 else -MARGIN_PX, MARGIN_PX if best[1] == 0 else -MARGIN_PX)
-        legend.anchor(itemPos=best, parentPos=best, offset=offset)
-        legend._gdsim_corner = best
+    legend._gdsim_placing = True
+    try:
+        best = _place(legend, vb, lines, points, keep_clear, corners)
+    finally:
+        legend._gdsim_placing = False
+    legend._gdsim_placed_size = (legend.width(), legend.height())
     return best
 
 
-def room_for_legend(legend, vb, lines, points, data_range) -> tuple[float, tuple]:
+def _place(legend, vb, lines, points, keep_clear, corners):
+    plot = vb.parentItem()
+    current = getattr(legend, "_gdsim_corner", None)
+    band = getattr(plot, "_gdsim_legend_band", 0.0)
+    size = _measure(legend, 1, vb)
+    # scored as if the data area had the band back: going inside must not make it go out again
+    pad = PAD_PX * style.SCALES.markers
+    scores = corner_scores(vb, size, lines, points, keep_clear, corners=corners,
+                           area=(vb.width(), vb.height() + band), pad=pad)
+    free = [c for c in corners if scores[c] <= 0]
+    best = current if current in free else (free[0] if free else OUTSIDE)
+    columns = _columns_above(legend, plot, MAX_BAND * (vb.height() + band)) if best == OUTSIDE else None
+    if best == OUTSIDE and columns is None:
+        # no band above leaves the data half of the plot's height: the least covered corner
+        least = min(corners, key=lambda c: scores[c])
+        best = current if current in scores and scores[current] <= scores[least] else least
+    if best == OUTSIDE:
+        _put_above(legend, plot, columns)
+    else:
+        _put_inside(legend, vb, plot, best)
+    legend._gdsim_corner = best
+    return best
+
+
+def _put_inside(legend, vb, plot, corner) -> None:
+    _arrange(legend, 1, vb)
+    _set_band(plot, 0.0)
+    offset = (MARGIN_PX if corner[0] == 0 else -MARGIN_PX, MARGIN_PX if corner[1] == 0 else -MARGIN_PX)
+    legend.anchor(itemPos=corner, parentPos=corner, offset=offset)
+
+
+def _columns_above(legend, plot, limit: float) -> int | None:
+    """How many columns ``legend`` gets above the data, its band no taller than ``limit``
+    pixels: the most whose names stay whole at the full text size; else (a cramped plot)
+    those with the largest text ``style.fit_legend`` fits in the plot's width; None when
+    no band is low enough."""
+    key = (plot.width(), round(limit), style.SCALES.text, _names(legend))
+    cached = getattr(legend, "_gdsim_columns", None)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    best, chosen = None, None
+    for c in range(len(legend.items), 0, -1):
+        _arrange(legend, c, plot)
+        if legend.height() + OUTSIDE_GAP_PX > limit:
+            continue
+        wrapped = any(getattr(label, "_gdsim_wrapped", False) for _sample, label in legend.items)
+        rank = (_whole(legend), float(legend.opts["labelTextSize"][:-2]), not wrapped, c)
+        if best is None or rank > best:
+            best, chosen = rank, c
+    legend._gdsim_columns = (key, chosen)
+    return chosen
+
+
+def _put_above(legend, plot, columns: int) -> None:
+    _arrange(legend, columns, plot)
+    top = _base_margins(plot)[1]
+    _set_band(plot, legend.height() + OUTSIDE_GAP_PX)
+    legend.anchor(itemPos=(1, 0), parentPos=(1, 0), offset=(-MARGIN_PX, top + OUTSIDE_GAP_PX / 2))
+
+
+def _names(legend) -> tuple:
+    return tuple(label.text for _sample, label in legend.items)
+
+
+def _whole(legend) -> bool:
+    """Whether ``style.fit_legend`` left every name on one line at the full text size."""
+    full = f"{style.LEGEND_PT * style.SCALES.text:.3g}pt"
+    return legend.opts["labelTextSize"] == full and not any(
+        getattr(label, "_gdsim_wrapped", False) for _sample, label in legend.items)
+
+
+def _arrange(legend, columns: int, parent) -> None:
+    """``legend`` in ``columns`` columns inside ``parent``, its text fitted to that width."""
+    key = (columns, id(parent), parent.width(), style.SCALES.text, _names(legend))
+    if getattr(legend, "_gdsim_arranged", None) == key:
+        return
+    if legend.parentItem() is not parent:
+        legend.setParentItem(parent)
+    legend.columnCount = 0  # (lays the entries out again even when the count is the same)
+    for _sample, label in legend.items:  # (a label keeps the width of its old column: measure its text)
+        label.resize(label.minimumSize())
+    legend.setColumnCount(columns)
+    legend._gdsim_fit = None
+    style.fit_legend(legend)
+    legend._gdsim_arranged = key
+
+
+def _measure(legend, columns: int, parent) -> tuple[float, float]:
+    """The size ``legend`` has in ``columns`` columns inside ``parent`` (remembered)."""
+    key = (columns, id(parent), parent.width(), style.SCALES.text, _names(legend))
+    sizes = legend.__dict__.setdefault("_gdsim_sizes", {})
+    if key not in sizes:
+        if len(sizes) > 32:
+            sizes.clear()
+        _arrange(legend, columns, parent)
+        sizes[key] = legend_size(legend)
+    return sizes[key]
+
+
+def _base_margins(plot) -> tuple[float, float, float, float]:
+    if not hasattr(plot, "_gdsim_margins"):
+        plot._gdsim_margins = plot.layout.getContentsMargins()
+    return plot._gdsim_margins
+
+
+def _set_band(plot, band: float) -> None:
+    """Room of ``band`` pixels above the plot's data area (its title row, axes and view)."""
+    if abs(band - getattr(plot, "_gdsim_legend_band", 0.0)) < 0.5:
+        return
+    left, top, right, bottom = _base_margins(plot)
+    plot.layout.setContentsMargins(left, top + band, right, bottom)
+    plot._gdsim_legend_band = band
+
+
+def room_for_legend(legend, vb, lines, points, data_range, cheaper_above: bool = False) -> tuple[float, tuple]:
     """(headroom, corners) for ``legend`` over data in ``data_range`` ((x0, x1), (y0, y1)):
-    when every corner of the data holds something, room above the data (a fraction of its
-    span) and the top corners only; else no room and every corner."""
-    size = legend_size(legend)
-    scores = corner_scores(vb, size, lines, points, view_range=data_range)
-    if min(scores.values()) <= 0:
-        return 0.0, CORNERS
-    band = size[1] + 2 * MARGIN_PX
-    return min(band / max(vb.height() - band, 1.0), 0.8), ((1, 0), (0, 0))
+    when every corner of the data holds something, the least room above the data (a
+    fraction of its span, one of HEADROOMS) that frees a top corner, and the top corners
+    only; else (or when no such room frees one) no room and every corner. With
+    ``cheaper_above``, only room that costs the data less height than a legend above it
+    would (the loss view makes room regardless: its y axis keeps the length its label
+    needs)."""
+    size = _measure(legend, 1, vb)
+    pad = PAD_PX * style.SCALES.markers
+    area = (vb.width(), vb.height() + getattr(vb.parentItem(), "_gdsim_legend_band", 0.0))
+    scores = corner_scores(vb, size, lines, points, view_range=data_range, area=area, pad=pad)
+    if min(scores.values()) <= 0 or getattr(legend, "_gdsim_corner", None) == OUTSIDE:
+        return 0.0, CORNERS  # (a legend above the data stays there until a corner is free)
+    (x0, x1), (y0, y1) = data_range
+    top = ((1, 0), (0, 0))
+    above = None
+    if cheaper_above:  # the band a legend above the data would take, in pixels
+        plot = vb.parentItem()
+        columns = _columns_above(legend, plot, MAX_BAND * area[1])
+        above = _measure(legend, columns, plot)[1] + OUTSIDE_GAP_PX if columns else None
+    for headroom in HEADROOMS:
+        if above is not None and area[1] * headroom / (1 + headroom) > above:
+            break  # the data would lose more height than to a legend above it
+        taller = ((x0, x1), (y0, y1 + headroom * (y1 - y0)))
+        scores = corner_scores(vb, size, lines, points, view_range=taller, area=area, pad=pad,
+                               corners=top)
+        if min(scores.values()) <= 0:
+            return headroom, top
+    return 0.0, CORNERS
 
 
-def make_room_for_legend(plot, lines, points, data_range) -> tuple:
+def make_room_for_legend(plot, lines, points, data_range, cheaper_above: bool = False) -> tuple:
     """The corners ``plot``'s legend may take over data in ``data_range``, after giving the plot
     the headroom ``room_for_legend`` asks for (``plot._headroom``; its ``_apply_bounds`` lays
     the range out again when that changed by 10% or more)."""
-    headroom, corners = room_for_legend(plot.legend, plot.vb, lines, points, data_range)
+    headroom, corners = room_for_legend(plot.legend, plot.vb, lines, points, data_range, cheaper_above)
     if headroom_changed(headroom, plot._headroom):
         plot._headroom = headroom
         plot._apply_bounds()
@@ -152,3 +305,33 @@ def headroom_changed(new: float, old: float) -> bool:
     """Whether a view should lay its range out again for a new headroom (by 10% or more)."""
     return abs(new - old) > 0.1 * max(new, old, 1e-9)
 
+
+def follow_size(view) -> None:
+    """Call ``view._place_legend(force=True)`` once, soon, when ``view.legend`` changes size
+    other than by ``place_legend`` (presentation mode's restyle grows its text: a legend
+    above the data would outgrow its band, one in a corner grow over points), or
+    ``view.vb`` does (a resized window: other columns fit above the data, the corners
+    hold other things). Holds the view weakly (a closed plot is let go)."""
+    ref, legend_ref = weakref.ref(view), weakref.ref(view.legend)
+    pending = []
+
+    def run() -> None:
+        pending.clear()
+        v = ref()
+        if v is not None and v.plotItem is not None:
+            v._place_legend(force=True)
+
+    def later() -> None:
+        legend = legend_ref()
+        if legend is not None and not pending and not getattr(legend, "_gdsim_placing", False):
+            pending.append(True)
+            QTimer.singleShot(0, legend, run)
+
+    def resized() -> None:
+        legend = legend_ref()
+        if legend is not None and (legend.width(), legend.height()) != getattr(
+                legend, "_gdsim_placed_size", None):
+            later()
+
+    view.legend.geometryChanged.connect(resized)
+    view.vb.sigResized.connect(later)

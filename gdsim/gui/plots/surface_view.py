@@ -259,6 +259,7 @@ class SurfaceView(pg.PlotWidget):
         self._legend_due = 0.0
 
         self.legend = style.make_legend(self, offset=(-10, 10))
+        placement.follow_size(self)
         self.legend.hide()
         self._optimum_in_legend = False
 
