@@ -20,14 +20,7 @@ from gdsim.core.dataset import DataError, Dataset
 from gdsim.core.options import build_config, load_data, split_options
 from gdsim.core.schedules import make_schedule
 
-try:
-    import torch  # noqa: F401
-
-    HAVE_TORCH = True
-except ImportError:  # pragma: no cover - torch is an optional test extra
-    HAVE_TORCH = False
-
-needs_torch = pytest.mark.skipif(not HAVE_TORCH, reason="torch is not installed")
+from torch_optional import needs_torch, torch
 
 
 def scripts_of(framework="torch", **options):

@@ -14,15 +14,7 @@ import pytest
 
 from gdsim.core.optim import ARRAY_PARAMS, lerp, make_optimizer
 
-try:
-    import torch
-
-    HAVE_TORCH = True
-except ImportError:  # pragma: no cover - torch is installed on this machine
-    torch = None
-    HAVE_TORCH = False
-
-needs_torch = pytest.mark.skipif(not HAVE_TORCH, reason="torch is not installed")
+from torch_optional import needs_torch, torch
 
 SIZES = [1, 2, 3, 5, 8, ARRAY_PARAMS - 1, ARRAY_PARAMS, 100]
 # 1 − β₁ and 1 − α of common settings, both branches, and the branch point itself

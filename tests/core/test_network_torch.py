@@ -17,14 +17,7 @@ import pytest
 
 from gdsim.core.optim import OPTIMIZERS
 
-try:
-    import torch
-
-    HAVE_TORCH = True
-except ImportError:  # the stored references still run
-    HAVE_TORCH = False
-
-needs_torch = pytest.mark.skipif(not HAVE_TORCH, reason="torch is not installed")
+from torch_optional import needs_torch, torch
 
 ROOT = Path(__file__).resolve().parents[2]
 RTOL, ATOL = 1e-8, 1e-12

@@ -28,15 +28,7 @@ from gdsim.core.optim import (
     torch_class_name,
 )
 
-try:
-    import torch
-
-    HAVE_TORCH = True
-except ImportError:  # pragma: no cover - torch is installed on this machine
-    torch = None
-    HAVE_TORCH = False
-
-needs_torch = pytest.mark.skipif(not HAVE_TORCH, reason="torch is not installed")
+from torch_optional import needs_torch, torch
 
 ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = ROOT / "tests" / "data" / "torch_reference.npz"

@@ -7,12 +7,7 @@ import pytest
 
 from gdsim.core.problem import ALLOWED_LOSSES, SHORT_ROWS, Problem, design_matrix, sigmoid
 
-try:
-    import torch
-
-    HAVE_TORCH = True
-except ImportError:  # the suite also runs without torch, on stored references
-    HAVE_TORCH = False
+from torch_optional import HAVE_TORCH, torch
 
 COMBOS = [
     (model, loss, reduction)

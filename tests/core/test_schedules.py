@@ -14,14 +14,7 @@ import pytest
 from gdsim.core.optim import HyperParam
 from gdsim.core.schedules import SCHEDULES, make_schedule, schedule_params
 
-try:
-    import torch  # noqa: F401
-
-    HAVE_TORCH = True
-except ImportError:  # pragma: no cover - torch is installed on this machine
-    HAVE_TORCH = False
-
-needs_torch = pytest.mark.skipif(not HAVE_TORCH, reason="torch is not installed")
+from torch_optional import needs_torch
 
 ROOT = Path(__file__).resolve().parents[2]
 _spec = importlib.util.spec_from_file_location(
