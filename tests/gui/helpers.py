@@ -44,3 +44,40 @@ def projector_window(qtbot, width=1280, height=690):
     w.show()
     qtbot.waitExposed(w)
     return w
+
+
+def launch(monkeypatch, argv, on_exec):
+    """``gdsim.gui.app.main(argv)`` with the real application and window, except that the
+    application's ``exec()`` calls ``on_exec(window)`` with the window main() made, then closes it."""
+    from gdsim.gui import app as app_module
+    from gdsim.gui import main_window
+
+    made = []
+
+    class MainWindow(main_window.MainWindow):  # (other tests' windows may linger)
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            made.append(self)
+
+    real_application = app_module.application
+
+    class App:
+        def __init__(self):
+            self._app = real_application()
+
+        def __getattr__(self, name):
+            return getattr(self._app, name)
+
+        def exec(self):
+            window = made[-1]
+            window.ask_before_discarding = False
+            try:
+                on_exec(window)
+            finally:
+                window.shutdown()
+                window.close()
+            return 0
+
+    monkeypatch.setattr(main_window, "MainWindow", MainWindow)
+    monkeypatch.setattr(app_module, "application", App)
+    return app_module.main(argv)

@@ -14,6 +14,7 @@ from gdsim.core.dataset import Dataset
 from gdsim.core.session import Session, save_session
 from gdsim.core.training import TrainingConfig
 from gdsim.gui.features import sessions as sessions_module
+from helpers import launch
 from test_sessions import make_window, private_settings  # noqa: F401 (an autouse fixture)
 
 
@@ -132,45 +133,17 @@ def test_closing_the_window_while_reading_stops_the_read(qtbot, tmp_path):
 
 
 def test_the_command_line_opens_a_big_session_once_the_window_shows(qtbot, tmp_path, monkeypatch):
-    from gdsim.gui import app as app_module
-    from gdsim.gui import main_window
-
-    made = []
-
-    class MainWindow(main_window.MainWindow):  # the window main() makes (other tests' may linger)
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            made.append(self)
-
-    monkeypatch.setattr(main_window, "MainWindow", MainWindow)
     path = tmp_path / "launch.gdsim"
     wanted = write(path, 5_000, epochs=11)
-    real_application = app_module.application
     seen = {}
 
-    class App:
-        """The real application, whose exec() waits for the session and then closes the window."""
+    def once_shown(window):
+        seen["shown_before"] = window.isVisible() and window.document.dataset.n_rows != 5_000
+        qtbot.waitUntil(lambda: window.document.dataset.n_rows == 5_000 and settled(window), timeout=30000)
+        seen["dataset"] = window.document.dataset
+        seen["epochs"] = window.controls.config().epochs
 
-        def __init__(self):
-            self._app = real_application()
-
-        def __getattr__(self, name):
-            return getattr(self._app, name)
-
-        def exec(self):
-            window = made[-1]
-            window.ask_before_discarding = False
-            seen["shown_before"] = window.isVisible() and window.document.dataset.n_rows != 5_000
-            qtbot.waitUntil(lambda: window.document.dataset.n_rows == 5_000 and settled(window),
-                            timeout=30000)
-            seen["dataset"] = window.document.dataset
-            seen["epochs"] = window.controls.config().epochs
-            window.shutdown()
-            window.close()
-            return 0
-
-    monkeypatch.setattr(app_module, "application", App)
-    assert app_module.main([str(path)]) == 0
+    assert launch(monkeypatch, [str(path)], once_shown) == 0
     assert seen["shown_before"] and seen["dataset"].equals(wanted) and seen["epochs"] == 11
 
 

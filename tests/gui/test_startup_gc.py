@@ -13,7 +13,7 @@ import pytest
 
 from gdsim import cli
 from gdsim.gui import app as app_module
-from gdsim.gui import main_window
+from helpers import launch
 
 
 @pytest.fixture(autouse=True)
@@ -42,35 +42,12 @@ def test_an_error_while_opening_the_window_turns_the_collector_back_on(tmp_path,
 
 
 def test_the_open_window_collects_again_once_it_is_on_the_screen(qtbot, monkeypatch):
-    made = []
-
-    class MainWindow(main_window.MainWindow):  # the window main() makes
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            made.append(self)
-
-    monkeypatch.setattr(main_window, "MainWindow", MainWindow)
-    real_application = app_module.application
     seen = {}
 
-    class App:
-        """The real application, whose exec() lets the window show, then closes it."""
+    def once_shown(window):
+        seen["paused while building"] = not gc.isenabled()
+        qtbot.waitUntil(lambda: gc.isenabled() and window.isVisible(), timeout=5000)
 
-        def __init__(self):
-            self._app = real_application()
-
-        def __getattr__(self, name):
-            return getattr(self._app, name)
-
-        def exec(self):
-            window = made[-1]
-            seen["paused while building"] = not gc.isenabled()
-            qtbot.waitUntil(lambda: gc.isenabled() and window.isVisible(), timeout=5000)
-            window.shutdown()
-            window.close()
-            return 0
-
-    monkeypatch.setattr(app_module, "application", App)
     gc.disable()  # as the command line does
-    assert app_module.main([]) == 0
+    assert launch(monkeypatch, [], once_shown) == 0
     assert seen["paused while building"] and gc.isenabled()
