@@ -227,6 +227,7 @@ def _arrange(legend, columns: int, parent) -> None:
     legend.setColumnCount(columns)
     legend._gdsim_fit = None
     style.fit_legend(legend)
+    legend.layout.activate()  # now: a layout left pending would change it after the paint, and paint again
     legend._gdsim_arranged = key
 
 
