@@ -338,3 +338,25 @@ def test_a_test_function_gets_one_sentence(window, qtbot):
     assert view.message == feature.FUNCTION_TEXT and view.n_edges == 0
     window.set_function(None)
     assert view.message == "" and view.n_edges == window.current_run.dataset.n_features
+
+
+def test_edges_are_painted_with_pens_made_once(qtbot):
+    """Each edge's pen (its width step and sign) is made the first time and reused at every paint."""
+    from gdsim.gui.plots import network_view
+
+    rng = np.random.default_rng(3)
+    view = make_view(qtbot, (2, 8, 8, 1), rng.normal(size=105))
+    view.grab()
+    before = network_view._edge_pen.cache_info()
+    view.set_params(rng.normal(size=105) * 0.999)
+    view.grab()
+    view.grab()
+    after = network_view._edge_pen.cache_info()
+    assert after.hits > before.hits
+    keys = {int(round(w / network_view.WIDTH_STEP_PX)) * 2 + int(neg)
+            for w, neg in zip(view.edge_widths(), view._weights < 0)}
+    for key in keys:
+        pen = network_view._edge_pen(key)
+        assert pen.widthF() == (key >> 1) * network_view.WIDTH_STEP_PX
+        assert pen.color() == QColor(NEGATIVE_COLOR if key & 1 else POSITIVE_COLOR)
+        assert pen.capStyle() == Qt.FlatCap

@@ -14,12 +14,13 @@ order, each weight row-major out × in, then the bias).
 It is a plain QWidget that paints itself, not a scene of items: ``set_params``
 only computes widths and colours with numpy and asks for a repaint, and the
 paint draws the edges in batches of one pen each (widths rounded to
-WIDTH_STEP_PX: at most about 70 pen changes however many edges).  Hit tests
+WIDTH_STEP_PX: at most about 70 pen changes however many edges; the pens are made once).  Hit tests
 are vectorised distances to every segment.
 """
 
 from __future__ import annotations
 
+import functools
 import time
 
 import numpy as np
@@ -56,6 +57,14 @@ def _largest(values: np.ndarray) -> float:
 def _dashed(width: float) -> QPen:
     pen = QPen(QColor(HOVER_OUTLINE), width, Qt.CustomDashLine)
     pen.setDashPattern([3, 3])
+    pen.setCapStyle(Qt.FlatCap)
+    return pen
+
+
+@functools.lru_cache(maxsize=256)
+def _edge_pen(key: int) -> QPen:
+    """The pen of an edge of ``key`` = 2 × its width in WIDTH_STEP_PX + 1 if its weight is negative."""
+    pen = QPen(QColor(NEGATIVE_COLOR if key & 1 else POSITIVE_COLOR), (key >> 1) * WIDTH_STEP_PX)
     pen.setCapStyle(Qt.FlatCap)
     return pen
 
@@ -349,20 +358,15 @@ class NetworkView(QWidget):
     def _paint_edges(self, p: QPainter) -> None:
         lines = self._layout()[3]
         widths = self.edge_widths() * style.SCALES.lines
-        steps = np.round(widths / WIDTH_STEP_PX).astype(np.intp)
         negative = self._weights < 0
-        key = steps * 2 + negative
+        key = np.round(widths / WIDTH_STEP_PX).astype(np.intp) * 2 + negative  # (width step, sign)
         order = np.argsort(key, kind="stable")  # thin edges first: the strong ones lie on top
-        bounds = np.flatnonzero(np.diff(key[order])) + 1
-        colors = (QColor(POSITIVE_COLOR), QColor(NEGATIVE_COLOR))
-        for group in np.split(order, bounds):
-            if not len(group):
-                continue
-            k = int(group[0])
-            pen = QPen(colors[int(negative[k])], steps[k] * WIDTH_STEP_PX)
-            pen.setCapStyle(Qt.FlatCap)
-            p.setPen(pen)
-            p.drawLines([lines[i] for i in group.tolist()])
+        drawn = -1
+        for k, pen in zip(order.tolist(), key[order].tolist()):
+            if pen != drawn:  # one pen per batch of edges (a line at a time: faster than drawLines's lists)
+                p.setPen(_edge_pen(pen))
+                drawn = pen
+            p.drawLine(lines[k])
         for k in np.flatnonzero(np.isin(self._edge_param, self._marked)).tolist() if self._marked else ():
             p.setPen(_dashed(1.5 * style.SCALES.lines))  # a dashed line along the edge
             p.drawLine(lines[k])
@@ -370,7 +374,7 @@ class NetworkView(QWidget):
             k = self._hover[1]
             p.setPen(QPen(QColor(HOVER_OUTLINE), widths[k] + 3))
             p.drawLine(lines[k])
-            p.setPen(QPen(colors[int(negative[k])], widths[k]))
+            p.setPen(QPen(QColor(NEGATIVE_COLOR if negative[k] else POSITIVE_COLOR), widths[k]))
             p.drawLine(lines[k])
 
     def _paint_nodes(self, p: QPainter) -> None:

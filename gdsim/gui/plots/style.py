@@ -539,36 +539,105 @@ def _marker(size):
 def restyle(widget) -> None:
     """Apply SCALES to every axis, title, legend, text, line and marker of a plot widget.
 
-    Cheap when nothing changed (it compares and sets only what differs), so it
-    can run before each paint while presentation mode is on; at scale 1 every
+    Cheap when nothing changed, so it can run before each paint while presentation mode
+    is on: an item is looked at again only when the scales or its own pens, sizes or
+    fonts changed since (the objects themselves, compared by identity: a view that sets
+    a pen sets a new one); a new item is styled at its first paint. At scale 1 every
     item gets back exactly the pens, sizes and fonts its view gave it.
     """
     scene = widget.scene()
     if scene is None:
         return
+    scales = (SCALES.text, SCALES.lines, SCALES.markers, SCALES.min_line)
     for item in scene.items():
-        if isinstance(item, pg.PlotDataItem):
-            _restyle_data_item(item)
-        elif isinstance(item, pg.PlotCurveItem) and not isinstance(item.parentItem(), pg.PlotDataItem):
-            _set_if(item, "pen", _follow(item, "pen", item.opts["pen"], _line_pen), item.setPen)
-            shadow = item.opts.get("shadowPen")
-            _set_if(item, "shadowPen", _follow(item, "shadow", shadow, lambda p: _line_pen(p, True)),
-                    item.setShadowPen)
-        elif isinstance(item, pg.ScatterPlotItem) and not isinstance(item.parentItem(), pg.PlotDataItem):
-            _set_if(item, "size", _follow(item, "size", item.opts["size"], _marker), item.setSize)
-        elif isinstance(item, pg.AxisItem):
-            _restyle_axis(item)
-        elif isinstance(item, pg.PlotItem):
-            title = item.titleLabel
-            if title.text and title.opts.get("size") != f"{TITLE_PT * SCALES.text:g}pt":
-                set_title(item, title.text, color=title.opts.get("color") or "#000000")
-        elif isinstance(item, pg.LegendItem):
-            fit_legend(item)
-        elif isinstance(item, pg.TextItem):
-            f = item.textItem.font()
-            new = _follow(item, "font", f, lambda base: _scaled_font(base))
-            if new != f:
-                item.setFont(new)
+        kind = type(item)
+        restyler = _RESTYLERS.get(kind, _UNSEEN)
+        if restyler is _UNSEEN:
+            restyler = _RESTYLERS[kind] = _restyler_for(kind)
+        if restyler is not None:
+            restyler(item, scales)
+
+
+_UNSEEN = object()
+_RESTYLERS: dict[type, object] = {}  # an item's class: what restyles it (None: nothing to do)
+
+
+def _restyler_for(kind: type):
+    for base, restyler in ((pg.PlotDataItem, _restyle_data_item), (pg.PlotCurveItem, _restyle_curve),
+                           (pg.ScatterPlotItem, _restyle_scatter), (pg.AxisItem, _restyle_axis),
+                           (pg.PlotItem, _restyle_title), (pg.LegendItem, _restyle_legend),
+                           (pg.TextItem, _restyle_text)):
+        if issubclass(kind, base):
+            return restyler
+    return None
+
+
+def _unchanged(item, seen: tuple) -> bool:
+    """True if ``item`` was last restyled with ``seen``: the scales, then its values (the same
+    objects; numbers and names equal)."""
+    last = item.__dict__.get("_gdsim_seen")
+    return last is not None and len(last) == len(seen) and last[0] == seen[0] and all(
+        a is b or (isinstance(a, _SCALARS) and isinstance(b, _SCALARS) and a == b) for a, b in zip(last[1:], seen[1:]))
+
+
+_SCALARS = (int, float, str)
+
+
+def _restyle_data_item(item, scales) -> None:
+    opts = item.opts
+    seen = (scales, opts["pen"], opts.get("shadowPen"), opts.get("symbol"), opts["symbolSize"])
+    if _unchanged(item, seen):
+        return
+    _set_if(item, "pen", _follow(item, "pen", opts["pen"], _line_pen), item.setPen)
+    if opts.get("shadowPen") is not None or "shadow" in item.__dict__.get("_gdsim_scaled", {}):
+        _set_if(item, "shadowPen", _follow(item, "shadow", opts.get("shadowPen"),
+                                           lambda p: _line_pen(p, True)), item.setShadowPen)
+    if opts.get("symbol") is not None:
+        _set_if(item, "symbolSize", _follow(item, "symbolSize", opts["symbolSize"], _marker),
+                item.setSymbolSize)
+    item._gdsim_seen = (scales, opts["pen"], opts.get("shadowPen"), opts.get("symbol"), opts["symbolSize"])
+
+
+def _restyle_curve(item, scales) -> None:
+    if isinstance(item.parentItem(), pg.PlotDataItem):
+        return  # (its PlotDataItem passes it its pens)
+    opts = item.opts
+    if _unchanged(item, (scales, opts["pen"], opts.get("shadowPen"))):
+        return
+    _set_if(item, "pen", _follow(item, "pen", opts["pen"], _line_pen), item.setPen)
+    _set_if(item, "shadowPen", _follow(item, "shadow", opts.get("shadowPen"), lambda p: _line_pen(p, True)),
+            item.setShadowPen)
+    item._gdsim_seen = (scales, opts["pen"], opts.get("shadowPen"))
+
+
+def _restyle_scatter(item, scales) -> None:
+    if isinstance(item.parentItem(), pg.PlotDataItem):
+        return
+    if _unchanged(item, (scales, item.opts["size"])):
+        return
+    _set_if(item, "size", _follow(item, "size", item.opts["size"], _marker), item.setSize)
+    item._gdsim_seen = (scales, item.opts["size"])
+
+
+def _restyle_title(item, scales) -> None:
+    title = item.titleLabel
+    if title.text and title.opts.get("size") != f"{TITLE_PT * SCALES.text:g}pt":
+        set_title(item, title.text, color=title.opts.get("color") or "#000000")
+
+
+def _restyle_legend(item, scales) -> None:
+    fit_legend(item)
+
+
+def _restyle_text(item, scales) -> None:
+    f = item.textItem.font()
+    last = item.__dict__.get("_gdsim_seen")
+    if last is not None and last[0] == scales and last[1] == f:
+        return
+    new = _follow(item, "font", f, _scaled_font)
+    if new != f:
+        item.setFont(new)
+    item._gdsim_seen = (scales, new)
 
 
 def fit_legend(legend: pg.LegendItem) -> None:
@@ -629,21 +698,11 @@ def _set_if(item, key: str, value, setter) -> None:
         setter(value)
 
 
-def _restyle_data_item(item) -> None:
-    opts = item.opts
-    _set_if(item, "pen", _follow(item, "pen", opts["pen"], _line_pen), item.setPen)
-    if opts.get("shadowPen") is not None or "shadow" in item.__dict__.get("_gdsim_scaled", {}):
-        _set_if(item, "shadowPen", _follow(item, "shadow", opts.get("shadowPen"),
-                                           lambda p: _line_pen(p, True)), item.setShadowPen)
-    if opts.get("symbol") is not None:
-        _set_if(item, "symbolSize", _follow(item, "symbolSize", opts["symbolSize"], _marker),
-                item.setSymbolSize)
-
-
-def _restyle_axis(axis: pg.AxisItem) -> None:
+def _restyle_axis(axis: pg.AxisItem, scales) -> None:
     tick = axis.style.get("tickFont")
-    if tick is not None:
+    if tick is not None and not _unchanged(axis, (scales, tick)):
         new = _follow(axis, "tickFont", tick, _scaled_font)
         if new != tick:
             axis.setTickFont(new)
+        axis._gdsim_seen = (scales, axis.style.get("tickFont"))
     fit_axis_label(axis)
