@@ -37,8 +37,8 @@ class FrameDrawing:
         self._refiner = SurfaceRefiner(self)
         self._refiner.finished.connect(self._on_surface_refined)
         # a big table's least-squares optimum, solved on a thread of its own (never held)
-        self._optimizer = SurfaceRefiner(self)
-        self._optimizer.finished.connect(self._on_optimum_found)
+        self._optimum_solver = SurfaceRefiner(self)
+        self._optimum_solver.finished.connect(self._on_optimum_found)
         # The surface follows the run at most every SURFACE_COOLDOWN_MS, and
         # while running only as stages of a frame (computed, then shown).
         self._surface_due = False
@@ -75,7 +75,7 @@ class FrameDrawing:
             return
         optimum_job = self.surface_model.take_optimum_job()
         if optimum_job is not None:
-            self._optimizer.submit(optimum_job)
+            self._optimum_solver.submit(optimum_job)
         surface = self.surface_model.surface(force=force, live=self.worker.is_running)
         job = self.surface_model.take_job()
         if isinstance(job, PlaneJob):  # computed on the refiner's thread, shown when it arrives

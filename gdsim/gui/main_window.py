@@ -398,5 +398,5 @@ class MainWindow(RunControl, FrameDrawing, ProblemMenu, QMainWindow):
     def shutdown(self) -> None:
         """Stop the training and surface threads (idempotent)."""
         self._refiner.cancel(wait=True)
-        self._optimizer.cancel(wait=True)
+        self._optimum_solver.cancel(wait=True)
         self._thread.shutdown()

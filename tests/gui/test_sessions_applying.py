@@ -118,7 +118,7 @@ def test_closing_the_window_while_applying_finishes_it_and_leaves_no_thread(qtbo
     assert w.document.dataset.equals(session.dataset) and not w.document.is_modified
     assert w.controls.config().epochs == 3
     assert str(path.resolve()) in w.sessions.recent_files()
-    assert not w._optimizer.busy and not w._refiner.busy
+    assert not w._optimum_solver.busy and not w._refiner.busy
     assert not [t for t in threading.enumerate() if t.name.startswith("gdsim-s")]
 
 
@@ -126,7 +126,7 @@ def test_an_optimum_for_replaced_data_is_dropped(qtbot, monkeypatch):
     monkeypatch.setattr(surface_tracker, "OPTIMUM_HERE_ELEMENTS", 0)
     w = make_window(qtbot)
     jobs = []
-    monkeypatch.setattr(w._optimizer, "submit", jobs.append)  # (delivered below, in any order)
+    monkeypatch.setattr(w._optimum_solver, "submit", jobs.append)  # (delivered below, in any order)
     first, second = session_of(500, seed=1), session_of(500, seed=2)
     apply_session(w, first)
     apply_session(w, second)  # the user opened other data before the first optimum arrived
@@ -170,7 +170,7 @@ def test_an_optimum_arriving_between_the_parts_of_the_drawing_wins(qtbot, tmp_pa
     monkeypatch.setattr(surface_tracker, "OPTIMUM_HERE_ELEMENTS", 0)
     w = make_window(qtbot)
     jobs = []
-    monkeypatch.setattr(w._optimizer, "submit", jobs.append)
+    monkeypatch.setattr(w._optimum_solver, "submit", jobs.append)
     w.sessions._start_applying(session, tmp_path / "big.gdsim")
     qtbot.waitUntil(lambda: bool(jobs), timeout=10000)  # the surface without the optimum is computed ...
     assert w._stages is not None  # ... and not shown yet when the optimum arrives
