@@ -163,6 +163,7 @@ def _place(legend, vb, lines, points, keep_clear, corners):
         _put_above(legend, plot, columns)
     else:
         _put_inside(legend, vb, plot, best)
+    legend.layout.activate()  # now: a layout left pending would change it after the paint, and paint again
     legend._gdsim_corner = best
     return best
 
@@ -227,7 +228,6 @@ def _arrange(legend, columns: int, parent) -> None:
     legend.setColumnCount(columns)
     legend._gdsim_fit = None
     style.fit_legend(legend)
-    legend.layout.activate()  # now: a layout left pending would change it after the paint, and paint again
     legend._gdsim_arranged = key
 
 
