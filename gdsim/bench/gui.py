@@ -40,6 +40,17 @@ def probe_module(module: str, *args: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def probe_main(module: str, measure, option: str, default: int, argv: list[str] | None = None) -> int:
+    """A probe's entry point: ``python -m module [--option N]`` prints ``measure(N)`` as one
+    line of JSON (what ``probe_module`` reads)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog=f"python -m {module}")
+    parser.add_argument(f"--{option}", type=int, default=default)
+    print(json.dumps(measure(getattr(parser.parse_args(argv), option))))
+    return 0
+
+
 def row_full_speed(repeats: int, seconds: float, preset: str = "insurance") -> list[Row]:
     """Row 7: event-loop lateness, redraws per second, and steps in the window vs headless."""
     runs = [probe("full-speed", "--preset", preset, "--seconds", str(seconds)) for _ in range(repeats)]

@@ -10,14 +10,12 @@ switching between two lecture presets (no lesson); prints one line of JSON.
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import statistics
 import sys
 import time
 
-from .gui import probe_module
+from .gui import probe_main, probe_module
 from .timing import Row, median
 
 TARGET_MS = 300.0
@@ -96,11 +94,7 @@ def row_lesson_open(repeats: int) -> list[Row]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m gdsim.bench.lessons")
-    parser.add_argument("--repeats", type=int, default=5)
-    args = parser.parse_args(argv)
-    print(json.dumps(measure(args.repeats)))
-    return 0
+    return probe_main("gdsim.bench.lessons", measure, "repeats", 5, argv)
 
 
 if __name__ == "__main__":

@@ -12,14 +12,12 @@ the read session reaches the window), and how long each took.
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import sys
 import tempfile
 import time
 
-from .gui import probe_module
+from .gui import probe_main, probe_module
 from .timing import Row, median
 
 PROBE_MS = 5
@@ -108,11 +106,7 @@ def row_session_open(repeats: int, rows: int) -> list[Row]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m gdsim.bench.session_open")
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    args = parser.parse_args(argv)
-    print(json.dumps(measure(args.rows)))
-    return 0
+    return probe_main("gdsim.bench.session_open", measure, "rows", 1_000_000, argv)
 
 
 if __name__ == "__main__":
