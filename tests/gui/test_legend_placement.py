@@ -179,3 +179,32 @@ def test_race_paths_lie_under_no_legend(qtbot, monkeypatch, size):
         assert _line_under(loss, item) == 0.0
     assert _clear_of_the_data_area(loss)
     w.shutdown()
+
+
+def test_a_legend_above_the_data_does_not_flip_back_into_the_room_its_band_made(qtbot, monkeypatch):
+    """Lesson 03 after lesson 02 at 1600×1000: the fit legend went above the data; in the
+    smaller data area left, room made above the line freed a corner, the legend went back
+    inside, the band was given back, and it went above again, about 50 times a second."""
+    from PySide6.QtWidgets import QApplication
+
+    from gdsim.gui.app import settle
+    from gdsim.gui.main_window import MainWindow
+
+    app = QApplication.instance()
+    w = MainWindow()
+    w.ask_before_discarding = False
+    qtbot.addWidget(w)
+    w.resize(1600, 1000)
+    w.show()
+    settle(app)
+    w.lessons.open_builtin(0)
+    for i in [*range(10), 1, 2]:  # every lesson, then 02 and 03 (y = 0.5x - 2.5), as bench row 11
+        w.lessons.show(i)
+        settle(app)
+    placed = []
+    real = placement._place
+    monkeypatch.setattr(placement, "_place", lambda *a: placed.append(a[1]) or real(*a))
+    for _ in range(30):
+        qtbot.wait(10)
+    assert placed == []
+    w.shutdown()

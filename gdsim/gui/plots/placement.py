@@ -134,13 +134,21 @@ def place_legend(legend, vb, lines=(), points=(), keep_clear=(), corners=CORNERS
     the view has no size)."""
     if not legend.items or vb.width() <= 0 or vb.height() <= 0:
         return None
+    area = _area_with_band(vb)
     legend._gdsim_placing = True
     try:
         best = _place(legend, vb, lines, points, keep_clear, corners)
     finally:
         legend._gdsim_placing = False
     legend._gdsim_placed_size = (legend.width(), legend.height())
+    legend._gdsim_placed_area = area
     return best
+
+
+def _area_with_band(vb) -> tuple[float, float]:
+    """The data area's size with the band above it given back: what a legend's own band
+    changes in ``vb`` does not change this."""
+    return round(vb.width()), round(vb.height() + getattr(vb.parentItem(), "_gdsim_legend_band", 0.0))
 
 
 def _place(legend, vb, lines, points, keep_clear, corners):
@@ -334,5 +342,14 @@ def follow_size(view) -> None:
                 legend, "_gdsim_placed_size", None):
             later()
 
+    def area_resized() -> None:
+        # not when only the legend's own band moved the data area: placed again in the
+        # smaller area, a corner freed by the room made there sent the legend back inside,
+        # which gave the band back, which sent it above again (lesson 03: 50 times a second)
+        v, legend = ref(), legend_ref()
+        if v is not None and legend is not None \
+                and _area_with_band(v.vb) != getattr(legend, "_gdsim_placed_area", None):
+            later()
+
     view.legend.geometryChanged.connect(resized)
-    view.vb.sigResized.connect(later)
+    view.vb.sigResized.connect(area_resized)
