@@ -259,7 +259,7 @@ def screenshot(app, window, path: str, steps: int, size: tuple[int, int] = (1600
 def encode_picture(pixmap, fmt: str) -> bytes | None:
     """``pixmap`` as a file of format ``fmt`` ("PNG", "JPG", ...), or None if Qt cannot write it.
 
-    A PNG is written by ``core.png`` (in half the time Qt's writer takes); other
+    A PNG is written by ``core.png`` (in about a third of the time Qt's writer takes); other
     formats by Qt.
     """
     from PySide6.QtCore import QBuffer, QByteArray, QIODevice
