@@ -38,14 +38,16 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def _window(preset: str):
+def open_window(preset: str | None = None):
+    """(app, window): the real window on ``preset`` (else the default one), 1600×1000, shown;
+    offscreen unless QT_QPA_PLATFORM says otherwise. What every probe measures in."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from ..core.presets import load_preset
     from ..gui.app import application
     from ..gui.main_window import MainWindow
 
     app = application()
-    window = MainWindow(dataset=load_preset(preset))
+    window = MainWindow(dataset=None if preset is None else load_preset(preset))
     window.ask_before_discarding = False
     window.resize(1600, 1000)
     window.show()
@@ -65,7 +67,7 @@ def headless_rate(run_factory, seconds: float) -> float:
 def full_speed(preset: str, seconds: float, configure=None) -> dict:
     from PySide6.QtCore import QTimer
 
-    app, window = _window(preset)
+    app, window = open_window(preset)
     controls = window.controls
     if configure is not None:
         configure(window)
@@ -190,7 +192,7 @@ def long_path(preset: str, iterations: int, per_frame: int, frames: int) -> dict
 
     from ..gui.worker import training_frame
 
-    app, window = _window(preset)
+    app, window = open_window(preset)
     window.controls.epochsSpin.setValue(iterations)  # full batch: an epoch is an iteration
     run = window.current_run
     t0 = time.perf_counter()

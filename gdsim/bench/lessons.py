@@ -22,15 +22,10 @@ TARGET_MS = 300.0
 
 
 def measure(repeats: int) -> dict:
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from ..gui.app import application, settle
-    from ..gui.main_window import MainWindow
+    from ..gui.app import settle
+    from .gui_probe import open_window
 
-    app = application()
-    window = MainWindow()
-    window.ask_before_discarding = False
-    window.resize(1600, 1000)
-    window.show()
+    app, window = open_window()
     settle(app)
     controller = window.lessons
     controller.open_builtin(0)

@@ -25,16 +25,15 @@ TARGET_MS = 100.0
 
 
 def measure(rows: int) -> dict:
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     import numpy as np
     from PySide6.QtCore import QTimer
 
     from ..core.dataset import Dataset
     from ..core.session import Session, save_session
     from ..core.training import TrainingConfig
-    from ..gui.app import application, settle
+    from ..gui.app import settle
     from ..gui.features import sessions
-    from ..gui.main_window import MainWindow
+    from .gui_probe import open_window
 
     rng = np.random.default_rng(0)
     x = rng.normal(size=rows)
@@ -43,11 +42,7 @@ def measure(rows: int) -> dict:
     path = os.path.join(folder, "big.gdsim")
     save_session(path, Session(dataset, TrainingConfig(epochs=5, standardize=True)))
     sessions.BIG_SESSION_BYTES = 0  # (a quick run's small file takes the big files' way too)
-    app = application()
-    window = MainWindow()
-    window.ask_before_discarding = False
-    window.resize(1600, 1000)
-    window.show()
+    app, window = open_window()
     settle(app)
     controller = window.sessions
     ticks: list[tuple[float, float, bool]] = []  # (when, lateness, the read session had arrived)
