@@ -114,6 +114,45 @@ def test_a_legend_above_the_data_goes_back_into_a_free_corner(qtbot):
     assert view.getPlotItem().layout.getContentsMargins()[1] == view.getPlotItem()._gdsim_margins[1]
 
 
+def test_a_hidden_plot_places_its_legend_when_it_is_shown(qtbot):
+    """Not at the hidden plot's stale size (placed again at the show: a second paint), but
+    once, at the show, before the first paint; and a plot in a dock tabbed away again when
+    it comes back."""
+    from PySide6.QtCore import QEvent, QObject
+
+    from gdsim.gui.plots.fit_view import FitView
+
+    class Paints(QObject):
+        count = 0
+
+        def eventFilter(self, obj, event):  # noqa: N802 (Qt name)
+            self.count += event.type() == QEvent.Type.Paint
+            return False
+
+    view = FitView()
+    qtbot.addWidget(view)
+    view.resize(640, 480)
+    rng = np.random.default_rng(0)
+    x, y = rng.uniform(-1, 1, 4000), rng.uniform(-1, 1, 4000)
+    view.show_decision_boundary(x, y, (x > 0).astype(float), ([-1, 1], [1, -1]), "x1", "x2")
+    view._place_legend(force=True)
+    assert getattr(view.legend, "_gdsim_corner", None) is None  # put off
+    paints = Paints()
+    view.viewport().installEventFilter(paints)
+    view.show()
+    assert view.legend._gdsim_corner == placement.OUTSIDE  # placed in the show, at its size
+    assert paints.count == 0
+    qtbot.waitExposed(view)
+    assert _points_under(view) == 0 and _clear_of_the_data_area(view)
+    view.hide()
+    x, y = np.array([0.0, 1.0, 0.0, -1.0]), np.array([1.0, 0.0, -1.0, 0.0])
+    view.show_decision_boundary(x, y, np.array([0.0, 1.0, 1.0, 0.0]), ([-1, 1], [0, 0]), "x1", "x2")
+    view._place_legend(force=True)
+    assert getattr(view.legend, "_gdsim_corner", None) != placement.CORNERS[0]  # (hidden: not yet)
+    view.show()
+    assert view.legend._gdsim_corner in placement.CORNERS
+
+
 def _clear_of_the_data_area(view) -> bool:
     """A legend above the data area does not reach into it."""
     if view.legend.parentItem() is view.vb:

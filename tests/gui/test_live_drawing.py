@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from PySide6 import QtCore
 from PySide6.QtWidgets import QWidget
 
@@ -263,8 +264,12 @@ def test_live_loss_axes_move_a_few_times_and_the_finished_curve_fills_the_plot(q
     assert x1 <= 1.35 * 200_000  # the usual quarter of room, not the live doubling
 
 
-def test_the_window_paints_its_plots_once_when_it_opens(qtbot):
-    """The axes fit their tick labels before the first paint, so it lays no plot out again."""
+@pytest.mark.parametrize("presentation", [False, True], ids=["plain", "presentation"])
+def test_the_window_paints_its_plots_once_when_it_opens(qtbot, monkeypatch, presentation):
+    """The axes fit their tick labels before the first paint, so it lays no plot out again;
+    and a legend placed while the window was hidden (in presentation mode, the fit's goes
+    above its data) is placed once, at the show, not again after the first paint."""
+    monkeypatch.setenv("GDSIM_PRESENTATION", "1" if presentation else "0")
     import pyqtgraph as pg
     from PySide6.QtCore import QEvent, QObject
     from PySide6.QtWidgets import QApplication

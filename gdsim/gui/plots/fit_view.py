@@ -349,6 +349,8 @@ class FitView(pg.PlotWidget):
         than a legend above it; above the data when a cloud (``spiral3``) fills every
         corner. Chosen again at most every LEGEND_EVERY_S as the model moves."""
         self._build_legend()
+        if placement.while_hidden(self):
+            return
         now = time.monotonic()
         if not force and now < self._legend_due:
             return

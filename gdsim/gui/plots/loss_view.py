@@ -396,6 +396,8 @@ class LossView(LossPointer, pg.PlotWidget):
     def _place_legend(self, force: bool = False) -> None:
         """The legend goes to the corner of the plot with the least curve under it
         (measured at most every LEGEND_EVERY_S during a live run)."""
+        if placement.while_hidden(self):
+            return
         now = time.monotonic()
         if not force and self._series_key is not None and now < self._legend_due:
             return

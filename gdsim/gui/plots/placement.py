@@ -20,7 +20,7 @@ from __future__ import annotations
 import weakref
 
 import numpy as np
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 
 from . import style
 
@@ -264,6 +264,10 @@ def _set_band(plot, band: float) -> None:
     left, top, right, bottom = _base_margins(plot)
     plot.layout.setContentsMargins(left, top + band, right, bottom)
     plot._gdsim_legend_band = band
+    # now, not at the next turn of the event loop: until then the data area keeps its old
+    # height, and a placement measured against it (the area with the band given back) is
+    # made again after the paint, and the plot painted twice
+    plot.layout.activate()
 
 
 def room_for_legend(legend, vb, lines, points, data_range, cheaper_above: bool = False) -> tuple[float, tuple]:
@@ -315,12 +319,38 @@ def headroom_changed(new: float, old: float) -> bool:
     return abs(new - old) > 0.1 * max(new, old, 1e-9)
 
 
+def while_hidden(view) -> bool:
+    """True while ``view`` is not on the screen: its ``_place_legend`` then returns at once,
+    and ``follow_size`` places the legend when the view is shown. A hidden view's size is
+    not the one it will be shown at (a window is laid out at its first show; a dock tabbed
+    away keeps its old size): a legend placed there was placed again at the show, and
+    the second placement painted the plot a second time (presentation mode, at start-up)."""
+    if view.isVisible():
+        return False
+    view._gdsim_place_when_shown = True
+    return True
+
+
+class _PlaceWhenShown(QObject):
+    """Places a view's legend when the view is shown, if ``while_hidden`` put it off."""
+
+    def __init__(self, view, place) -> None:
+        super().__init__(view)
+        self._place = place
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt name)
+        if event.type() == QEvent.Type.Show and watched.__dict__.pop("_gdsim_place_when_shown", False):
+            self._place()  # (now: shown and laid out, not yet painted)
+        return False
+
+
 def follow_size(view) -> None:
     """Call ``view._place_legend(force=True)`` once, soon, when ``view.legend`` changes size
     other than by ``place_legend`` (presentation mode's restyle grows its text: a legend
     above the data would outgrow its band, one in a corner grow over points), or
     ``view.vb`` does (a resized window: other columns fit above the data, the corners
-    hold other things). Holds the view weakly (a closed plot is let go)."""
+    hold other things); and at once when the view is shown after ``while_hidden`` put it
+    off. Holds the view weakly (a closed plot is let go)."""
     ref, legend_ref = weakref.ref(view), weakref.ref(view.legend)
     pending = []
 
@@ -353,3 +383,4 @@ def follow_size(view) -> None:
 
     view.legend.geometryChanged.connect(resized)
     view.vb.sigResized.connect(area_resized)
+    view.installEventFilter(_PlaceWhenShown(view, run))

@@ -556,6 +556,8 @@ class SurfaceView(pg.PlotWidget):
         if getattr(self, "_legend_due", None) is None or not (
                 self.legend.isVisible() or self.note_label.isVisible()):
             return  # (a resize while pyqtgraph builds the widget)
+        if placement.while_hidden(self):
+            return
         now = time.monotonic()
         if not force and now < self._legend_due:
             return
