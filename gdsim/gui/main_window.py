@@ -28,7 +28,7 @@ from .frames import DRAW_IN_TURNS_ROWS, FrameDrawing
 from .plots import FitView, LossView, SurfaceView
 from .problem_menu import ProblemMenu
 from .run_control import RunControl
-from .status_line import StatusLine
+from .status_line import StatusLine, StatusSlot
 
 APP_TITLE = "gdsim — gradient descent simulator"
 SURFACE_PLANES = (("two parameters", "params"), ("PCA of the path", "pca"),
@@ -176,7 +176,7 @@ class MainWindow(RunControl, FrameDrawing, ProblemMenu, QMainWindow):
         font = self.status_label.font()
         font.setPointSizeF(font.pointSizeF() * 1.1)
         self.status_label.setFont(font)
-        self.statusBar().addWidget(self.status_label, 1)
+        self.statusBar().addWidget(StatusSlot(self.status_label), 1)
         self.statusBar().addPermanentWidget(self.progress)
 
     def _build_actions(self) -> None:

@@ -162,6 +162,7 @@ class RunControl:
         self.buttons["pause"].setText("Resume" if resumable and not running else "Pause")
         self.buttons["pause"].setEnabled(running or resumable)
         self.controls.set_running(running)
+        self.status_label.set_moving(running)
         self._hold_refiner()
 
     def _hold_refiner(self) -> None:

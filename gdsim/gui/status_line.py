@@ -4,6 +4,10 @@ A plain QLabel asks for its whole text's width, so a long line (a run with
 many parameters, a long message) either widens the window or is cut off
 mid-word. ``StatusLine`` asks for little, draws "…" where the text is cut,
 and shows the whole text in its tooltip. ``text()`` is always the full text.
+Its text can be selected while the run stands still (``set_moving``).
+
+``StatusSlot`` holds it in the status bar, so that a new text, 35 times a second
+while a run moves, repaints the line and lays out nothing.
 
 ``accuracy_text`` is the part of the line that says how many rows a
 classifier gets right.
@@ -11,9 +15,9 @@ classifier gets right.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QPainter
-from PySide6.QtWidgets import QLabel, QStyle, QStyleOption
+from PySide6.QtWidgets import QLabel, QStyle, QStyleOption, QWidget
 
 
 #: past this many rows the accuracy is measured only while the run stands still (a forward
@@ -37,6 +41,14 @@ class StatusLine(QLabel):
         super().setText(text)
         self.setToolTip(text)
 
+    def set_moving(self, moving: bool) -> None:
+        """Selectable by the mouse only while the text stands still: a selectable label keeps
+        its text in a document, which paints each new text a second time, and a selection
+        would not outlive the next frame anyway."""
+        flags = Qt.NoTextInteraction if moving else Qt.TextSelectableByMouse
+        if self.textInteractionFlags() != flags:
+            self.setTextInteractionFlags(flags)
+
     def is_elided(self) -> bool:
         return self.fontMetrics().horizontalAdvance(self.text()) > self.contentsRect().width()
 
@@ -58,3 +70,38 @@ class StatusLine(QLabel):
         text = self.fontMetrics().elidedText(self.text(), Qt.ElideRight, rect.width())
         self.style().drawItemText(painter, rect, int(Qt.AlignLeft | Qt.AlignVCenter), self.palette(),
                                   self.isEnabled(), text, self.foregroundRole())
+
+
+class StatusSlot(QWidget):
+    """The status line's place in the status bar: the line fills it, as large as it asks.
+
+    A QLabel asks its parent's layout again at every new text. In the status bar that
+    repainted the whole bar and laid the main window out again at every frame of a
+    run. The slot passes the request on only when the line's size hints changed (a
+    new font), not for a new text (they do not depend on it).
+    """
+
+    def __init__(self, line: StatusLine) -> None:
+        super().__init__()
+        self.line = line
+        line.setParent(self)
+        self.setSizePolicy(line.sizePolicy())
+        self._given: dict[str, QSize] = {}  # the line's size hints as the status bar last asked them
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt name)
+        hint = self._given["size"] = self.line.sizeHint()
+        return hint
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt name)
+        hint = self._given["minimum"] = self.line.minimumSizeHint()
+        return hint
+
+    def event(self, event) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest and (  # (from the line: the slot has no layout)
+                self._given.get("size") != self.line.sizeHint()
+                or self._given.get("minimum") != self.line.minimumSizeHint()):
+            self.updateGeometry()
+        return super().event(event)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        self.line.setGeometry(self.rect())

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt, QThread
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QComboBox, QPushButton
+from PySide6.QtWidgets import QComboBox, QLabel, QPushButton
 
 from gdsim.gui.main_window import MainWindow
 from helpers import choose, type_into_cell
@@ -302,6 +302,58 @@ def test_a_long_status_line_is_elided_with_the_whole_text_in_its_tooltip(qtbot, 
     assert label.text() == long and label.toolTip() == long
     assert label.minimumSizeHint().width() < 200 and label.is_elided()
     assert window.minimumSizeHint().width() < label.fontMetrics().horizontalAdvance(long)
+
+
+def _layout_requests(window, texts):
+    """How many layout requests the status bar and the window get while the status line and
+    the distance beside it show ``texts`` (one per turn of the event loop, as frames do)."""
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QApplication
+
+    class Requests(QObject):
+        count = 0
+
+        def eventFilter(self, obj, event):  # noqa: N802 (Qt name)
+            if event.type() == QEvent.Type.LayoutRequest and obj in (window, window.statusBar()):
+                self.count += 1
+            return False
+
+    from gdsim.gui.app import settle
+
+    distance = window.findChild(QLabel, "optimumDistanceStatus")
+    distance.setVisible(True)
+    settle(QApplication.instance())  # (the window's own layout after its show)
+    requests = Requests()
+    QApplication.instance().installEventFilter(requests)
+    try:
+        for text in texts:
+            window.status_label.setText(text)
+            distance.setText(f"‖θ − θ*‖ = {text[:8]}")
+            QApplication.processEvents()
+    finally:
+        QApplication.instance().removeEventFilter(requests)
+    return requests.count
+
+
+def test_a_new_status_text_lays_out_neither_the_status_bar_nor_the_window(qtbot, window):
+    """At every frame of a run: it laid the window out and painted the status bar twice."""
+    texts = [f"epoch {i}/100 · loss {1 / (i + 1):.6g} (before iteration {i})" for i in range(20)]
+    assert _layout_requests(window, texts) == 0
+    label = window.status_label
+    before = label.geometry().height()
+    font = label.font()
+    font.setPointSizeF(2 * font.pointSizeF())
+    label.setFont(font)  # a new font does: the line grows with it
+    qtbot.waitUntil(lambda: label.geometry().height() > before, timeout=2000)
+
+
+def test_the_status_line_is_selectable_while_the_run_stands_still(qtbot, window):
+    label = window.status_label
+    assert label.textInteractionFlags() & Qt.TextSelectableByMouse
+    window.start()
+    assert label.textInteractionFlags() == Qt.NoTextInteraction  # (a selectable label paints twice)
+    window.toggle_pause()
+    assert label.textInteractionFlags() & Qt.TextSelectableByMouse
 
 
 def test_an_import_message_goes_when_another_preset_is_loaded(qtbot, window, tmp_path):

@@ -176,8 +176,14 @@ class StatusDistance(QLabel):
         self._fit_width()
         self.setVisible(False)
 
-    def _fit_width(self) -> None:  # fixed: a new value repaints the label, it does not lay the bar out
-        self.setFixedWidth(self.fontMetrics().horizontalAdvance(self._template) + 8)
+    def _fit_width(self) -> None:
+        # Fixed, width and height: a new value repaints the label and lays nothing out (a
+        # QLabel asks its parent's layout again at every new text unless its size is fixed).
+        self.setFixedSize(self.fontMetrics().horizontalAdvance(self._template) + 8, self._line_height())
+
+    def _line_height(self) -> int:
+        margins = self.contentsMargins()
+        return self.fontMetrics().height() + margins.top() + margins.bottom() + 2 * self.margin()
 
     def changeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         if event.type() == event.Type.FontChange:

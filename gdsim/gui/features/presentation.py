@@ -142,7 +142,7 @@ class Presentation(QObject):
             try:
                 font = _scaled(base if base.resolveMask() else window.font(), 1.0 if not base.resolveMask()
                                else scale)
-                if self.on and child.parentWidget() is status_bar \
+                if self.on and status_bar.isAncestorOf(child) \
                         and QFontInfo(font).pixelSize() < STATUS_MIN_PX:
                     font.setPixelSize(STATUS_MIN_PX)
                 child.setFont(base if scale == 1.0 else font)
