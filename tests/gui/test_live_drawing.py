@@ -309,6 +309,43 @@ def test_the_window_paints_its_plots_once_when_it_opens(qtbot, monkeypatch, pres
     window.close()
 
 
+@pytest.mark.parametrize("presentation", [False, True], ids=["plain", "presentation"])
+def test_the_window_opens_at_its_final_layout_with_each_legend_placed_once(qtbot, monkeypatch, presentation):
+    """What ``show()`` lays out is what stays: the docks at the width their contents ask in
+    presentation mode's font (the hidden window's layouts had measured the old one), the
+    surface beside its colour bar at its final width; so each legend is placed once, at the
+    show (placements queued while hidden, or for sizes that then changed, came after)."""
+    from PySide6.QtWidgets import QApplication
+
+    from gdsim.gui.app import settle, wait_for_first_frame
+    from gdsim.gui.main_window import MainWindow
+    from gdsim.gui.plots import placement
+
+    monkeypatch.setenv("GDSIM_PRESENTATION", "1" if presentation else "0")
+    placed = []
+    place_legend = placement.place_legend
+
+    def counted(legend, *args, **kwargs):
+        placed.append(legend.parentItem())
+        return place_legend(legend, *args, **kwargs)
+
+    monkeypatch.setattr(placement, "place_legend", counted)
+    app = QApplication.instance()
+    window = MainWindow()
+    window.ask_before_discarding = False
+    qtbot.addWidget(window)
+    window.resize(1600, 1000)
+    wait_for_first_frame(app, window)
+    views = (window.surface_view, window.loss_view, window.fit_view)
+    placed.clear()
+    window.show()
+    shown = [(view.size(), view.vb.size()) for view in views]
+    settle(app)
+    assert [(view.size(), view.vb.size()) for view in views] == shown
+    assert len(placed) == 3, f"{len(placed)} placements"
+    window.close()
+
+
 def test_a_frame_of_the_window_run_draws_the_loss_plot_once(qtbot, monkeypatch):
     """The race asks for the window's curves at every frame; they are shown already, so the
     loss plot is not composed (and painted) a second time."""

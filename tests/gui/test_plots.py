@@ -694,6 +694,33 @@ def test_the_loss_legend_moves_off_the_curve(qtbot):
     assert placement._line_length_in(curve, box) == 0.0
 
 
+def test_a_legend_placement_put_off_during_a_run_is_made_after_its_last_frame(qtbot):
+    """While a run moves, a view places its legend at most every LEGEND_EVERY_S; the frame
+    that came sooner (here the last one: the run stopped) is placed for when that is up."""
+    from gdsim.gui.plots import loss_view, placement
+
+    view = _show(qtbot, LossView(), (600, 400))
+    view.show_x_until(100)  # (a short run: its whole length from the start, so no range moves
+    it = np.arange(101.0)  # the legend: only the put-off placement can)
+    falling = 1 + 3 * np.exp(-it / 8)
+    view.set_series(it[:51], falling[:51], it[:51], falling[:51], series_key=1)
+    style.settle_ranges(view)
+    _settle()
+    view._place_legend(force=True)
+    assert view.legend._gdsim_corner == (1, 0)  # (top right: the curve falls from the top left)
+    rising = falling.copy()
+    rising[51:] = falling[50] + (falling[0] - falling[50]) * ((it[51:] - 50) / 50) ** 2  # up to the top right
+    view.set_series(it, rising, it, rising, series_key=1)  # the next frame, too soon to place
+    box = view.legend.mapRectToItem(view.vb, view.legend.boundingRect())
+    curve = placement._to_pixels(view.vb, np.column_stack(_xy(view.full_item)))
+    assert placement._line_length_in(curve, (box.left(), box.right(), box.top(), box.bottom())) > 0
+    qtbot.wait(int(1000 * loss_view.LEGEND_EVERY_S) + 100)
+    _settle()
+    box = view.legend.mapRectToItem(view.vb, view.legend.boundingRect())
+    curve = placement._to_pixels(view.vb, np.column_stack(_xy(view.full_item)))
+    assert placement._line_length_in(curve, (box.left(), box.right(), box.top(), box.bottom())) == 0.0
+
+
 # --------------------------------------------------------------------------- fit: issue 13 §3.3, §3.13
 
 

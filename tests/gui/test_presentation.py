@@ -6,7 +6,9 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QFontInfo, QKeySequence
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
+from gdsim.gui.app import settle
 from helpers import projector_window
 
 
@@ -141,6 +143,7 @@ def test_the_log_loss_label_fits_beside_a_short_loss_plot(qtbot, on):
     axis = view.getPlotItem().getAxis("left")
     w.loss_log_check.setChecked(True)  # (as the axis does by itself past 2 decades)
     assert axis.labelText == "loss (log scale)"
+    settle(QApplication.instance())  # (the legend's place after the step: the axis's length)
     view.grab()  # painted: presentation mode's scales apply
     label = axis.label.mapRectToScene(axis.label.boundingRect())
     plot = axis.mapRectToScene(axis.boundingRect())

@@ -23,7 +23,7 @@ from functools import partial
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QFont, QFontInfo, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QScrollArea, QWidget
+from PySide6.QtWidgets import QDockWidget, QLayout, QScrollArea, QWidget
 
 from ..plots import style
 from .sessions import settings
@@ -148,6 +148,13 @@ class Presentation(QObject):
                 child.setFont(base if scale == 1.0 else font)
             except RuntimeError:  # the widget is gone
                 del self._own_fonts[key]
+        # A hidden window's layouts keep the sizes they measured at the old font (a widget not
+        # shown yet does not tell its parent's layout that its size changed): the window
+        # opened at those, and laid itself out again after its first paint (the table's dock
+        # 120 px wider at 1600 px), which placed every legend again and painted them twice.
+        if not window.isVisible():  # (a shown one's layouts follow its fonts)
+            for layout in window.findChildren(QLayout):
+                layout.invalidate()
         self._fit_controls()
         self._restyle_plots()
 

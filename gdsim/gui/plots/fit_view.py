@@ -353,6 +353,7 @@ class FitView(pg.PlotWidget):
             return
         now = time.monotonic()
         if not force and now < self._legend_due:
+            placement.place_when_due(self, self._legend_due - now)
             return
         self._legend_due = now + LEGEND_EVERY_S
         style.settle_ranges(self)  # measured in the range the new data gets

@@ -400,6 +400,7 @@ class LossView(LossPointer, pg.PlotWidget):
             return
         now = time.monotonic()
         if not force and self._series_key is not None and now < self._legend_due:
+            placement.place_when_due(self, self._legend_due - now)
             return
         self._legend_due = now + LEGEND_EVERY_S
         style.settle_ranges(self)  # the range auto-ranging gives the new data (else the old one)

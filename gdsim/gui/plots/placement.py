@@ -17,6 +17,7 @@ Shaded backgrounds (decision regions, the loss surface) are not scored.
 
 from __future__ import annotations
 
+import math
 import weakref
 
 import numpy as np
@@ -142,6 +143,7 @@ def place_legend(legend, vb, lines=(), points=(), keep_clear=(), corners=CORNERS
         legend._gdsim_placing = False
     legend._gdsim_placed_size = (legend.width(), legend.height())
     legend._gdsim_placed_area = area
+    legend._gdsim_place_when_shown = False
     return best
 
 
@@ -327,7 +329,7 @@ def while_hidden(view) -> bool:
     the second placement painted the plot a second time (presentation mode, at start-up)."""
     if view.isVisible():
         return False
-    view._gdsim_place_when_shown = True
+    view.legend._gdsim_place_when_shown = True  # (until place_legend places it)
     return True
 
 
@@ -339,9 +341,30 @@ class _PlaceWhenShown(QObject):
         self._place = place
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt name)
-        if event.type() == QEvent.Type.Show and watched.__dict__.pop("_gdsim_place_when_shown", False):
-            self._place()  # (now: shown and laid out, not yet painted)
+        if event.type() == QEvent.Type.Show and watched.legend.__dict__.get("_gdsim_place_when_shown"):
+            self._place()  # (now: shown and laid out, not yet painted; unless placed meanwhile)
         return False
+
+
+def place_when_due(view, wait: float) -> None:
+    """Call ``view._place_legend()`` in ``wait`` seconds, once however often asked: a placement
+    a view puts off (at most one every so often while a run moves) is made after the last
+    frame too. Without it a run that stopped meanwhile (a single Step) kept the legend where
+    the frame before had put it: above a loss curve of one point, say, with a band that took
+    a third of a small plot."""
+    timer = view.__dict__.get("_gdsim_due_timer")
+    if timer is None:
+        timer = view._gdsim_due_timer = QTimer(view, singleShot=True)
+        ref = weakref.ref(view)
+
+        def due() -> None:
+            v = ref()
+            if v is not None and v.plotItem is not None:
+                v._place_legend()
+
+        timer.timeout.connect(due)
+    if not timer.isActive():
+        timer.start(max(0, math.ceil(wait * 1000)))
 
 
 def follow_size(view) -> None:
@@ -354,17 +377,31 @@ def follow_size(view) -> None:
     ref, legend_ref = weakref.ref(view), weakref.ref(view.legend)
     pending = []
 
-    def run() -> None:
-        pending.clear()
+    def place() -> None:
         v = ref()
         if v is not None and v.plotItem is not None:
             v._place_legend(force=True)
 
+    def moved() -> bool:
+        """The legend's size or the data area (with the band given back) since the last placement."""
+        v, legend = ref(), legend_ref()
+        return v is not None and legend is not None and (
+            (legend.width(), legend.height()) != getattr(legend, "_gdsim_placed_size", None)
+            or _area_with_band(v.vb) != getattr(legend, "_gdsim_placed_area", None))
+
+    def run() -> None:
+        pending.clear()
+        if moved():  # (else placed meanwhile: at the show, say)
+            place()
+
     def later() -> None:
-        legend = legend_ref()
-        if legend is not None and not pending and not getattr(legend, "_gdsim_placing", False):
-            pending.append(True)
-            QTimer.singleShot(0, legend, run)
+        v, legend = ref(), legend_ref()
+        if v is None or legend is None or pending or getattr(legend, "_gdsim_placing", False):
+            return
+        if while_hidden(v):
+            return  # placed when shown
+        pending.append(True)
+        QTimer.singleShot(0, legend, run)
 
     def resized() -> None:
         legend = legend_ref()
@@ -383,4 +420,4 @@ def follow_size(view) -> None:
 
     view.legend.geometryChanged.connect(resized)
     view.vb.sigResized.connect(area_resized)
-    view.installEventFilter(_PlaceWhenShown(view, run))
+    view.installEventFilter(_PlaceWhenShown(view, place))

@@ -249,6 +249,8 @@ def size_axes_for_labels(*plots) -> None:
                     fit_axis_label(axis)
                     axis.generateDrawSpecs(painter)
             item.layout.activate()
+        for plot in plots[:-1]:  # (a plot that holds the next one, as the surface holds its colour bar)
+            _plot_item(plot).layout.activate()
     finally:
         painter.end()
 

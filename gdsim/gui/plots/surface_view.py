@@ -560,6 +560,7 @@ class SurfaceView(pg.PlotWidget):
             return
         now = time.monotonic()
         if not force and now < self._legend_due:
+            placement.place_when_due(self, self._legend_due - now)
             return
         self._legend_due = now + LEGEND_EVERY_S
         lines = []
