@@ -46,6 +46,23 @@ def projector_window(qtbot, width=1280, height=690):
     return w
 
 
+def window_before_show(qtbot, width=1600, height=1000):
+    """(app, window): the main window at WxH with its first frame drawn, not yet shown (as
+    ``gdsim --screenshot`` opens it)."""
+    from PySide6.QtWidgets import QApplication
+
+    from gdsim.gui.app import wait_for_first_frame
+    from gdsim.gui.main_window import MainWindow
+
+    app = QApplication.instance()
+    window = MainWindow()
+    window.ask_before_discarding = False
+    qtbot.addWidget(window)
+    window.resize(width, height)
+    wait_for_first_frame(app, window)
+    return app, window
+
+
 def launch(monkeypatch, argv, on_exec):
     """``gdsim.gui.app.main(argv)`` with the real application and window, except that the
     application's ``exec()`` calls ``on_exec(window)`` with the window main() made, then closes it."""

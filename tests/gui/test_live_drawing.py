@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QWidget
 from gdsim.core.decimate import LOSS_BINS, PATH_POINTS
 from gdsim.gui.plots import FitView, LossView, SurfaceView, style
 from gdsim.gui.worker import PaintFence
+from helpers import window_before_show
 
 
 def _show(qtbot, widget, size=(700, 500)):
@@ -272,10 +273,6 @@ def test_the_window_paints_its_plots_once_when_it_opens(qtbot, monkeypatch, pres
     monkeypatch.setenv("GDSIM_PRESENTATION", "1" if presentation else "0")
     import pyqtgraph as pg
     from PySide6.QtCore import QEvent, QObject
-    from PySide6.QtWidgets import QApplication
-
-    from gdsim.gui.app import wait_for_first_frame
-    from gdsim.gui.main_window import MainWindow
 
     class PlotPaints(QObject):
         count = 0
@@ -285,12 +282,7 @@ def test_the_window_paints_its_plots_once_when_it_opens(qtbot, monkeypatch, pres
                 self.count += 1
             return False
 
-    app = QApplication.instance()
-    window = MainWindow()
-    window.ask_before_discarding = False
-    qtbot.addWidget(window)
-    window.resize(1600, 1000)
-    wait_for_first_frame(app, window)
+    app, window = window_before_show(qtbot)
     paints = PlotPaints()
     app.installEventFilter(paints)
     try:
@@ -315,10 +307,7 @@ def test_the_window_opens_at_its_final_layout_with_each_legend_placed_once(qtbot
     presentation mode's font (the hidden window's layouts had measured the old one), the
     surface beside its colour bar at its final width; so each legend is placed once, at the
     show (placements queued while hidden, or for sizes that then changed, came after)."""
-    from PySide6.QtWidgets import QApplication
-
-    from gdsim.gui.app import settle, wait_for_first_frame
-    from gdsim.gui.main_window import MainWindow
+    from gdsim.gui.app import settle
     from gdsim.gui.plots import placement
 
     monkeypatch.setenv("GDSIM_PRESENTATION", "1" if presentation else "0")
@@ -330,12 +319,7 @@ def test_the_window_opens_at_its_final_layout_with_each_legend_placed_once(qtbot
         return place_legend(legend, *args, **kwargs)
 
     monkeypatch.setattr(placement, "place_legend", counted)
-    app = QApplication.instance()
-    window = MainWindow()
-    window.ask_before_discarding = False
-    qtbot.addWidget(window)
-    window.resize(1600, 1000)
-    wait_for_first_frame(app, window)
+    app, window = window_before_show(qtbot)
     views = (window.surface_view, window.loss_view, window.fit_view)
     placed.clear()
     window.show()

@@ -7,8 +7,9 @@ import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication
 
-from gdsim.gui.app import picture, settle, wait_for_first_frame
+from gdsim.gui.app import picture, settle
 from gdsim.gui.main_window import MainWindow
+from helpers import window_before_show
 
 
 class _PlotPaints(QObject):
@@ -21,12 +22,7 @@ class _PlotPaints(QObject):
 
 
 def test_the_picture_is_the_painted_window_and_paints_nothing_again(qtbot):
-    app = QApplication.instance()
-    window = MainWindow()
-    window.ask_before_discarding = False
-    qtbot.addWidget(window)
-    window.resize(1280, 690)
-    wait_for_first_frame(app, window)
+    app, window = window_before_show(qtbot, 1280, 690)
     window.show()
     settle(app)
     paints = _PlotPaints()
