@@ -173,10 +173,10 @@ class StatusDistance(QLabel):
                         "function's nearest minimum), in the units trained on")
         self.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Preferred)
         self._template = "‖θ − θ*‖ = -8.888e-888"
-        self._fit_width()
+        self._fit_size()
         self.setVisible(False)
 
-    def _fit_width(self) -> None:
+    def _fit_size(self) -> None:
         # Fixed, width and height: a new value repaints the label and lays nothing out (a
         # QLabel asks its parent's layout again at every new text unless its size is fixed).
         self.setFixedSize(self.fontMetrics().horizontalAdvance(self._template) + 8, self._line_height())
@@ -187,7 +187,7 @@ class StatusDistance(QLabel):
 
     def changeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         if event.type() == event.Type.FontChange:
-            self._fit_width()
+            self._fit_size()
         super().changeEvent(event)
 
     def distance(self, params: np.ndarray) -> float | None:
