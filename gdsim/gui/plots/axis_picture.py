@@ -40,16 +40,12 @@ def paint(axis: pg.AxisItem, p: QPainter, *_args) -> None:
         picture = QPicture()
         painter = QPainter(picture)
         try:
-            if axis.style["tickFont"]:
-                painter.setFont(axis.style["tickFont"])
-            specs = axis.generateDrawSpecs(painter)
+            specs = axis.generateDrawSpecs(painter)  # (it sets the tick font on the painter)
             lines = []
             if specs is not None:
                 axis_spec, tick_specs, text_specs = specs
                 lines = [axis_spec, *tick_specs]
                 painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
-                if axis.style["tickFont"] is not None:
-                    painter.setFont(axis.style["tickFont"])
                 painter.setPen(axis.textPen())
                 painter.setClipRect(axis.boundingRect().toAlignedRect())
                 for rect, flags, text in text_specs:

@@ -15,7 +15,6 @@ plot when even that cannot show it.
 
 from __future__ import annotations
 
-import time
 
 import numpy as np
 import pyqtgraph as pg
@@ -349,13 +348,8 @@ class FitView(pg.PlotWidget):
         than a legend above it; above the data when a cloud (``spiral3``) fills every
         corner. Chosen again at most every LEGEND_EVERY_S as the model moves."""
         self._build_legend()
-        if placement.while_hidden(self):
+        if not placement.time_to_place(self, force, LEGEND_EVERY_S):
             return
-        now = time.monotonic()
-        if not force and now < self._legend_due:
-            placement.place_when_due(self, self._legend_due - now)
-            return
-        self._legend_due = now + LEGEND_EVERY_S
         style.settle_ranges(self)  # measured in the range the new data gets
         lines = []
         for item in (self.model_item, self.optimum_item, self.diagonal_item):
@@ -376,10 +370,7 @@ class FitView(pg.PlotWidget):
             # scored on the data's own range: does every corner of it hold something?
             data_range = ((box[0], box[1]), (box[2], box[3]))
             corners = placement.make_room_for_legend(self, lines, points, data_range, cheaper_above=True)
-        if placement.place_legend(self.legend, self.vb, lines, points, corners=corners) \
-                == placement.OUTSIDE and self._headroom:
-            self._headroom = 0.0  # (no room above the data as well as a legend above the plot)
-            self._apply_bounds()
+        placement.place_in_room(self, lines, points, corners)
 
     def _drawn_rows(self, mask=None) -> tuple[np.ndarray, np.ndarray]:
         """x and y of the finite rows (where ``mask``), thinned to MAX_DRAWN_ROWS."""

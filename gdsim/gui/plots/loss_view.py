@@ -18,7 +18,6 @@ where the least curve is under it (room is made above the curves otherwise).
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import numpy as np
@@ -396,13 +395,8 @@ class LossView(LossPointer, pg.PlotWidget):
     def _place_legend(self, force: bool = False) -> None:
         """The legend goes to the corner of the plot with the least curve under it
         (measured at most every LEGEND_EVERY_S during a live run)."""
-        if placement.while_hidden(self):
+        if not placement.time_to_place(self, force or self._series_key is None, LEGEND_EVERY_S):
             return
-        now = time.monotonic()
-        if not force and self._series_key is not None and now < self._legend_due:
-            placement.place_when_due(self, self._legend_due - now)
-            return
-        self._legend_due = now + LEGEND_EVERY_S
         style.settle_ranges(self)  # the range auto-ranging gives the new data (else the old one)
         # (getData gives view coordinates: log10 of the loss in log mode, where mapping it
         # again scored the legend against curves squeezed into the bottom of the plot)
@@ -416,10 +410,7 @@ class LossView(LossPointer, pg.PlotWidget):
             # scored on the curves' own range: does every corner of it hold some curve?
             data_range = (self.vb.viewRange()[0], self._bounds[2:4])
             corners = placement.make_room_for_legend(self, lines, points, data_range)
-        if placement.place_legend(self.legend, self.vb, lines, points, corners=corners) \
-                == placement.OUTSIDE and self._headroom:
-            self._headroom = 0.0  # (no room above the data as well as a legend above the plot)
-            self._apply_bounds()
+        placement.place_in_room(self, lines, points, corners)
 
     def set_main_visible(self, visible: bool) -> None:
         """Show or hide the window's own two curves (hidden while a race is drawn instead)."""

@@ -18,6 +18,7 @@ Shaded backgrounds (decision regions, the loss surface) are not scored.
 from __future__ import annotations
 
 import math
+import time
 import weakref
 
 import numpy as np
@@ -316,6 +317,14 @@ def make_room_for_legend(plot, lines, points, data_range, cheaper_above: bool = 
     return corners
 
 
+def place_in_room(plot, lines, points, corners) -> None:
+    """``place_legend`` for a view that makes room for its legend (``make_room_for_legend``):
+    a legend that goes above the data gives that room back."""
+    if place_legend(plot.legend, plot.vb, lines, points, corners=corners) == OUTSIDE and plot._headroom:
+        plot._headroom = 0.0  # (no room above the data as well as a legend above the plot)
+        plot._apply_bounds()
+
+
 def headroom_changed(new: float, old: float) -> bool:
     """Whether a view should lay its range out again for a new headroom (by 10% or more)."""
     return abs(new - old) > 0.1 * max(new, old, 1e-9)
@@ -344,6 +353,21 @@ class _PlaceWhenShown(QObject):
         if event.type() == QEvent.Type.Show and watched.legend.__dict__.get("_gdsim_place_when_shown"):
             self._place()  # (now: shown and laid out, not yet painted; unless placed meanwhile)
         return False
+
+
+def time_to_place(view, force: bool, every: float) -> bool:
+    """Whether ``view._place_legend`` places the legend now: not while the view is hidden
+    (``while_hidden``), and, unless ``force``, at most every ``every`` seconds (a call sooner
+    is answered when that time is up: ``place_when_due``). ``view._legend_due``: when the
+    next may be, 0 for at once."""
+    if while_hidden(view):
+        return False
+    now = time.monotonic()
+    if not force and now < view._legend_due:
+        place_when_due(view, view._legend_due - now)
+        return False
+    view._legend_due = now + every
+    return True
 
 
 def place_when_due(view, wait: float) -> None:

@@ -15,7 +15,6 @@ added with ``ignoreBounds=True`` so a diverging run never blows up the view.
 from __future__ import annotations
 
 import math
-import time
 from typing import Any
 
 import numpy as np
@@ -556,13 +555,8 @@ class SurfaceView(pg.PlotWidget):
         if getattr(self, "_legend_due", None) is None or not (
                 self.legend.isVisible() or self.note_label.isVisible()):
             return  # (a resize while pyqtgraph builds the widget)
-        if placement.while_hidden(self):
+        if not placement.time_to_place(self, force, LEGEND_EVERY_S):
             return
-        now = time.monotonic()
-        if not force and now < self._legend_due:
-            placement.place_when_due(self, self._legend_due - now)
-            return
-        self._legend_due = now + LEGEND_EVERY_S
         lines = []
         for item in (self.path_item, *self._ghosts, *[r["line"] for r in self._races]):
             x, y = item.getData()
