@@ -166,13 +166,13 @@ class PathDecimator:
         if total > 0:
             targets = np.linspace(0.0, total, self.max_points - half)
             by_length = np.searchsorted(arc, targets, side="left").clip(0, n - 1)
-            idx = np.union1d(by_iteration, by_length)
+            idx = _sorted_unique(np.concatenate((by_iteration, by_length)))
         else:
             idx = by_iteration
         if len(idx) > self.max_points:  # the union may overshoot a little
             idx = idx[np.linspace(0, len(idx) - 1, self.max_points).round().astype(np.int64)]
         idx[0], idx[-1] = 0, n - 1
-        return np.unique(idx)
+        return _sorted_unique(idx)
 
     def _extend(self, x: np.ndarray, y: np.ndarray, n: int) -> None:
         """Arc length for rows [self._n, n); the last known row may have moved."""
@@ -191,3 +191,12 @@ class PathDecimator:
         self._arc[start] = base
         self._arc[start + 1:n] = base + np.cumsum(step)
         self._n = n
+
+
+def _sorted_unique(a: np.ndarray) -> np.ndarray:
+    """``np.unique(a)`` for a small integer array. (np.unique imports numpy.ma the first
+    time, 9 ms, and a live run's path paid it in the middle of a frame.)"""
+    a = np.sort(a)
+    if len(a) < 2:
+        return a
+    return a[np.concatenate(([True], a[1:] != a[:-1]))]

@@ -111,3 +111,19 @@ def test_path_spreads_samples_along_the_length():
     y = np.zeros_like(x)
     idx = PathDecimator(max_points=100).indices(x, y)
     assert 1 in idx  # the single long step is not thinned away
+
+
+def test_thinning_a_path_imports_nothing_more():
+    """np.unique imports numpy.ma the first time (9 ms): a live run paid it mid-frame."""
+    import subprocess
+    import sys
+
+    code = ("import sys, numpy as np\n"
+            "from gdsim.core.decimate import PathDecimator\n"
+            "x = np.cumsum(np.ones(5000)); before = set(sys.modules)\n"
+            "idx = PathDecimator(640).indices(x, np.sin(x))\n"
+            "assert len(idx) <= 640 and idx[0] == 0 and idx[-1] == 4999\n"
+            "print(sorted(set(sys.modules) - before))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
