@@ -14,7 +14,7 @@ from PySide6.QtCore import QTimer
 
 from ..core.fit_model import run_picture
 from ..core.surface_tracker import PlaneJob, SurfaceTracker
-from .plots import style
+from .plots import placement, style
 from .run_control import RUN_SHORTCUTS
 from .status_line import accuracy_text
 from .surface_refiner import SurfaceRefiner
@@ -211,7 +211,9 @@ class FrameDrawing:
                 self._paint_fence.arm()  # the worker steps on once the plots are painted
                 return
             self._stages = self._frame_stages(frame)
-        if next(self._stages, None) is None:  # done (or the run was replaced)
+        with placement.in_a_frame_stage():
+            drawn = next(self._stages, None)
+        if drawn is None:  # done (or the run was replaced)
             self._stages = None
         self._stage_timer.start()  # the next stage, or the next frame, or arming the fence
 

@@ -248,3 +248,27 @@ def test_a_legend_above_the_data_does_not_flip_back_into_the_room_its_band_made(
         qtbot.wait(10)
     assert placed == []
     w.shutdown()
+
+
+def test_a_placement_due_in_a_frames_stage_is_made_in_a_turn_of_its_own(qtbot, monkeypatch):
+    """Scoring the corners takes 5-11 ms: made within a live frame's stage, it added to the
+    stage and the paint after it, the event loop's longest waits (bench row 7a)."""
+    from gdsim.gui.plots.fit_view import FitView
+
+    view = FitView()
+    qtbot.addWidget(view)
+    view.resize(640, 480)
+    view.show()
+    qtbot.waitExposed(view)
+    x, y = np.array([0.0, 1.0, 0.0, -1.0]), np.array([1.0, 0.0, -1.0, 0.0])
+    made = []
+    monkeypatch.setattr(placement, "place_legend",
+                        lambda *a, _place=placement.place_legend, **k: made.append(1) or _place(*a, **k))
+    view._legend_due = 0.0  # due
+    with placement.in_a_frame_stage():
+        view.show_decision_boundary(x, y, np.array([0.0, 1.0, 1.0, 0.0]), ([-1, 1], [0, 0]), "x1", "x2")
+    assert made == []  # not in the stage
+    qtbot.waitUntil(lambda: made == [1], timeout=2000)  # but right after it
+    view._legend_due = 0.0
+    view.show_decision_boundary(x, y, np.array([0.0, 1.0, 1.0, 0.0]), ([-1, 1], [0, 0.5]), "x1", "x2")
+    assert made == [1, 1]  # outside a frame's stage: at once, as before
