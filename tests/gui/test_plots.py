@@ -823,3 +823,63 @@ def test_when_curves_fill_every_corner_the_loss_legend_gets_room_above_them(qtbo
         x, y = _xy(item)
         curve = placement._to_pixels(view.vb, np.column_stack((x, y)))
         assert placement._line_length_in(curve, box) == 0.0
+
+
+def _crawl(n=640, length_px=290.0, view=None):
+    """A path creeping ``length_px`` pixels in ``n`` steps (a long run's, as drawn)."""
+    sx, sy = view.vb.viewPixelSize()
+    t = np.linspace(0.0, 1.0, n)
+    return np.column_stack((-1.0 + length_px * sx * t, 0.5 + 20 * sy * np.sin(6 * t)))
+
+
+def test_a_creeping_path_is_stroked_about_once_a_pixel(qtbot):
+    """A long run's drawn path moved a fraction of a pixel a step (all but 1 of 640 on
+    insurance), and Qt stroked every step twice (line and outline) at every frame."""
+    from gdsim.gui.plots.surface_view import thin_to_pixels
+
+    view = _show(qtbot, SurfaceView())
+    Z, xs, ys = _bowl_surface()
+    view.set_surface(Z, xs, ys, "w", "b", "")
+    path = _crawl(view=view)
+    view.set_path(path)
+    x, y = _xy(view.path_item)
+    sx, sy = view.vb.viewPixelSize()
+    length_px = np.hypot(*(np.diff(path, axis=0) / (sx, sy)).T).sum()
+    assert len(x) <= length_px + 2 < 0.55 * len(path)  # a point a pixel, and the ends
+    assert (x[0], y[0]) == tuple(path[0]) and (x[-1], y[-1]) == tuple(path[-1])
+    # every step left out lies within a pixel of the line drawn
+    kept = np.column_stack((x / sx, y / sy))
+    for p in path[::7] / (sx, sy):
+        a, b = kept[:-1], kept[1:]
+        d = b - a
+        t = np.clip(np.einsum("ij,ij->i", p - a, d) / np.maximum(np.einsum("ij,ij->i", d, d), 1e-12), 0, 1)
+        assert np.hypot(*(a + t[:, None] * d - p).T).min() < 1.0
+    # breaks (NaN rows) and the ends of every piece are kept
+    broken = np.array([[0, 0], [0.1, 0], [0.2, 0], [np.nan, np.nan], [5, 5], [5.1, 5], [9, 9]], float)
+    np.testing.assert_array_equal(thin_to_pixels(broken, (1.0, 1.0)),
+                                  [[0, 0], [0.2, 0], [np.nan, np.nan], [5, 5], [9, 9]])
+
+
+def test_a_path_is_thinned_again_to_a_larger_plot(qtbot):
+    view = _show(qtbot, SurfaceView())
+    Z, xs, ys = _bowl_surface()
+    view.set_surface(Z, xs, ys, "w", "b", "")
+    view.set_path(_crawl(view=view))
+    small = len(_xy(view.path_item)[0])
+    view.resize(view.width() * 2, view.height() * 2)
+    qtbot.waitUntil(lambda: len(_xy(view.path_item)[0]) > 1.5 * small, timeout=2000)
+
+
+def test_a_live_paths_frames_leave_the_start_marker_alone(qtbot, monkeypatch):
+    """It is drawn from a cached picture while the path moves on; handing it to Qt again
+    at every frame threw the picture away."""
+    view = _show(qtbot, SurfaceView())
+    Z, xs, ys = _bowl_surface()
+    view.set_surface(Z, xs, ys, "w", "b", "")
+    path = _crawl(view=view)
+    calls = []
+    monkeypatch.setattr(view.start_item, "setData", lambda *a, **k: calls.append(k))
+    for n in (5, 50, 300, 640):
+        view.set_path(path[:n], series_key=1)
+    assert len(calls) == 1
+    np.testing.assert_array_equal(calls[0]["pos"], path[:1])

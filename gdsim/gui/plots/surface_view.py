@@ -46,6 +46,30 @@ def downsample_path_indices(points: np.ndarray, max_points: int = MAX_PATH_POINT
     return PathDecimator(max_points).indices(points[:, 0], points[:, 1], box)
 
 
+def thin_to_pixels(points: np.ndarray, pixel) -> np.ndarray:
+    """The rows of ``points`` (k, 2; NaN rows break the line) worth stroking at ``pixel``
+    (the data units of one pixel in x and y): the first row past each pixel of the line's
+    length, and the ends of every piece. A long run's path creeps in steps of a fraction
+    of a pixel (all but 1 of its 640 drawn points on ``insurance``), and every segment
+    costs Qt a stroke of the line and one of its outline; a row left out is less than a
+    pixel off the line drawn."""
+    sx, sy = (float(v) for v in pixel)
+    if len(points) < 3 or not (0 < sx < np.inf and 0 < sy < np.inf):
+        return points
+    d = np.diff(points, axis=0)
+    with np.errstate(over="ignore", invalid="ignore"):
+        step = np.hypot(d[:, 0] / sx, d[:, 1] / sy)
+    step[~np.isfinite(step)] = 1.0  # at a break: a pixel on
+    cell = np.floor(np.concatenate(([0.0], np.cumsum(step))))
+    keep = np.ones(len(points), dtype=bool)
+    keep[1:] = cell[1:] != cell[:-1]
+    broken = ~np.isfinite(points).all(axis=1)
+    keep[:-1] |= broken[1:]  # a piece's last row
+    keep |= broken
+    keep[-1] = True
+    return points[keep]
+
+
 def _median(a: np.ndarray) -> float:
     """np.median of a non-empty 1-D array (np.median itself imports numpy.ma, 8 ms at start-up)."""
     k = len(a) // 2
@@ -226,10 +250,14 @@ class SurfaceView(pg.PlotWidget):
         self.dots_item = pg.ScatterPlotItem(
             size=5, pen=pg.mkPen(0, 0, 0, 200, width=1), brush=pg.mkBrush(style.PATH_COLOR))
         self.dots_item.setZValue(11)
+        # the dots and the start marker stand still while a long run's path moves on: Qt
+        # draws them from a picture of them (as the contours) until they change
+        self.dots_item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.plot_item.addItem(self.dots_item, ignoreBounds=True)
         self.start_item = pg.ScatterPlotItem(
             size=14, symbol="s", pen=pg.mkPen("k", width=2), brush=pg.mkBrush(style.START_COLOR))
         self.start_item.setZValue(12)
+        self.start_item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.plot_item.addItem(self.start_item, ignoreBounds=True)
         self.current_item = pg.ScatterPlotItem(
             size=21, symbol="o", pen=pg.mkPen("w", width=2.5),
@@ -264,8 +292,10 @@ class SurfaceView(pg.PlotWidget):
 
         self.scene().sigMouseClicked.connect(self._on_scene_clicked)
         self._path_points = np.empty((0, 2))
+        self._path_drawn = np.empty((0, 2))  # its rows to draw, clipped (before thin_to_pixels)
         self._path_key: object = None
         self._dots = np.empty((0, 2))  # the dots drawn
+        self._start = np.empty((0, 2))  # the start marker drawn
         self._path_decimator = PathDecimator(MAX_PATH_POINTS)
         self._pending_contours = None  # (t, xs, ys, levels) until draw_contours()
         self._contour_levels = np.empty(0)
@@ -440,18 +470,19 @@ class SurfaceView(pg.PlotWidget):
             self._path_decimator.reset()
         self._path_key = series_key
         live = self._path_decimator if series_key is not None else None
-        p, q, drawn = self._prepare_path(points, decimator=live)
+        p, q, self._path_drawn = self._prepare_path(points, decimator=live)
         self._path_points = p
         if len(p) == 0:
             self.path_item.setData([], [])
             self.dots_item.setData([], [])
             self._dots = np.empty((0, 2))
             self.start_item.setData([], [])
+            self._start = np.empty((0, 2))
             self.current_item.setData([], [])
             self.offview_label.hide()
             self._place_legend()
             return
-        self.path_item.setData(drawn[:, 0], drawn[:, 1], connect="finite")
+        self._stroke_path()
         # Small dots on the first iterates inside the plotted region: there the
         # single steps are visible; later the path is a line.  Unchanged dots
         # (a long live run) are not handed to Qt again.
@@ -467,7 +498,10 @@ class SurfaceView(pg.PlotWidget):
         def _inbox(pt):
             return box[0] <= pt[0] <= box[1] and box[2] <= pt[1] <= box[3]
 
-        self.start_item.setData(pos=p[:1] if _inbox(p[0]) else np.empty((0, 2)))
+        start = p[:1] if _inbox(p[0]) else np.empty((0, 2))
+        if not np.array_equal(start, self._start):  # (a run's start: the same every frame)
+            self._start = start.copy()
+            self.start_item.setData(pos=start)
         self.current_item.setData(pos=p[-1:] if _inbox(p[-1]) else np.empty((0, 2)))
         if not self._in_extent(p[-1]):
             text = (f"current point ({style.format_value(p[-1, 0])}, "
@@ -509,7 +543,14 @@ class SurfaceView(pg.PlotWidget):
         self._legend_due = 0.0
         self._place_legend(force=True)
 
+    def _stroke_path(self) -> None:
+        """Hand the path's line to Qt, thinned to the data area's pixels (``thin_to_pixels``)."""
+        drawn = thin_to_pixels(self._path_drawn, self.vb.viewPixelSize())
+        self.path_item.setData(drawn[:, 0], drawn[:, 1], connect="finite")
+
     def _on_data_area_resized(self) -> None:
+        if len(self._path_drawn):  # thinned to the old size's pixels
+            self._stroke_path()
         if self.note_label.isVisible():
             self._place_legend(force=True)
 
