@@ -149,6 +149,10 @@ def _plot_item(plot) -> pg.PlotItem:
 def apply_plot_style(widget: pg.PlotWidget) -> None:
     """White background, black axes, readable tick fonts (per widget)."""
     widget.setBackground(BACKGROUND)
+    # The view paints its whole background itself (an opaque brush): Qt need not fill the
+    # exposed area with the palette first, at every frame of a run (0.45 ms of the three).
+    widget.viewport().setAttribute(QtCore.Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
+    widget.viewport().setAutoFillBackground(False)
     item = _plot_item(widget)
     for name in ("left", "bottom", "right", "top"):
         axis = item.getAxis(name)
