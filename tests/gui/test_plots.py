@@ -835,7 +835,7 @@ def _crawl(n=640, length_px=290.0, view=None):
 def test_a_creeping_path_is_stroked_about_once_a_pixel(qtbot):
     """A long run's drawn path moved a fraction of a pixel a step (all but 1 of 640 on
     insurance), and Qt stroked every step twice (line and outline) at every frame."""
-    from gdsim.gui.plots.surface_view import thin_to_pixels
+    from gdsim.gui.plots.style import thin_to_pixels
 
     view = _show(qtbot, SurfaceView())
     Z, xs, ys = _bowl_surface()
@@ -883,3 +883,34 @@ def test_a_live_paths_frames_leave_the_start_marker_alone(qtbot, monkeypatch):
         view.set_path(path[:n], series_key=1)
     assert len(calls) == 1
     np.testing.assert_array_equal(calls[0]["pos"], path[:1])
+
+
+def test_a_zoom_strokes_the_path_again_at_its_new_pixels(qtbot):
+    """Thinned to a pixel at one zoom, the path would show its corners at ten times it."""
+    view = _show(qtbot, SurfaceView())
+    Z, xs, ys = _bowl_surface()
+    view.set_surface(Z, xs, ys, "w", "b", "")
+    path = _crawl(view=view)
+    view.set_path(path)
+    before = len(_xy(view.path_item)[0])
+    (x0, x1), (y0, y1) = view.vb.viewRange()
+    view.vb.setRange(xRange=(path[:, 0].min(), path[:, 0].min() + (x1 - x0) / 10),
+                     yRange=(path[:, 1].min(), path[:, 1].min() + (y1 - y0) / 10), padding=0)
+    assert len(_xy(view.path_item)[0]) > 1.5 * before
+
+
+def test_a_long_loss_curve_is_stroked_about_once_a_pixel_at_any_zoom(qtbot):
+    """A long run's loss fills the left of an x axis that runs to the run's end: hundreds of
+    sub-pixel segments, each stroked by Qt at every frame."""
+    view = _show(qtbot, LossView())
+    n = 200_000
+    it = np.arange(n, dtype=float)
+    full = 0.3 + 0.4 * np.exp(-it / 3000)
+    view.set_series(it, full, it, full, series_key=1)
+    view.show_x_until(20 * n)  # (a run of 4,000,000 iterations, a twentieth done)
+    style.settle_ranges(view)
+    x, _ = _xy(view.full_item)
+    reduced = len(view._main_drawn[2])
+    assert len(x) < 0.6 * reduced and x[0] == 0 and x[-1] == n - 1
+    view.vb.setXRange(0, n, padding=0)  # zoomed in twentyfold: its points are pixels apart again
+    assert len(_xy(view.full_item)[0]) > 2 * len(x)

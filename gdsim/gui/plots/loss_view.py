@@ -148,6 +148,8 @@ class LossView(LossPointer, pg.PlotWidget):
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.scene().sigMouseClicked.connect(self._on_scene_clicked)
         self.vb.sigXRangeChanged.connect(self._on_x_range_changed)
+        self.vb.sigRangeChanged.connect(self._on_pixels_changed)
+        self.vb.sigResized.connect(self._on_pixels_changed)
 
     @staticmethod
     def _make_fast(item: pg.PlotDataItem) -> None:
@@ -346,9 +348,8 @@ class LossView(LossPointer, pg.PlotWidget):
             vfx, vfy = self._visible(fx, fy)
             self._set_marked(self.batch_item, len(vbx))
             self._set_marked(self.full_item, len(vfx))
-            self.batch_item.setData(vbx, vby)
-            self.full_item.setData(vfx, vfy)
             self._main_drawn = (vbx, vby, vfx, vfy)
+            self._stroke_curves()
         vbx, vby, vfx, vfy = self._main_drawn
         drawn_x, drawn_y = [vbx, vfx], [vby, vfy]
         for extra in self._extras:
@@ -366,6 +367,20 @@ class LossView(LossPointer, pg.PlotWidget):
             if self._last_hover_scene_pos is not None and self.hover_label.isVisible():
                 self._update_hover(self._last_hover_scene_pos)
         self._place_legend()
+
+    def _stroke_curves(self) -> None:
+        """Hand the two curves to Qt, thinned to the data area's pixels (``style.pixel_steps``;
+        a marked point is drawn however close); again when the pixels change."""
+        vbx, vby, vfx, vfy = self._main_drawn
+        for item, x, y in ((self.batch_item, vbx, vby), (self.full_item, vfx, vfy)):
+            if len(x) > MAX_MARKED_POINTS:
+                keep = style.pixel_steps(np.column_stack((x, self._ydisp(y))), self.vb.viewPixelSize())
+                x, y = x[keep], y[keep]
+            item.setData(x, y)
+
+    def _on_pixels_changed(self) -> None:
+        if len(self._main_drawn[0]) or len(self._main_drawn[2]):
+            self._stroke_curves()
 
     # ------------------------------------------------------------------ legend
 

@@ -321,6 +321,35 @@ def text_item(text: str = "", color=FOREGROUND, anchor=(0, 1), fill=(255, 255, 2
 # --------------------------------------------------------------------------- drawing helpers
 
 
+def pixel_steps(points: np.ndarray, pixel) -> np.ndarray:
+    """Which rows of ``points`` (k, 2, view coordinates; NaN rows break the line) are worth
+    stroking at ``pixel`` (the view units of one pixel in x and y): the first row past each
+    pixel of the line's length, and the ends of every piece. A long run's path creeps in
+    steps of a fraction of a pixel (all but 1 of its 640 drawn points on ``insurance``),
+    and every segment costs Qt a stroke (two with an outline); a row left out is less
+    than a pixel off the line drawn. Draw again when the pixels change (a resize, a zoom)."""
+    keep = np.ones(len(points), dtype=bool)
+    sx, sy = (float(v) for v in pixel)
+    if len(points) < 3 or not (0 < sx < np.inf and 0 < sy < np.inf):
+        return keep
+    d = np.diff(points, axis=0)
+    with np.errstate(over="ignore", invalid="ignore"):
+        step = np.hypot(d[:, 0] / sx, d[:, 1] / sy)
+    step[~np.isfinite(step)] = 1.0  # at a break: a pixel on
+    cell = np.floor(np.concatenate(([0.0], np.cumsum(step))))
+    keep[1:] = cell[1:] != cell[:-1]
+    broken = ~np.isfinite(points).all(axis=1)
+    keep[:-1] |= broken[1:]  # a piece's last row
+    keep |= broken
+    keep[-1] = True
+    return keep
+
+
+def thin_to_pixels(points: np.ndarray, pixel) -> np.ndarray:
+    """The rows of ``points`` that ``pixel_steps`` keeps."""
+    return points[pixel_steps(points, pixel)]
+
+
 def finite_xy(x, y) -> tuple[np.ndarray, np.ndarray]:
     """Float copies of ``x`` and ``y`` with every pair containing NaN/inf removed."""
     x = np.asarray(x, dtype=float).ravel()

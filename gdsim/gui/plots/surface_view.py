@@ -46,30 +46,6 @@ def downsample_path_indices(points: np.ndarray, max_points: int = MAX_PATH_POINT
     return PathDecimator(max_points).indices(points[:, 0], points[:, 1], box)
 
 
-def thin_to_pixels(points: np.ndarray, pixel) -> np.ndarray:
-    """The rows of ``points`` (k, 2; NaN rows break the line) worth stroking at ``pixel``
-    (the data units of one pixel in x and y): the first row past each pixel of the line's
-    length, and the ends of every piece. A long run's path creeps in steps of a fraction
-    of a pixel (all but 1 of its 640 drawn points on ``insurance``), and every segment
-    costs Qt a stroke of the line and one of its outline; a row left out is less than a
-    pixel off the line drawn."""
-    sx, sy = (float(v) for v in pixel)
-    if len(points) < 3 or not (0 < sx < np.inf and 0 < sy < np.inf):
-        return points
-    d = np.diff(points, axis=0)
-    with np.errstate(over="ignore", invalid="ignore"):
-        step = np.hypot(d[:, 0] / sx, d[:, 1] / sy)
-    step[~np.isfinite(step)] = 1.0  # at a break: a pixel on
-    cell = np.floor(np.concatenate(([0.0], np.cumsum(step))))
-    keep = np.ones(len(points), dtype=bool)
-    keep[1:] = cell[1:] != cell[:-1]
-    broken = ~np.isfinite(points).all(axis=1)
-    keep[:-1] |= broken[1:]  # a piece's last row
-    keep |= broken
-    keep[-1] = True
-    return points[keep]
-
-
 def _median(a: np.ndarray) -> float:
     """np.median of a non-empty 1-D array (np.median itself imports numpy.ma, 8 ms at start-up)."""
     k = len(a) // 2
@@ -283,6 +259,7 @@ class SurfaceView(pg.PlotWidget):
         self.note_label.setParentItem(self.vb)
         self._note_fit = None
         self.vb.sigResized.connect(self._on_data_area_resized)  # (the colour bar's width moves it too)
+        self.vb.sigRangeChanged.connect(self._on_range_changed)
         self._legend_due = 0.0
 
         self.legend = style.make_legend(self, offset=(-10, 10))
@@ -292,7 +269,7 @@ class SurfaceView(pg.PlotWidget):
 
         self.scene().sigMouseClicked.connect(self._on_scene_clicked)
         self._path_points = np.empty((0, 2))
-        self._path_drawn = np.empty((0, 2))  # its rows to draw, clipped (before thin_to_pixels)
+        self._path_drawn = np.empty((0, 2))  # its rows to draw, clipped (before style.thin_to_pixels)
         self._path_key: object = None
         self._dots = np.empty((0, 2))  # the dots drawn
         self._start = np.empty((0, 2))  # the start marker drawn
@@ -544,9 +521,13 @@ class SurfaceView(pg.PlotWidget):
         self._place_legend(force=True)
 
     def _stroke_path(self) -> None:
-        """Hand the path's line to Qt, thinned to the data area's pixels (``thin_to_pixels``)."""
-        drawn = thin_to_pixels(self._path_drawn, self.vb.viewPixelSize())
+        """Hand the path's line to Qt, thinned to the data area's pixels (``style.thin_to_pixels``)."""
+        drawn = style.thin_to_pixels(self._path_drawn, self.vb.viewPixelSize())
         self.path_item.setData(drawn[:, 0], drawn[:, 1], connect="finite")
+
+    def _on_range_changed(self) -> None:
+        if len(self._path_drawn):  # thinned to the old range's pixels (a zoom, say)
+            self._stroke_path()
 
     def _on_data_area_resized(self) -> None:
         if len(self._path_drawn):  # thinned to the old size's pixels
