@@ -349,3 +349,18 @@ def test_a_frame_of_the_window_run_draws_the_loss_plot_once(qtbot, monkeypatch):
     qtbot.waitUntil(lambda: bool(drawn), timeout=5000)
     assert len(renders) == 1  # set_series, and nothing else
     window.shutdown()
+
+
+def test_a_live_frame_leaves_empty_items_alone(qtbot, monkeypatch):
+    """A full-batch run has no epoch lines, notes or mini-batch rings: handing the empty
+    items their empty data at every frame made Qt process and repaint them for nothing."""
+    loss, fit = _show(qtbot, LossView()), _show(qtbot, FitView())
+    fit.show_line_fit([0.0, 1.0, 2.0], [1.0, 2.0, 2.5], [0.0, 2.0], [1.0, 3.0], "x", "y")
+    it, batch, full = _loss(1000)
+    calls = []
+    for item in (loss.epoch_item, loss.annotation_dots, fit.highlight_item):
+        monkeypatch.setattr(item, "setData", lambda *a, _item=item, **k: calls.append(_item))
+    for n in (100, 200, 300):
+        loss.set_series(it[:n], batch[:n], it[:n], full[:n], series_key=1)
+        fit.highlight_rows([])
+    assert calls == []

@@ -517,7 +517,8 @@ class FitView(pg.PlotWidget):
             else:
                 self.highlight_item.setSize(19)
                 self.highlight_item.setPen(pg.mkPen(style.HIGHLIGHT_COLOR, width=2.5))
-        self.highlight_item.setData(pos=pts)
+        if len(pts) or not style.is_empty(self.highlight_item):
+            self.highlight_item.setData(pos=pts)
 
     def highlighted_points(self) -> np.ndarray:
         x, y = self.highlight_item.getData()

@@ -123,7 +123,8 @@ class LossPointer:
     def _draw_annotations(self) -> None:
         xs, ys = [], []
         if not self._annotations:
-            self.annotation_dots.setData(xs, ys)
+            if not style.is_empty(self.annotation_dots):
+                self.annotation_dots.setData(xs, ys)
             return
         xall = self._full_display()[0]
         xmid = (float(xall.min()) + 0.6 * float(xall.max() - xall.min())) if len(xall) else 0.0

@@ -475,7 +475,8 @@ class LossView(LossPointer, pg.PlotWidget):
         self._epoch_ys = ys
         b = self._epochs
         if len(b) == 0 or len(ys) == 0:
-            self.epoch_item.setData([], [])
+            if not style.is_empty(self.epoch_item):
+                self.epoch_item.setData([], [])
             return
         x = self._xdisp(b)
         step = _nice_step(max(len(b) / MAX_EPOCH_LINES, self._epochs_per_spacing(x)))
@@ -484,7 +485,8 @@ class LossView(LossPointer, pg.PlotWidget):
             number = np.rint(b / max(self._epoch_length(b), 1e-300)).astype(np.int64)
             x = x[number % step == 0]
         if len(x) == 0:
-            self.epoch_item.setData([], [])
+            if not style.is_empty(self.epoch_item):
+                self.epoch_item.setData([], [])
             return
         lo, hi = float(ys.min()), float(ys.max())
         if self._y_log:

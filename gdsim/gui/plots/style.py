@@ -350,6 +350,14 @@ def thin_to_pixels(points: np.ndarray, pixel) -> np.ndarray:
     return points[pixel_steps(points, pixel)]
 
 
+def is_empty(item) -> bool:
+    """Whether a PlotDataItem or ScatterPlotItem holds no data. Handing an empty one its
+    empty data again, at every frame of a run, makes Qt process and repaint it for nothing."""
+    if isinstance(item, pg.ScatterPlotItem):
+        return len(item.data) == 0
+    return item.xData is None or len(item.xData) == 0
+
+
 def finite_xy(x, y) -> tuple[np.ndarray, np.ndarray]:
     """Float copies of ``x`` and ``y`` with every pair containing NaN/inf removed."""
     x = np.asarray(x, dtype=float).ravel()
