@@ -300,7 +300,7 @@ class FrameDrawing:
         value, maximum = progress_units(snap.iteration, snap.total_iterations)
         self.progress.setMaximum(maximum)
         self.progress.setValue(value)
-        self.progress.setFormat(f"{snap.iteration} / {snap.total_iterations}")
+        self.progress.show_count(snap.iteration, snap.total_iterations)
         text = status_text(snap, self._run.parameter_names, self._source,
                            accuracy_text(self._run, snap.params, self.worker.is_running))
         color = "#1b1b1b"

@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDockWidget, QHBoxLayout, QLabel, QMainWindow, QMessageBox,
-    QProgressBar, QScrollArea, QSizePolicy, QSplitter, QVBoxLayout, QWidget,
+    QScrollArea, QSizePolicy, QSplitter, QVBoxLayout, QWidget,
 )
 
 from ..core.dataset import Dataset
@@ -28,7 +28,7 @@ from .frames import DRAW_IN_TURNS_ROWS, FrameDrawing
 from .plots import FitView, LossView, SurfaceView
 from .problem_menu import ProblemMenu
 from .run_control import RunControl
-from .status_line import StatusLine, StatusSlot
+from .status_line import RunProgress, StatusLine, StatusSlot
 
 APP_TITLE = "gdsim — gradient descent simulator"
 SURFACE_PLANES = (("two parameters", "params"), ("PCA of the path", "pca"),
@@ -166,10 +166,7 @@ class MainWindow(RunControl, FrameDrawing, ProblemMenu, QMainWindow):
         dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable)
         self.addDockWidget(Qt.RightDockWidgetArea, dock)
 
-        self.progress = QProgressBar(objectName="progressBar")
-        self.progress.setMaximumWidth(260)
-        self.progress.setMinimumWidth(self.progress.fontMetrics().horizontalAdvance("0000000000 / 0000000000") + 24)
-        self.progress.setTextVisible(True)
+        self.progress = RunProgress(objectName="progressBar")
         self.status_label = StatusLine(objectName="statusLabel")
         self.status_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.status_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)  # never widens the window

@@ -9,6 +9,9 @@ Its text can be selected while the run stands still (``set_moving``).
 ``StatusSlot`` holds it in the status bar, so that a new text, 35 times a second
 while a run moves, repaints the line and lays out nothing.
 
+``RunProgress`` is the bar beside it: "iteration / total", wide enough for
+that at any font (presentation mode's too).
+
 ``accuracy_text`` is the part of the line that says how many rows a
 classifier gets right.
 """
@@ -17,7 +20,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QPainter
-from PySide6.QtWidgets import QLabel, QStyle, QStyleOption, QWidget
+from PySide6.QtWidgets import QLabel, QProgressBar, QStyle, QStyleOption, QWidget
 
 
 #: past this many rows the accuracy is measured only while the run stands still (a forward
@@ -105,3 +108,40 @@ class StatusSlot(QWidget):
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         self.line.setGeometry(self.rect())
+
+
+class RunProgress(QProgressBar):
+    """The run's progress, its text "iteration / total" ("12 / 300") on the bar.
+
+    It asks for the width that text takes when the iteration reaches the total, at its
+    current font: sized once at the window's first font, a million-iteration run's
+    "1000000 / 1000000" broke into two cut lines in presentation mode. The request
+    changes only with the total's number of digits, not at every frame.
+    """
+
+    PADDING_PX = 24
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._digits = 3
+        self.setTextVisible(True)
+
+    def show_count(self, iteration: int, total: int) -> None:
+        """Say "iteration / total" on the bar (its value and maximum are set apart)."""
+        digits = max(3, len(str(total)))
+        if digits != self._digits:
+            self._digits = digits
+            self.updateGeometry()
+        self.setFormat(f"{iteration} / {total}")
+
+    def _text_width(self) -> int:
+        widest = "0" * self._digits
+        return self.fontMetrics().horizontalAdvance(f"{widest} / {widest}") + self.PADDING_PX
+
+    # (QProgressBar's own minimumSizeHint asks sizeHint: neither calls the other's base here)
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt name)
+        return QSize(self._text_width(), super().sizeHint().height())
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt name)
+        base = super().sizeHint()
+        return QSize(max(base.width(), self._text_width()), base.height())

@@ -187,3 +187,22 @@ def test_translucent_hairlines_stay_hairlines(qtbot):
     assert w.surface_view.path_item.opts["pen"].widthF() >= 3.0  # the data still grows
     w.presentation.set_presentation(False)
     w.shutdown()
+
+
+@pytest.mark.parametrize("on", [False, True])
+def test_the_progress_bar_holds_a_long_runs_count_at_its_font(qtbot, on):
+    """Sized once at the window's first font, it broke a million-iteration run's
+    "1000000 / 1000000" into two cut lines in presentation mode."""
+    w = _window(qtbot)
+    w.presentation.set_presentation(on)
+    w.controls.epochsSpin.setValue(1_000_000)  # insurance in one batch: 1,000,000 iterations
+    w.step()
+    qtbot.waitUntil(lambda: w._last_frame is not None and w._last_frame.snapshot.iteration == 1, timeout=5000)
+    settle(QApplication.instance())
+    bar = w.progress
+    assert bar.text() == "1 / 1000000"
+    widest = bar.fontMetrics().horizontalAdvance("1000000 / 1000000")
+    assert widest + 12 <= bar.contentsRect().width(), (widest, bar.width())
+    assert w.minimumSizeHint().width() <= 1280
+    w.presentation.set_presentation(False)
+    w.shutdown()
