@@ -130,7 +130,8 @@ class PathDecimator:
     long slow tail is thinned; the first and last rows are always kept.  Step
     lengths are measured after clipping to ``box`` (so one wild step cannot
     take the whole budget) and accumulate as rows arrive; a new box starts the
-    sum over.  Rows must be finite.
+    sum over, unless it and the old one both hold every row measured (nothing was
+    clipped: the steps measure the same).  Rows must be finite.
     """
 
     def __init__(self, max_points: int = PATH_POINTS) -> None:
@@ -144,6 +145,7 @@ class PathDecimator:
         self._n = 0
         self._box: tuple[float, float, float, float] | None = None
         self._first: tuple[float, float] | None = None  # the path's first row
+        self._seen = (np.inf, -np.inf, np.inf, -np.inf)  # x0, x1, y0, y1 of the rows measured
 
     def indices(self, x: np.ndarray, y: np.ndarray,
                 box: tuple[float, float, float, float] | None = None) -> np.ndarray:
@@ -154,10 +156,11 @@ class PathDecimator:
         if n <= self.max_points:
             self.reset()
             return np.arange(n)
-        if box != self._box or n < self._n or (self._n and (x[0], y[0]) != self._first):
+        if n < self._n or (self._n and (x[0], y[0]) != self._first) or (
+                box != self._box and not self._within(box)):
             self.reset()
-            self._box = box
             self._first = (x[0], y[0])
+        self._box = box
         self._extend(x, y, n)
         half = self.max_points // 2
         by_iteration = np.linspace(0, n - 1, half).round().astype(np.int64)
@@ -174,9 +177,23 @@ class PathDecimator:
         idx[0], idx[-1] = 0, n - 1
         return _sorted_unique(idx)
 
+    def _within(self, box) -> bool:
+        """Whether every row measured so far lies inside the old box and ``box``: clipped by
+        neither, its steps measure the same in both, and a new box (the surface grown to follow
+        the path) need not measure the whole path again (O(rows) at every regrid)."""
+        if self._box is None:
+            return False
+        sx0, sx1, sy0, sy1 = self._seen
+        return all(b[0] <= sx0 and sx1 <= b[1] and b[2] <= sy0 and sy1 <= b[3] for b in (self._box, box))
+
     def _extend(self, x: np.ndarray, y: np.ndarray, n: int) -> None:
         """Arc length for rows [self._n, n); the last known row may have moved."""
         start = max(self._n - 1, 0)  # recompute the last row: it may have changed
+        if n > start:
+            new_x, new_y = x[start:n], y[start:n]
+            sx0, sx1, sy0, sy1 = self._seen
+            self._seen = (min(sx0, float(new_x.min())), max(sx1, float(new_x.max())),
+                          min(sy0, float(new_y.min())), max(sy1, float(new_y.max())))
         if len(self._arc) < n:
             grown = np.zeros(max(n, 2 * len(self._arc)))
             grown[: self._n] = self._arc[: self._n]
