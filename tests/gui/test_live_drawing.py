@@ -364,3 +364,19 @@ def test_a_live_frame_leaves_empty_items_alone(qtbot, monkeypatch):
         loss.set_series(it[:n], batch[:n], it[:n], full[:n], series_key=1)
         fit.highlight_rows([])
     assert calls == []
+
+
+def test_a_live_loss_axis_keeps_its_range_while_only_the_run_outgrows_it(qtbot):
+    """Each time a run doubled its length the curves' box was made again, loss and all: the
+    loss axis moved by a hair and drew its ticks again (a quarter of that frame)."""
+    view = _show(qtbot, LossView())
+    n = 64_000
+    it = np.arange(n, dtype=float)
+    loss = 0.3 + 0.4 * np.exp(-it / 100) - 0.01 * it / n  # settled; creeping down a little
+    ranges = []
+    for m in (2_000, 3_000, 5_000, 9_000, 17_000, 33_000, 64_000):
+        view.set_series(it[:m], loss[:m], it[:m], loss[:m], series_key=1)
+        style.settle_ranges(view)
+        ranges.append(tuple(view.vb.viewRange()[1]))
+    assert view.vb.viewRange()[0][1] >= n - 1  # the run's length is in view
+    assert len(set(ranges)) == 1, ranges

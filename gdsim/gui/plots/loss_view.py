@@ -445,14 +445,20 @@ class LossView(LossPointer, pg.PlotWidget):
         # a flat curve (a single point) still gets a readable range: ±5% of its value
         min_y_span = max(0.1 * max(abs(y0), abs(y1)), 1e-12)
         box = self._bounds
-        if box is not None and _fits((x0, x1), box[0:2], 1.0) and _fits((y0, y1), box[2:4], min_y_span):
+        x_fits = box is not None and _fits((x0, x1), box[0:2], 1.0)
+        y_fits = box is not None and _fits((y0, y1), box[2:4], min_y_span)
+        if x_fits and y_fits:
             return
         x_span = max(x1 - x0, 1.0)
-        y_span = max(y1 - y0, min_y_span)
-        mid = (y0 + y1) / 2
         growth = X_GROWTH if self._series_key is None else X_GROWTH_LIVE
-        box = (x0, x1 + growth * x_span, min(y0, mid - y_span / 2) - 0.1 * y_span,
-               max(y1, mid + y_span / 2) + 0.1 * y_span)
+        if y_fits:  # only the run's length outgrew the box: the loss axis keeps its range (and
+            # its ticks, whose drawing was a quarter of such a frame, every time the run doubled)
+            y_lo, y_hi = box[2:4]
+        else:
+            y_span = max(y1 - y0, min_y_span)
+            mid = (y0 + y1) / 2
+            y_lo, y_hi = min(y0, mid - y_span / 2) - 0.1 * y_span, max(y1, mid + y_span / 2) + 0.1 * y_span
+        box = (x0, x1 + growth * x_span, y_lo, y_hi)
         self._bounds = box
         self._apply_bounds()
 
