@@ -835,7 +835,7 @@ def _crawl(n=640, length_px=290.0, view=None):
 def test_a_creeping_path_is_stroked_about_once_a_pixel(qtbot):
     """A long run's drawn path moved a fraction of a pixel a step (all but 1 of 640 on
     insurance), and Qt stroked every step twice (line and outline) at every frame."""
-    from gdsim.gui.plots.style import thin_to_pixels
+    from gdsim.gui.plots.style import pixel_steps
 
     view = _show(qtbot, SurfaceView())
     Z, xs, ys = _bowl_surface()
@@ -856,7 +856,7 @@ def test_a_creeping_path_is_stroked_about_once_a_pixel(qtbot):
         assert np.hypot(*(a + t[:, None] * d - p).T).min() < 1.0
     # breaks (NaN rows) and the ends of every piece are kept
     broken = np.array([[0, 0], [0.1, 0], [0.2, 0], [np.nan, np.nan], [5, 5], [5.1, 5], [9, 9]], float)
-    np.testing.assert_array_equal(thin_to_pixels(broken, (1.0, 1.0)),
+    np.testing.assert_array_equal(broken[pixel_steps(broken, (1.0, 1.0))],
                                   [[0, 0], [0.2, 0], [np.nan, np.nan], [5, 5], [9, 9]])
 
 

@@ -15,7 +15,6 @@ plot when even that cannot show it.
 
 from __future__ import annotations
 
-
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QGraphicsItem
@@ -517,8 +516,10 @@ class FitView(pg.PlotWidget):
             else:
                 self.highlight_item.setSize(19)
                 self.highlight_item.setPen(pg.mkPen(style.HIGHLIGHT_COLOR, width=2.5))
-        if len(pts) or not style.is_empty(self.highlight_item):
+        if len(pts):
             self.highlight_item.setData(pos=pts)
+        else:
+            style.clear_data(self.highlight_item)
 
     def highlighted_points(self) -> np.ndarray:
         x, y = self.highlight_item.getData()

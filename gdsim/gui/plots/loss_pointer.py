@@ -123,8 +123,7 @@ class LossPointer:
     def _draw_annotations(self) -> None:
         xs, ys = [], []
         if not self._annotations:
-            if not style.is_empty(self.annotation_dots):
-                self.annotation_dots.setData(xs, ys)
+            style.clear_data(self.annotation_dots)
             return
         xall = self._full_display()[0]
         xmid = (float(xall.min()) + 0.6 * float(xall.max() - xall.min())) if len(xall) else 0.0

@@ -481,8 +481,7 @@ class LossView(LossPointer, pg.PlotWidget):
         self._epoch_ys = ys
         b = self._epochs
         if len(b) == 0 or len(ys) == 0:
-            if not style.is_empty(self.epoch_item):
-                self.epoch_item.setData([], [])
+            style.clear_data(self.epoch_item)
             return
         x = self._xdisp(b)
         step = _nice_step(max(len(b) / MAX_EPOCH_LINES, self._epochs_per_spacing(x)))
@@ -491,8 +490,7 @@ class LossView(LossPointer, pg.PlotWidget):
             number = np.rint(b / max(self._epoch_length(b), 1e-300)).astype(np.int64)
             x = x[number % step == 0]
         if len(x) == 0:
-            if not style.is_empty(self.epoch_item):
-                self.epoch_item.setData([], [])
+            style.clear_data(self.epoch_item)
             return
         lo, hi = float(ys.min()), float(ys.max())
         if self._y_log:

@@ -345,17 +345,15 @@ def pixel_steps(points: np.ndarray, pixel) -> np.ndarray:
     return keep
 
 
-def thin_to_pixels(points: np.ndarray, pixel) -> np.ndarray:
-    """The rows of ``points`` that ``pixel_steps`` keeps."""
-    return points[pixel_steps(points, pixel)]
-
-
-def is_empty(item) -> bool:
-    """Whether a PlotDataItem or ScatterPlotItem holds no data. Handing an empty one its
-    empty data again, at every frame of a run, makes Qt process and repaint it for nothing."""
+def clear_data(item) -> None:
+    """Empty a PlotDataItem or ScatterPlotItem, unless it is empty already: handing an empty
+    one its empty data again, at every frame of a run, makes Qt process and repaint it for
+    nothing."""
     if isinstance(item, pg.ScatterPlotItem):
-        return len(item.data) == 0
-    return item.xData is None or len(item.xData) == 0
+        if len(item.data):
+            item.setData(pos=np.empty((0, 2)))
+    elif item.xData is not None and len(item.xData):
+        item.setData([], [])
 
 
 def finite_xy(x, y) -> tuple[np.ndarray, np.ndarray]:

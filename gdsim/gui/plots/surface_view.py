@@ -269,7 +269,7 @@ class SurfaceView(pg.PlotWidget):
 
         self.scene().sigMouseClicked.connect(self._on_scene_clicked)
         self._path_points = np.empty((0, 2))
-        self._path_drawn = np.empty((0, 2))  # its rows to draw, clipped (before style.thin_to_pixels)
+        self._path_drawn = np.empty((0, 2))  # its rows to draw, clipped (before style.pixel_steps)
         self._path_key: object = None
         self._dots = np.empty((0, 2))  # the dots drawn
         self._start = np.empty((0, 2))  # the start marker drawn
@@ -467,18 +467,13 @@ class SurfaceView(pg.PlotWidget):
         if self._extent is not None:
             x0, x1, y0, y1 = self._extent
             dots = dots[(dots[:, 0] >= x0) & (dots[:, 0] <= x1) & (dots[:, 1] >= y0) & (dots[:, 1] <= y1)]
-        if not np.array_equal(dots, self._dots):
-            self._dots = dots.copy()
-            self.dots_item.setData(pos=dots)
+        self._show_points(self.dots_item, "_dots", dots)
         box = self._box(p)
 
         def _inbox(pt):
             return box[0] <= pt[0] <= box[1] and box[2] <= pt[1] <= box[3]
 
-        start = p[:1] if _inbox(p[0]) else np.empty((0, 2))
-        if not np.array_equal(start, self._start):  # (a run's start: the same every frame)
-            self._start = start.copy()
-            self.start_item.setData(pos=start)
+        self._show_points(self.start_item, "_start", p[:1] if _inbox(p[0]) else np.empty((0, 2)))
         self.current_item.setData(pos=p[-1:] if _inbox(p[-1]) else np.empty((0, 2)))
         if not self._in_extent(p[-1]):
             text = (f"current point ({style.format_value(p[-1, 0])}, "
@@ -520,9 +515,17 @@ class SurfaceView(pg.PlotWidget):
         self._legend_due = 0.0
         self._place_legend(force=True)
 
+    def _show_points(self, item, drawn: str, points: np.ndarray) -> None:
+        """``item.setData(pos=points)`` unless ``self.<drawn>`` already holds them: the dots
+        and the start of a long live run are the same at every frame, and each new setData
+        threw away the picture Qt draws them from."""
+        if not np.array_equal(points, getattr(self, drawn)):
+            setattr(self, drawn, points.copy())
+            item.setData(pos=points)
+
     def _stroke_path(self) -> None:
-        """Hand the path's line to Qt, thinned to the data area's pixels (``style.thin_to_pixels``)."""
-        drawn = style.thin_to_pixels(self._path_drawn, self.vb.viewPixelSize())
+        """Hand the path's line to Qt, thinned to the data area's pixels (``style.pixel_steps``)."""
+        drawn = self._path_drawn[style.pixel_steps(self._path_drawn, self.vb.viewPixelSize())]
         self.path_item.setData(drawn[:, 0], drawn[:, 1], connect="finite")
 
     def _on_range_changed(self) -> None:
